@@ -1,0 +1,44 @@
+# Everyday targets; the README's two commands are `make run` and `make test`.
+.PHONY: run test fmt lint sdl migrate seed entities ci bench
+
+# The gateway on the embedded default: SQLite file, in-process cache, demo data,
+# GraphiQL and printed development tokens.
+run:
+	cargo run -p api -- dev
+
+# The whole suite: unit tests, and end-to-end tests on SQLite and on the PostgreSQL and
+# Redis named by PW_TEST_POSTGRES_URL / PW_TEST_REDIS_URL (defaults: 127.0.0.1).
+test:
+	cargo test --workspace --all-targets
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Regenerate schema.graphql from the code (a test fails when they drift).
+sdl:
+	cargo run -q -p api -- sdl > schema.graphql
+
+migrate:
+	cargo run -p api -- migrate
+
+# Seed an empty database: make seed COMPANIES=100000 DATABASE_URL=postgres://...
+COMPANIES ?= 40
+seed:
+	cargo run --release -p api -- seed --companies $(COMPANIES)
+
+# Regenerate entities/ from a freshly migrated PostgreSQL database (needs sea-orm-cli 2.0).
+entities:
+	psql -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS pw_entities' -c 'CREATE DATABASE pw_entities'
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pw_entities cargo run -p api -- migrate
+	sea-orm-cli generate entity -u postgres://postgres@127.0.0.1:5432/pw_entities \
+	  -o entities/src --compact-format --lib --with-prelude all --date-time-crate chrono --with-serde both
+
+ci:
+	bash .ci/run
+
+bench:
+	bash bench/run.sh

@@ -1,0 +1,214 @@
+//! Read-through caching of entity rows and of values computed from many rows, safe for
+//! every caller: it holds data, never answers, so the access checks in the resolvers run
+//! on every request whatever the cache holds.
+//!
+//! - Rows are stored with their `version`; a writer stores the committed row, and a slow
+//!   reader holding an older version can never overwrite it (`set_if_newer`).
+//! - Computed values (a company's level inputs) live under a generation number that a
+//!   writer increments after commit; readers of the old generation write where nobody
+//!   looks any more.
+//! - Concurrent misses of the same keys in this process share one database load.
+//! - TTLs are jittered so hot keys do not expire together; only successful loads are
+//!   stored; a failing cache is a miss.
+
+use super::{Cache, payload_of};
+use rand::Rng;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+type Shared = Arc<dyn Any + Send + Sync>;
+
+#[derive(Clone)]
+pub struct EntityCache {
+    cache: Cache,
+    ttl: Duration,
+    flights: moka::future::Cache<String, Shared>,
+}
+
+impl EntityCache {
+    pub fn new(cache: Cache, ttl: Duration) -> Self {
+        Self {
+            cache,
+            ttl,
+            flights: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                // A finished load keeps answering identical misses briefly, so readers
+                // that missed just as it finished do not query again; writers clear it.
+                .time_to_live(Duration::from_millis(100))
+                .build(),
+        }
+    }
+
+    pub fn store(&self) -> &Cache {
+        &self.cache
+    }
+
+    fn ttl(&self) -> Duration {
+        let ms = u64::try_from(self.ttl.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(10);
+        Duration::from_millis(rand::rng().random_range(ms * 9 / 10..=ms * 11 / 10))
+    }
+
+    async fn cached<M: DeserializeOwned>(&self, keys: &[String]) -> Vec<Option<M>> {
+        let gets = keys.iter().map(|k| self.cache.get(k));
+        futures::future::join_all(gets)
+            .await
+            .into_iter()
+            .map(|v| v.and_then(|bytes| serde_json::from_slice(payload_of(&bytes)?).ok()))
+            .collect()
+    }
+
+    /// Loads the misses once for all concurrent callers asking for the same set.
+    async fn coalesced<M, E, F, Fut>(
+        &self,
+        flight: String,
+        load: F,
+    ) -> Result<Arc<HashMap<i64, M>>, E>
+    where
+        M: Send + Sync + 'static,
+        E: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<HashMap<i64, M>, E>>,
+    {
+        let result = self
+            .flights
+            .try_get_with(flight.clone(), async move {
+                load().await.map(|m| Arc::new(m) as Shared)
+            })
+            .await;
+        match result {
+            // The flight key names the value type, so the downcast always succeeds.
+            Ok(shared) => Ok(shared.downcast::<HashMap<i64, M>>().unwrap_or_default()),
+            Err(e) => Err((*e).clone()),
+        }
+    }
+
+    /// Rows by id, `kind` naming the table; misses come from `load` in one batch.
+    pub async fn rows<M, E, F, Fut>(
+        &self,
+        kind: &'static str,
+        ids: &[i64],
+        version: fn(&M) -> i64,
+        load: F,
+    ) -> Result<HashMap<i64, M>, E>
+    where
+        M: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        E: Clone + Send + Sync + 'static,
+        F: FnOnce(Vec<i64>) -> Fut,
+        Fut: Future<Output = Result<HashMap<i64, M>, E>>,
+    {
+        let keys: Vec<String> = ids.iter().map(|id| format!("{kind}:{id}")).collect();
+        let mut out = HashMap::new();
+        let mut misses = Vec::new();
+        for (id, hit) in ids.iter().zip(self.cached::<M>(&keys).await) {
+            match hit {
+                Some(row) => {
+                    out.insert(*id, row);
+                }
+                None => misses.push(*id),
+            }
+        }
+        if misses.is_empty() {
+            return Ok(out);
+        }
+        misses.sort_unstable();
+        let flight = format!("{kind}:{}:{misses:?}", std::any::type_name::<M>());
+        let loaded = self.coalesced(flight, || load(misses)).await?;
+        for (id, row) in loaded.iter() {
+            if let Ok(json) = serde_json::to_vec(row) {
+                self.cache
+                    .set_if_newer(&format!("{kind}:{id}"), version(row), &json, self.ttl())
+                    .await;
+            }
+            out.insert(*id, row.clone());
+        }
+        Ok(out)
+    }
+
+    /// After a commit: the row as committed, so readers see it at once.
+    pub async fn put_row<M: Serialize>(&self, kind: &'static str, id: i64, version: i64, row: &M) {
+        self.flights.invalidate_all();
+        if let Ok(json) = serde_json::to_vec(row) {
+            self.cache
+                .set_if_newer(&format!("{kind}:{id}"), version, &json, self.ttl())
+                .await;
+        }
+    }
+
+    async fn generations(&self, kind: &'static str, ids: &[i64]) -> Vec<i64> {
+        let keys: Vec<String> = ids.iter().map(|id| format!("{kind}-gen:{id}")).collect();
+        futures::future::join_all(keys.iter().map(|k| self.cache.get(k)))
+            .await
+            .into_iter()
+            .map(|v| {
+                v.and_then(|b| std::str::from_utf8(&b).ok()?.parse().ok())
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// Values computed from many rows, per id, under the id's current generation.
+    pub async fn computed<V, E, F, Fut>(
+        &self,
+        kind: &'static str,
+        ids: &[i64],
+        load: F,
+    ) -> Result<HashMap<i64, V>, E>
+    where
+        V: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        E: Clone + Send + Sync + 'static,
+        F: FnOnce(Vec<i64>) -> Fut,
+        Fut: Future<Output = Result<HashMap<i64, V>, E>>,
+    {
+        let gens = self.generations(kind, ids).await;
+        let keys: Vec<String> = ids
+            .iter()
+            .zip(&gens)
+            .map(|(id, g)| format!("{kind}:{id}:{g}"))
+            .collect();
+        let mut out = HashMap::new();
+        let mut misses = Vec::new();
+        for ((id, key), hit) in ids.iter().zip(&keys).zip(self.cached::<V>(&keys).await) {
+            match hit {
+                Some(v) => {
+                    out.insert(*id, v);
+                }
+                None => misses.push((*id, key.clone())),
+            }
+        }
+        if misses.is_empty() {
+            return Ok(out);
+        }
+        let mut miss_ids: Vec<i64> = misses.iter().map(|(id, _)| *id).collect();
+        miss_ids.sort_unstable();
+        let flight = format!(
+            "{kind}:{}:{miss_ids:?}:{gens:?}",
+            std::any::type_name::<V>()
+        );
+        let loaded = self.coalesced(flight, || load(miss_ids)).await?;
+        for (id, key) in misses {
+            if let Some(v) = loaded.get(&id) {
+                if let Ok(json) = serde_json::to_vec(v) {
+                    // Generation keys are immutable once written: version 0 is enough.
+                    self.cache.set_if_newer(&key, 0, &json, self.ttl()).await;
+                }
+                out.insert(id, v.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// After a commit that changes what `kind` computes for `id`.
+    pub async fn bump(&self, kind: &'static str, id: i64) {
+        self.flights.invalidate_all();
+        // Generations outlive the values they guard.
+        self.cache
+            .incr(&format!("{kind}-gen:{id}"), self.ttl * 4)
+            .await;
+    }
+}

@@ -1,0 +1,270 @@
+//! Typed configuration, read once at start from the environment (or flags). Every field
+//! names its environment variable and default; bad values stop the gateway at start.
+
+use clap::{Args, ValueEnum};
+use std::net::SocketAddr;
+
+/// The embedded default: a SQLite file beside the working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://partnerworld.db?mode=rwc";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    /// GraphiQL, introspection, field suggestions, printed demo tokens.
+    Development,
+    /// None of the above.
+    Production,
+}
+
+/// Gateway configuration.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// `PW_ENV`: `development` or `production`.
+    #[arg(long, env = "PW_ENV", value_enum, default_value = "production")]
+    pub environment: Environment,
+
+    /// `LISTEN_ADDR`: address the HTTP server binds.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
+    pub listen_addr: SocketAddr,
+
+    /// `DATABASE_URL`: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    /// `DATABASE_MAX_CONNECTIONS`: size of the connection pool.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    pub database_max_connections: u32,
+
+    /// `DATABASE_AUTO_MIGRATE`: apply pending migrations at start (the Helm chart runs them
+    /// in a Job instead and sets this to false).
+    #[arg(long, env = "DATABASE_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub auto_migrate: bool,
+
+    /// `SEED_DEMO`: load the demo data when the database has no company yet. Defaults to
+    /// true only on the embedded SQLite default.
+    #[arg(long, env = "SEED_DEMO", action = clap::ArgAction::Set)]
+    pub seed_demo: Option<bool>,
+
+    /// `REDIS_URL`: `redis://HOST:PORT/DB`. Unset: an in-process cache.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// `REDIS_KEY_PREFIX`: prefix of every key the gateway writes, so that deployments
+    /// (and test runs) can share one Redis.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "pw:")]
+    pub redis_key_prefix: String,
+
+    /// `REDIS_COMMAND_TIMEOUT_MS`: per-command timeout; a slower Redis counts as a miss.
+    #[arg(long, env = "REDIS_COMMAND_TIMEOUT_MS", default_value_t = 50)]
+    pub redis_command_timeout_ms: u64,
+
+    /// `CACHE_TTL_SECS`: how long cached rows and computed values live (±10 % jitter).
+    /// Writes update or retire them at once; the TTL only bounds memory.
+    #[arg(long, env = "CACHE_TTL_SECS", default_value_t = 300)]
+    pub cache_ttl_secs: u64,
+
+    /// `JWT_HS256_SECRET`: HMAC secret (at least 32 bytes) for HS256 tokens. In development
+    /// mode a random one is generated when unset.
+    #[arg(long, env = "JWT_HS256_SECRET", hide_env_values = true)]
+    pub jwt_hs256_secret: Option<String>,
+
+    /// `JWT_ALGORITHMS`: the accepted signature algorithms, comma separated, from
+    /// `HS256`, `RS256`, `ES256`. RS256 and ES256 need `JWT_JWKS`.
+    #[arg(
+        long,
+        env = "JWT_ALGORITHMS",
+        value_delimiter = ',',
+        default_value = "HS256"
+    )]
+    pub jwt_algorithms: Vec<String>,
+
+    /// `JWT_JWKS`: the key set for RS256/ES256: a file path or an `https://` URL.
+    #[arg(long, env = "JWT_JWKS")]
+    pub jwt_jwks: Option<String>,
+
+    /// `JWKS_REFRESH_SECS`: how often the key set is fetched again.
+    #[arg(long, env = "JWKS_REFRESH_SECS", default_value_t = 300)]
+    pub jwks_refresh_secs: u64,
+
+    /// `JWKS_MAX_AGE_SECS`: how long the last good key set stays in use while refreshes
+    /// fail; past it, tokens are answered with 503, never accepted.
+    #[arg(long, env = "JWKS_MAX_AGE_SECS", default_value_t = 3600)]
+    pub jwks_max_age_secs: u64,
+
+    /// `JWKS_COOLDOWN_SECS`: at most one refetch for unknown `kid`s per this interval.
+    #[arg(long, env = "JWKS_COOLDOWN_SECS", default_value_t = 30)]
+    pub jwks_cooldown_secs: u64,
+
+    /// `JWKS_FETCH_TIMEOUT_MS`: timeout of one key-set fetch.
+    #[arg(long, env = "JWKS_FETCH_TIMEOUT_MS", default_value_t = 2000)]
+    pub jwks_fetch_timeout_ms: u64,
+
+    /// `JWT_ISSUER`: the required `iss` claim.
+    #[arg(
+        long,
+        env = "JWT_ISSUER",
+        default_value = "https://partnerworld.example/auth"
+    )]
+    pub jwt_issuer: String,
+
+    /// `JWT_AUDIENCE`: the required `aud` claim.
+    #[arg(long, env = "JWT_AUDIENCE", default_value = "partnerworld-gateway")]
+    pub jwt_audience: String,
+
+    /// `JWT_LEEWAY_SECS`: clock skew allowed on `exp` and `nbf`.
+    #[arg(long, env = "JWT_LEEWAY_SECS", default_value_t = 30)]
+    pub jwt_leeway_secs: u64,
+
+    /// `ROLE_CACHE_SECS`: how long a caller's company and site roles, read from the
+    /// database, may be reused; the bound on how stale a revoked role can be.
+    #[arg(long, env = "ROLE_CACHE_SECS", default_value_t = 30)]
+    pub role_cache_secs: u64,
+
+    /// `LOG_FORMAT`: `text` or `json`.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// `LOADER_DELAY_MICROS`: extra wait before a batch, after the request task is idle
+    /// (which alone gathers a level's keys; see `graphql::batching`).
+    #[arg(long, env = "LOADER_DELAY_MICROS", default_value_t = 0)]
+    pub loader_delay_micros: u64,
+
+    /// `MAX_DEPTH`: deepest selection nesting, fragments included.
+    #[arg(long, env = "MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+
+    /// `MAX_COMPLEXITY`: cost budget of an operation; list fields cost their page size
+    /// times their selection.
+    #[arg(long, env = "MAX_COMPLEXITY", default_value_t = 20_000)]
+    pub max_complexity: usize,
+
+    /// `MAX_ALIASES`: aliases in one document.
+    #[arg(long, env = "MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+
+    /// `MAX_ROOT_FIELDS`: root fields in one operation.
+    #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: usize,
+
+    /// `MAX_DIRECTIVES`: directives on one field.
+    #[arg(long, env = "MAX_DIRECTIVES", default_value_t = 10)]
+    pub max_directives: usize,
+
+    /// `MAX_DOCUMENT_BYTES`: size of the query text.
+    #[arg(long, env = "MAX_DOCUMENT_BYTES", default_value_t = 16 * 1024)]
+    pub max_document_bytes: usize,
+
+    /// `MAX_TOKENS`: lexical tokens of the query text, counted before parsing.
+    #[arg(long, env = "MAX_TOKENS", default_value_t = 3_000)]
+    pub max_tokens: usize,
+
+    /// `MAX_BODY_BYTES`: request body size; larger bodies get 413 before parsing.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// `REQUEST_TIMEOUT_MS`: execution time of one operation.
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
+
+    /// `DATABASE_STATEMENT_TIMEOUT_MS`: PostgreSQL `statement_timeout` of every
+    /// connection, so a slow statement is cancelled by the server.
+    #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_MS", default_value_t = 5_000)]
+    pub database_statement_timeout_ms: u64,
+
+    /// `CORS_ALLOWED_ORIGINS`: origins allowed to call from a browser, comma separated
+    /// (empty: no CORS headers, browsers on other origins are refused).
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// `MAX_PAGE_SIZE`: the largest `first` a connection accepts.
+    #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100)]
+    pub max_page_size: u32,
+}
+
+impl Config {
+    /// Defaults with no environment or flags read: the base for tests.
+    pub fn defaults() -> Self {
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: Config,
+        }
+        // Parsing an empty argument list into defaults cannot fail; every field has one.
+        match <Wrapper as clap::Parser>::try_parse_from(["partnerworld"]) {
+            Ok(w) => w.config,
+            Err(e) => panic!("config defaults do not parse: {e}"),
+        }
+    }
+
+    /// The algorithm allow-list, parsed.
+    pub fn algorithms(&self) -> Result<Vec<jsonwebtoken::Algorithm>, String> {
+        use jsonwebtoken::Algorithm;
+        let mut out = Vec::new();
+        for name in &self.jwt_algorithms {
+            let alg = match name.trim() {
+                "HS256" => Algorithm::HS256,
+                "RS256" => Algorithm::RS256,
+                "ES256" => Algorithm::ES256,
+                other => {
+                    return Err(format!(
+                        "JWT_ALGORITHMS: {other:?} is not one of HS256, RS256, ES256"
+                    ));
+                }
+            };
+            if !out.contains(&alg) {
+                out.push(alg);
+            }
+        }
+        if out.is_empty() {
+            return Err("JWT_ALGORITHMS is empty".into());
+        }
+        Ok(out)
+    }
+
+    pub fn is_development(&self) -> bool {
+        self.environment == Environment::Development
+    }
+
+    pub fn is_embedded_default(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// Seed the demo data on an empty database?
+    pub fn should_seed_demo(&self) -> bool {
+        self.seed_demo
+            .unwrap_or(self.database_url == DEFAULT_DATABASE_URL)
+    }
+
+    /// Checks what clap cannot: cross-field rules and secret strength.
+    pub fn validate(&self) -> Result<(), String> {
+        let algorithms = self.algorithms()?;
+        if let Some(secret) = &self.jwt_hs256_secret
+            && secret.len() < 32
+        {
+            return Err("JWT_HS256_SECRET must be at least 32 bytes".into());
+        }
+        let hs256 = algorithms.contains(&jsonwebtoken::Algorithm::HS256);
+        if hs256 && !self.is_development() && self.jwt_hs256_secret.is_none() {
+            return Err("JWT_ALGORITHMS allows HS256 but JWT_HS256_SECRET is not set".into());
+        }
+        if algorithms
+            .iter()
+            .any(|a| *a != jsonwebtoken::Algorithm::HS256)
+            && self.jwt_jwks.is_none()
+        {
+            return Err("JWT_ALGORITHMS allows RS256/ES256 but JWT_JWKS is not set".into());
+        }
+        if self.max_page_size == 0 {
+            return Err("MAX_PAGE_SIZE must be at least 1".into());
+        }
+        if self.database_max_connections == 0 {
+            return Err("DATABASE_MAX_CONNECTIONS must be at least 1".into());
+        }
+        Ok(())
+    }
+}

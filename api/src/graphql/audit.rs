@@ -1,0 +1,93 @@
+//! The audit log: who changed what and when. IBM_CHANNEL reads it.
+
+use crate::auth::{Action, Target, ensure};
+use crate::error::AppResult;
+use crate::graphql::ContextExt;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::pagination::{Cursor, page_size};
+use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, FixedOffset};
+use entities::audit_log;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+pub struct AuditRecord(pub audit_log::Model);
+
+#[Object]
+impl AuditRecord {
+    async fn id(&self) -> ID {
+        encode(Kind::AuditRecord, self.0.id)
+    }
+    async fn at(&self) -> DateTime<FixedOffset> {
+        self.0.at
+    }
+    /// The IBMid of whoever made the change.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+    /// The mutation, e.g. `updateCompanyProfile`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    async fn entity_type(&self) -> &str {
+        &self.0.entity_type
+    }
+    /// The changed entity's global id.
+    async fn entity_id(&self) -> ID {
+        match self.0.entity_type.parse::<Kind>() {
+            Ok(kind) => encode(kind, self.0.entity_id),
+            Err(_) => ID(self.0.entity_id.to_string()),
+        }
+    }
+    /// The changed values before, as JSON.
+    async fn before(&self) -> Option<&str> {
+        self.0.before_json.as_deref()
+    }
+    /// The changed values after, as JSON.
+    async fn after(&self) -> Option<&str> {
+        self.0.after_json.as_deref()
+    }
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Changes, newest first, optionally of one entity type (e.g. `Company`). IBM_CHANNEL.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        entity_type: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, AuditRecord>> {
+        ensure(ctx.viewer(), Action::ReadAuditLog, Target::Global)?;
+        let app = ctx.app()?;
+        let first = page_size(first, app.config.max_page_size)?;
+        let mut q = audit_log::Entity::find();
+        if let Some(t) = entity_type {
+            q = q.filter(audit_log::Column::EntityType.eq(t));
+        }
+        if let Some(c) = after {
+            let before_id = Cursor::decode_cursor(&c)
+                .map_err(|_| crate::error::AppError::bad_input("after", "not a valid cursor"))?
+                .0;
+            q = q.filter(audit_log::Column::Id.lt(before_id));
+        }
+        let mut rows = q
+            .order_by_desc(audit_log::Column::Id)
+            .limit(u64::from(first) + 1)
+            .all(&app.db)
+            .await?;
+        let has_next = rows.len() > first as usize;
+        rows.truncate(first as usize);
+        let mut conn = Connection::new(false, has_next);
+        conn.edges.extend(
+            rows.into_iter()
+                .map(|r| Edge::new(OpaqueCursor(r.id), AuditRecord(r))),
+        );
+        Ok(conn)
+    }
+}

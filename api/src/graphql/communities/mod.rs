@@ -1,0 +1,9 @@
+//! IBM Communities: public ones any signed-in person may join, private ones by invitation
+//! or owner approval; owners manage members; member lists follow the visibility.
+
+pub mod mutation;
+pub mod query;
+pub mod service;
+
+pub use mutation::CommunitiesMutation;
+pub use query::{CommunitiesQuery, Community};

@@ -1,0 +1,122 @@
+//! Community mutations: thin wrappers over `service`.
+
+use super::query::{Community, Membership};
+use super::service;
+use crate::error::AppResult;
+use crate::graphql::ContextExt;
+use crate::graphql::enums::CommunityVisibility;
+use crate::graphql::ids::{Kind, decode};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+#[derive(InputObject)]
+pub struct CreateCommunityInput {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub visibility: CommunityVisibility,
+}
+
+#[derive(InputObject)]
+pub struct CommunityPersonInput {
+    pub community_id: ID,
+    pub person_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct SetCommunityOwnerInput {
+    pub community_id: ID,
+    pub person_id: ID,
+    pub owner: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct CommunityPayload {
+    pub community: Community,
+}
+
+#[derive(SimpleObject)]
+pub struct MembershipPayload {
+    pub membership: Membership,
+}
+
+#[derive(SimpleObject)]
+pub struct LeaveCommunityPayload {
+    pub community_id: ID,
+}
+
+#[derive(Default)]
+pub struct CommunitiesMutation;
+
+#[Object]
+impl CommunitiesMutation {
+    /// Any active person: the creator becomes its owner.
+    async fn create_community(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCommunityInput,
+    ) -> AppResult<CommunityPayload> {
+        let row = service::create(
+            ctx.app()?,
+            ctx.viewer(),
+            &input.slug,
+            &input.name,
+            &input.description,
+            input.visibility,
+        )
+        .await?;
+        Ok(CommunityPayload {
+            community: Community(row),
+        })
+    }
+
+    /// Join a public community, ask to join a private one, or accept an invitation.
+    async fn join_community(
+        &self,
+        ctx: &Context<'_>,
+        community_id: ID,
+    ) -> AppResult<MembershipPayload> {
+        let id = decode(&community_id, Kind::Community, "communityId")?;
+        let row = service::join(ctx.app()?, ctx.viewer(), id).await?;
+        Ok(MembershipPayload {
+            membership: Membership(row),
+        })
+    }
+
+    /// Owners: invite a person, or approve their pending request.
+    async fn invite_or_approve_member(
+        &self,
+        ctx: &Context<'_>,
+        input: CommunityPersonInput,
+    ) -> AppResult<MembershipPayload> {
+        let id = decode(&input.community_id, Kind::Community, "input.communityId")?;
+        let person = decode(&input.person_id, Kind::Person, "input.personId")?;
+        let row = service::invite_or_approve(ctx.app()?, ctx.viewer(), id, person).await?;
+        Ok(MembershipPayload {
+            membership: Membership(row),
+        })
+    }
+
+    async fn leave_community(
+        &self,
+        ctx: &Context<'_>,
+        community_id: ID,
+    ) -> AppResult<LeaveCommunityPayload> {
+        let id = decode(&community_id, Kind::Community, "communityId")?;
+        service::leave(ctx.app()?, ctx.viewer(), id).await?;
+        Ok(LeaveCommunityPayload { community_id })
+    }
+
+    /// Owners: make a member an owner, or an owner a member.
+    async fn set_community_owner(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCommunityOwnerInput,
+    ) -> AppResult<MembershipPayload> {
+        let id = decode(&input.community_id, Kind::Community, "input.communityId")?;
+        let person = decode(&input.person_id, Kind::Person, "input.personId")?;
+        let row = service::set_owner(ctx.app()?, ctx.viewer(), id, person, input.owner).await?;
+        Ok(MembershipPayload {
+            membership: Membership(row),
+        })
+    }
+}

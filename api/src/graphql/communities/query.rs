@@ -1,0 +1,138 @@
+//! Communities: the listing, a community by slug, its members as the visibility allows.
+
+use super::service;
+use crate::error::{AppError, AppResult};
+use crate::graphql::enums::{CommunityRole, CommunityVisibility, MembershipStatus};
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::loader::{keys, load_many};
+use crate::graphql::pagination::{Cursor, keyset_page};
+use crate::graphql::profiles::Person;
+use crate::graphql::profiles::loader::PersonKey;
+use crate::graphql::{ContextExt, parse_db_enum};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use entities::{communities, community_members as members};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+pub struct Community(pub communities::Model);
+
+pub struct Membership(pub members::Model);
+
+#[Object]
+impl Membership {
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
+        ctx.loaders()?
+            .load_one(PersonKey(self.0.person_id))
+            .await?
+            .map(Person)
+            .ok_or_else(|| AppError::internal("dangling person reference"))
+    }
+    async fn role(&self) -> AppResult<CommunityRole> {
+        parse_db_enum("community_members.role", &self.0.role)
+    }
+    async fn status(&self) -> AppResult<MembershipStatus> {
+        parse_db_enum("community_members.status", &self.0.status)
+    }
+}
+
+keys! {
+    /// Members (any status) of a community.
+    MembersOf;
+}
+
+load_many!(MembersOf => community_members.CommunityId order Id);
+
+impl Community {
+    async fn all_members(&self, ctx: &Context<'_>) -> AppResult<Vec<members::Model>> {
+        Ok(ctx
+            .loaders()?
+            .load_one(MembersOf(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+#[Object]
+impl Community {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Community, self.0.id)
+    }
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn visibility(&self) -> AppResult<CommunityVisibility> {
+        parse_db_enum("communities.visibility", &self.0.visibility)
+    }
+    async fn member_count(&self, ctx: &Context<'_>) -> AppResult<usize> {
+        Ok(self
+            .all_members(ctx)
+            .await?
+            .iter()
+            .filter(|m| m.status == "ACTIVE")
+            .count())
+    }
+    /// Members and owners: for a public community any signed-in caller, for a private one
+    /// its active members and IBM_CHANNEL.
+    async fn members(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Membership>>> {
+        let all = self.all_members(ctx).await?;
+        let viewer = ctx.viewer();
+        let me = viewer.person_id();
+        let insider = all
+            .iter()
+            .any(|m| Some(m.person_id) == me && m.status == "ACTIVE");
+        if !service::may_list_members(viewer, &self.0, insider) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Some(all.into_iter().map(Membership).collect()))
+    }
+    /// The caller's own membership, if any.
+    async fn my_membership(&self, ctx: &Context<'_>) -> AppResult<Option<Membership>> {
+        let Some(me) = ctx.viewer().person_id() else {
+            return Ok(None);
+        };
+        Ok(self
+            .all_members(ctx)
+            .await?
+            .into_iter()
+            .find(|m| m.person_id == me)
+            .map(Membership))
+    }
+}
+
+#[derive(Default)]
+pub struct CommunitiesQuery;
+
+#[Object]
+impl CommunitiesQuery {
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn communities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, Community>> {
+        keyset_page(
+            ctx,
+            communities::Entity::find(),
+            communities::Column::Id,
+            first,
+            after,
+            |c: communities::Model| (c.id, Community(c)),
+        )
+        .await
+    }
+
+    async fn community(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Community>> {
+        Ok(communities::Entity::find()
+            .filter(communities::Column::Slug.eq(slug.trim().to_ascii_lowercase()))
+            .one(&ctx.app()?.db)
+            .await?
+            .map(Community))
+    }
+}

@@ -1,0 +1,96 @@
+//! The directory search and entity lookups.
+
+use super::loader::SolutionKey;
+use super::types::Solution;
+use crate::error::AppResult;
+use crate::graphql::ContextExt;
+use crate::graphql::ids::{Kind, decode};
+use crate::graphql::pagination::{Cursor, keyset_page, name_contains};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object};
+use entities::{solution_tags, solutions};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+/// Directory search filters; all given filters must match.
+#[derive(InputObject, Default)]
+pub struct SolutionFilter {
+    pub name_contains: Option<String>,
+    pub industry: Option<String>,
+    pub middleware: Option<String>,
+    pub hardware: Option<String>,
+    pub in_showcase: Option<bool>,
+}
+
+fn tagged(kind: &str, value: &str) -> Condition {
+    Condition::all().add(
+        solutions::Column::Id.in_subquery(
+            Query::select()
+                .column(solution_tags::Column::SolutionId)
+                .from(solution_tags::Entity)
+                .and_where(solution_tags::Column::Kind.eq(kind))
+                .and_where(solution_tags::Column::Value.eq(value.trim().to_ascii_uppercase()))
+                .take(),
+        ),
+    )
+}
+
+#[derive(Default)]
+pub struct GsdQuery;
+
+#[Object]
+impl GsdQuery {
+    /// Search the Global Solutions Directory.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn solutions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<SolutionFilter>,
+    ) -> AppResult<Connection<Cursor, Solution>> {
+        let f = filter.unwrap_or_default();
+        let mut cond = Condition::all();
+        if let Some(name) = &f.name_contains {
+            cond = cond.add(name_contains(
+                solutions::Column::Name,
+                name,
+                "filter.nameContains",
+            )?);
+        }
+        for (kind, value) in [
+            ("INDUSTRY", &f.industry),
+            ("MIDDLEWARE", &f.middleware),
+            ("HARDWARE", &f.hardware),
+        ] {
+            if let Some(v) = value {
+                cond = cond.add(tagged(kind, v));
+            }
+        }
+        if let Some(s) = f.in_showcase {
+            cond = cond.add(solutions::Column::InShowcase.eq(s));
+        }
+        let select = solutions::Entity::find().filter(cond);
+        keyset_page(
+            ctx,
+            select,
+            solutions::Column::Id,
+            first,
+            after,
+            |s: solutions::Model| (s.id, Solution(s)),
+        )
+        .await
+    }
+
+    #[graphql(entity)]
+    async fn find_solution_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Solution>> {
+        let Ok(row) = decode(&id, Kind::Solution, "id") else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders()?
+            .load_one(SolutionKey(row))
+            .await?
+            .map(Solution))
+    }
+}

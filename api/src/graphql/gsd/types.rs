@@ -1,0 +1,197 @@
+//! GraphQL objects of the directory. Solutions and approved customer experiences are
+//! published; experiences under review, nominations and reader leads are the company's
+//! (its people and IBM_CHANNEL).
+
+use super::loader::*;
+use crate::auth::{Action, Target};
+use crate::error::{AppError, AppResult};
+use crate::graphql::enums::*;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::list;
+use crate::graphql::profiles::Company;
+use crate::graphql::profiles::loader::CompanyKey;
+use crate::graphql::{ContextExt, parse_db_enum};
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, FixedOffset};
+use entities::{customer_experiences, response_cards, solutions, validation_nominations};
+
+pub struct Solution(pub solutions::Model);
+
+impl Solution {
+    async fn tags(&self, ctx: &Context<'_>, kind: &str) -> AppResult<Vec<String>> {
+        Ok(ctx
+            .loaders()?
+            .load_one(TagsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| t.value)
+            .collect())
+    }
+
+    /// Whether the caller sees the company's own side of the listing.
+    fn insider(&self, ctx: &Context<'_>) -> bool {
+        ctx.viewer()
+            .may(Action::ReadEmployees, Target::Company(self.0.company_id))
+    }
+}
+
+#[Object]
+impl Solution {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Solution, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn in_showcase(&self) -> bool {
+        self.0.in_showcase
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn industries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        self.tags(ctx, "INDUSTRY").await
+    }
+    /// IBM middleware it runs on.
+    async fn middleware(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        self.tags(ctx, "MIDDLEWARE").await
+    }
+    /// IBM hardware it runs on.
+    async fn hardware(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        self.tags(ctx, "HARDWARE").await
+    }
+    /// Has an approved customer experience (worth 7 points to the company's level).
+    async fn approved(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        Ok(ctx
+            .loaders()?
+            .load_one(ExperiencesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .iter()
+            .any(|e| e.status == "APPROVED"))
+    }
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        ctx.loaders()?
+            .load_one(CompanyKey(self.0.company_id))
+            .await?
+            .map(Company)
+            .ok_or_else(|| AppError::internal("dangling company reference"))
+    }
+    /// Approved experiences for everyone; all of them for the company and IBM_CHANNEL.
+    async fn customer_experiences(&self, ctx: &Context<'_>) -> AppResult<Vec<CustomerExperience>> {
+        let all = ctx
+            .loaders()?
+            .load_one(ExperiencesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let insider = self.insider(ctx);
+        Ok(all
+            .into_iter()
+            .filter(|e| insider || e.status == "APPROVED")
+            .map(CustomerExperience)
+            .collect())
+    }
+    /// Technical-validation nominations: the company and IBM_CHANNEL.
+    async fn nominations(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Nomination>>> {
+        crate::auth::ensure(
+            ctx.viewer(),
+            Action::ReadEmployees,
+            Target::Company(self.0.company_id),
+        )?;
+        list(ctx, NominationsOf(self.0.id), Nomination)
+            .await
+            .map(Some)
+    }
+    /// Leads from readers: the company and IBM_CHANNEL.
+    async fn response_cards(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<ResponseCard>>> {
+        crate::auth::ensure(
+            ctx.viewer(),
+            Action::ReadEmployees,
+            Target::Company(self.0.company_id),
+        )?;
+        list(ctx, ResponseCardsOf(self.0.id), ResponseCard)
+            .await
+            .map(Some)
+    }
+}
+
+pub struct CustomerExperience(pub customer_experiences::Model);
+
+#[Object]
+impl CustomerExperience {
+    pub async fn id(&self) -> ID {
+        encode(Kind::CustomerExperience, self.0.id)
+    }
+    async fn customer_name(&self) -> &str {
+        &self.0.customer_name
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    async fn status(&self) -> AppResult<ExperienceStatus> {
+        parse_db_enum("customer_experiences.status", &self.0.status)
+    }
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    async fn decided_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.decided_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn solution(&self, ctx: &Context<'_>) -> AppResult<Solution> {
+        ctx.loaders()?
+            .load_one(SolutionKey(self.0.solution_id))
+            .await?
+            .map(Solution)
+            .ok_or_else(|| AppError::internal("dangling solution reference"))
+    }
+}
+
+pub struct Nomination(pub validation_nominations::Model);
+
+#[Object]
+impl Nomination {
+    async fn id(&self) -> ID {
+        encode(Kind::ValidationNomination, self.0.id)
+    }
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    async fn nominated_at(&self) -> DateTime<FixedOffset> {
+        self.0.created_at
+    }
+}
+
+pub struct ResponseCard(pub response_cards::Model);
+
+#[Object]
+impl ResponseCard {
+    async fn id(&self) -> ID {
+        encode(Kind::ResponseCard, self.0.id)
+    }
+    async fn reader_name(&self) -> &str {
+        &self.0.reader_name
+    }
+    async fn reader_email(&self) -> &str {
+        &self.0.reader_email
+    }
+    async fn reader_company(&self) -> Option<&str> {
+        self.0.reader_company.as_deref()
+    }
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+    async fn received_at(&self) -> DateTime<FixedOffset> {
+        self.0.created_at
+    }
+}

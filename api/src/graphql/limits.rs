@@ -1,0 +1,231 @@
+//! Operation limits that async-graphql does not have on its own: document bytes and
+//! tokens (checked before the parser runs, so a 10 000-deep document never reaches it),
+//! aliases and root fields (checked on the parsed document). Depth, complexity and
+//! directives use async-graphql's own limits, set in `schema`.
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Pos, Positioned, ServerError, ServerResult, Variables};
+use std::sync::Arc;
+
+/// The code every limit refusal carries.
+pub const LIMIT_CODE: &str = "OPERATION_LIMIT_EXCEEDED";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_tokens: usize,
+    pub max_aliases: usize,
+    pub max_root_fields: usize,
+    /// Refuse `__schema` and `__type` with an error instead of answering null.
+    pub introspection: bool,
+}
+
+impl ExtensionFactory for Limits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+pub fn refusal(message: String) -> ServerError {
+    refusal_with(LIMIT_CODE, message)
+}
+
+fn refusal_with(code: &str, message: String) -> ServerError {
+    let mut err = ServerError::new(message, Some(Pos::default()));
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    err.extensions = Some(ext);
+    err.locations.clear();
+    err
+}
+
+/// Counts lexical tokens without building anything: names, numbers, strings, punctuators.
+pub fn count_tokens(query: &str, stop_after: usize) -> usize {
+    let bytes = query.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() && n <= stop_after {
+        match bytes[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                n += 1;
+                let block = bytes[i..].starts_with(b"\"\"\"");
+                i += if block { 3 } else { 1 };
+                while i < bytes.len() {
+                    if block && bytes[i..].starts_with(b"\"\"\"") {
+                        i += 3;
+                        break;
+                    }
+                    if !block && bytes[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if !block && (bytes[i] == b'"' || bytes[i] == b'\n') {
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'.' if bytes[i..].starts_with(b"...") => {
+                n += 1;
+                i += 3;
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' => {
+                n += 1;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || matches!(bytes[i], b'_' | b'.' | b'-' | b'+'))
+                {
+                    i += 1;
+                }
+            }
+            _ => {
+                n += 1;
+                i += 1;
+            }
+        }
+    }
+    n
+}
+
+fn count_aliases(set: &SelectionSet, total: &mut usize) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(f) => {
+                if f.node.alias.is_some() {
+                    *total += 1;
+                }
+                count_aliases(&f.node.selection_set.node, total);
+            }
+            Selection::InlineFragment(frag) => count_aliases(&frag.node.selection_set.node, total),
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+}
+
+/// Distinct response keys at the root, following fragments: a field repeated without
+/// aliases merges into one and costs nothing extra.
+fn root_keys<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a Positioned<SelectionSet>,
+    keys: &mut std::collections::HashSet<&'a str>,
+    seen: &mut std::collections::HashSet<&'a str>,
+) {
+    for item in &set.node.items {
+        match &item.node {
+            Selection::Field(f) => {
+                let key = f.node.alias.as_ref().unwrap_or(&f.node.name);
+                keys.insert(key.node.as_str());
+            }
+            Selection::InlineFragment(frag) => root_keys(doc, &frag.node.selection_set, keys, seen),
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                if seen.insert(name)
+                    && let Some(frag) = doc.fragments.get(&spread.node.fragment_name.node)
+                {
+                    root_keys(doc, &frag.node.selection_set, keys, seen);
+                }
+            }
+        }
+    }
+}
+
+impl Limits {
+    /// The checks on the text, before any parsing.
+    pub fn check_text(&self, query: &str) -> ServerResult<()> {
+        if query.len() > self.max_bytes {
+            return Err(refusal(format!(
+                "the document is {} bytes; the limit is {}",
+                query.len(),
+                self.max_bytes
+            )));
+        }
+        if count_tokens(query, self.max_tokens) > self.max_tokens {
+            return Err(refusal(format!(
+                "the document has more than {} tokens",
+                self.max_tokens
+            )));
+        }
+        Ok(())
+    }
+
+    /// Parses text that passed `check_text`, and checks the document.
+    pub fn parse(&self, query: &str) -> ServerResult<ExecutableDocument> {
+        self.check_text(query)?;
+        let doc = async_graphql::parser::parse_query(query)?;
+        self.check_document(&doc)?;
+        Ok(doc)
+    }
+
+    pub fn check_document(&self, doc: &ExecutableDocument) -> ServerResult<()> {
+        let mut aliases = 0;
+        for (_, op) in doc.operations.iter() {
+            count_aliases(&op.node.selection_set.node, &mut aliases);
+            let mut keys = std::collections::HashSet::new();
+            root_keys(
+                doc,
+                &op.node.selection_set,
+                &mut keys,
+                &mut std::collections::HashSet::new(),
+            );
+            if !self.introspection && (keys.contains("__schema") || keys.contains("__type")) {
+                return Err(refusal_with(
+                    "GRAPHQL_VALIDATION_FAILED",
+                    "introspection is disabled".to_owned(),
+                ));
+            }
+            let roots = keys.len();
+            if roots > self.max_root_fields {
+                return Err(refusal(format!(
+                    "the operation selects {roots} root fields; the limit is {}",
+                    self.max_root_fields
+                )));
+            }
+        }
+        for frag in doc.fragments.values() {
+            count_aliases(&frag.node.selection_set.node, &mut aliases);
+        }
+        if aliases > self.max_aliases {
+            return Err(refusal(format!(
+                "the document uses {aliases} aliases; the limit is {}",
+                self.max_aliases
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for Limits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        self.check_text(query)?;
+        let doc = next.run(ctx, query, variables).await?;
+        self.check_document(&doc)?;
+        Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_tokens;
+
+    #[test]
+    fn counts_tokens_of_names_strings_and_punctuation() {
+        assert_eq!(count_tokens("{ a b(c: \"x y\") }", 100), 9);
+        assert_eq!(count_tokens("query Q { ...F } # comment", 100), 6);
+        assert_eq!(count_tokens("{ a(s: \"\"\"long\n text\"\"\") }", 100), 8);
+        assert!(count_tokens(&"{".repeat(10_000), 100) > 100);
+    }
+}

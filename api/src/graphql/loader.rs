@@ -1,0 +1,158 @@
+//! The database loader behind every relation: one `DbLoader` implements
+//! `Loader<K>` for one key type per relation, each batched into a single `IN (...)`
+//! statement. It is created per request (so its cache never outlives the request).
+
+use crate::error::AppError;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tracing::Instrument;
+
+#[derive(Clone)]
+pub struct DbLoader {
+    pub db: DatabaseConnection,
+    /// Rows and computed values shared across requests (see `cache::entity`).
+    pub cache: crate::cache::entity::EntityCache,
+}
+
+/// A loader failure, shared by every resolver waiting on the batch.
+#[derive(Debug, Clone)]
+pub struct LoadError(pub Arc<DbErr>);
+
+impl From<DbErr> for LoadError {
+    fn from(e: DbErr) -> Self {
+        Self(Arc::new(e))
+    }
+}
+
+impl From<LoadError> for AppError {
+    fn from(e: LoadError) -> Self {
+        match Arc::try_unwrap(e.0) {
+            Ok(db) => db.into(),
+            Err(shared) => AppError::internal(shared.to_string()),
+        }
+    }
+}
+
+/// Reads an integer key column out of a model.
+pub fn key_of<M: ModelTrait>(m: &M, col: <M::Entity as EntityTrait>::Column) -> i64 {
+    match m.get(col) {
+        Value::BigInt(Some(v)) => v,
+        Value::Int(Some(v)) => i64::from(v),
+        _ => 0,
+    }
+}
+
+fn span(loader: &'static str, batch: usize) -> tracing::Span {
+    tracing::debug_span!(
+        "loader.batch",
+        loader.name = loader,
+        loader.batch_size = batch
+    )
+}
+
+/// One row per key, looked up by a unique column.
+pub async fn one_each<E>(
+    db: &DatabaseConnection,
+    name: &'static str,
+    col: E::Column,
+    keys: impl ExactSizeIterator<Item = i64>,
+) -> Result<HashMap<i64, E::Model>, LoadError>
+where
+    E: EntityTrait,
+{
+    let span = span(name, keys.len());
+    let keys: Vec<i64> = keys.collect();
+    let rows = E::find()
+        .filter(col.is_in(keys))
+        .all(db)
+        .instrument(span)
+        .await?;
+    Ok(rows.into_iter().map(|m| (key_of(&m, col), m)).collect())
+}
+
+/// All rows per key through a foreign key column, in `order` (ascending).
+pub async fn many_each<E>(
+    db: &DatabaseConnection,
+    name: &'static str,
+    col: E::Column,
+    order: E::Column,
+    keys: impl ExactSizeIterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<E::Model>>, LoadError>
+where
+    E: EntityTrait,
+{
+    let span = span(name, keys.len());
+    let keys: Vec<i64> = keys.collect();
+    let rows = E::find()
+        .filter(col.is_in(keys.iter().copied()))
+        .order_by_asc(order)
+        .all(db)
+        .instrument(span)
+        .await?;
+    let mut map: HashMap<i64, Vec<E::Model>> = keys.into_iter().map(|k| (k, Vec::new())).collect();
+    for m in rows {
+        map.entry(key_of(&m, col)).or_default().push(m);
+    }
+    Ok(map)
+}
+
+/// Declares key newtypes: one per relation, so one loader serves them all.
+macro_rules! keys {
+    ($($(#[$doc:meta])* $name:ident;)*) => {
+        $( $(#[$doc])* #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+           pub struct $name(pub i64); )*
+    };
+}
+pub(crate) use keys;
+
+/// `Loader<$key>` for a row looked up by a unique column.
+macro_rules! load_one {
+    ($key:ident => $entity:ident . $col:ident) => {
+        impl async_graphql::dataloader::Loader<$key> for $crate::graphql::loader::DbLoader {
+            type Value = entities::$entity::Model;
+            type Error = $crate::graphql::loader::LoadError;
+            async fn load(
+                &self,
+                keys: &[$key],
+            ) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
+                let map = $crate::graphql::loader::one_each::<entities::$entity::Entity>(
+                    &self.db,
+                    stringify!($key),
+                    entities::$entity::Column::$col,
+                    keys.iter().map(|k| k.0),
+                )
+                .await?;
+                Ok(map.into_iter().map(|(k, v)| ($key(k), v)).collect())
+            }
+        }
+    };
+}
+pub(crate) use load_one;
+
+/// `Loader<$key>` for all rows of a foreign key, ordered.
+macro_rules! load_many {
+    ($key:ident => $entity:ident . $col:ident order $order:ident) => {
+        impl async_graphql::dataloader::Loader<$key> for $crate::graphql::loader::DbLoader {
+            type Value = Vec<entities::$entity::Model>;
+            type Error = $crate::graphql::loader::LoadError;
+            async fn load(
+                &self,
+                keys: &[$key],
+            ) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
+                let map = $crate::graphql::loader::many_each::<entities::$entity::Entity>(
+                    &self.db,
+                    stringify!($key),
+                    entities::$entity::Column::$col,
+                    entities::$entity::Column::$order,
+                    keys.iter().map(|k| k.0),
+                )
+                .await?;
+                Ok(map.into_iter().map(|(k, v)| ($key(k), v)).collect())
+            }
+        }
+    };
+}
+pub(crate) use load_many;

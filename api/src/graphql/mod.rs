@@ -1,0 +1,79 @@
+//! The GraphQL layer: schema assembly, typed ids, pagination, loaders and one module per
+//! domain. Resolvers stay thin: they read the viewer, check the matrix, call a loader or
+//! a domain service.
+
+pub mod audit;
+pub mod batching;
+pub mod communities;
+pub mod enums;
+pub mod gsd;
+pub mod ids;
+pub mod limits;
+pub mod loader;
+pub mod node;
+pub mod opportunities;
+pub mod pagination;
+pub mod pao;
+pub mod persisted;
+pub mod profiles;
+pub mod relationships;
+pub mod schema;
+pub mod valuenet;
+
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+pub use loader::DbLoader;
+use std::sync::LazyLock;
+
+/// The per-request loader: batches and caches for the life of one request only.
+pub type Loaders = DataLoader<DbLoader, HashMapCache>;
+
+static ANONYMOUS: LazyLock<Viewer> = LazyLock::new(Viewer::anonymous);
+
+/// Request-scoped accessors. A request without a viewer is anonymous.
+pub trait ContextExt {
+    fn viewer(&self) -> &Viewer;
+    fn loaders(&self) -> AppResult<&Loaders>;
+    fn app(&self) -> AppResult<&AppState>;
+}
+
+impl ContextExt for Context<'_> {
+    fn viewer(&self) -> &Viewer {
+        self.data_opt::<Viewer>().unwrap_or(&ANONYMOUS)
+    }
+
+    fn loaders(&self) -> AppResult<&Loaders> {
+        self.data::<Loaders>().map_err(AppError::from)
+    }
+
+    fn app(&self) -> AppResult<&AppState> {
+        self.data::<AppState>().map_err(AppError::from)
+    }
+}
+
+/// Every row a loader holds under `key`, each wrapped as its GraphQL type.
+pub async fn list<K, M, T>(ctx: &Context<'_>, key: K, wrap: impl FnMut(M) -> T) -> AppResult<Vec<T>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    DbLoader: async_graphql::dataloader::Loader<K, Value = Vec<M>, Error = loader::LoadError>,
+{
+    Ok(ctx
+        .loaders()?
+        .load_one(key)
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(wrap)
+        .collect())
+}
+
+/// Parses a database enum string into its GraphQL enum; an unknown value is a data bug.
+pub fn parse_db_enum<T: std::str::FromStr>(column: &'static str, value: &str) -> AppResult<T> {
+    value
+        .parse()
+        .map_err(|_| AppError::internal(format!("unexpected value in {column}: {value:?}")))
+}

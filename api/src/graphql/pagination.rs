@@ -1,0 +1,100 @@
+//! Relay cursor pagination: opaque keyset cursors over row ids and a bounded page size.
+
+use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
+use async_graphql::Context;
+use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+
+pub type Cursor = OpaqueCursor<i64>;
+
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// Validates `first` against the configured maximum: a negative or oversized page is
+/// refused, not silently clamped, so clients learn the bound.
+pub fn page_size(first: Option<i32>, max: u32) -> AppResult<u32> {
+    match first {
+        None => Ok(DEFAULT_PAGE_SIZE.min(max)),
+        Some(n) if n < 0 => Err(AppError::bad_input("first", "must not be negative")),
+        Some(n) if n as u32 > max => Err(AppError::bad_input(
+            "first",
+            format!("must be at most {max}"),
+        )),
+        Some(n) => Ok(n as u32),
+    }
+}
+
+/// The row id after which a page starts.
+pub fn after_id(after: Option<&str>) -> AppResult<i64> {
+    match after {
+        None => Ok(0),
+        Some(s) => Cursor::decode_cursor(s)
+            .map(|c| c.0)
+            .map_err(|_| AppError::bad_input("after", "not a valid cursor")),
+    }
+}
+
+/// Complexity of a paginated field: its page size times what each item selects, so a
+/// large `first` cannot hide a large answer from the cost limit.
+pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let page = first.map_or(DEFAULT_PAGE_SIZE as usize, |n| {
+        usize::try_from(n.max(0)).unwrap_or(0)
+    });
+    page.max(1).saturating_mul(child_complexity)
+}
+
+/// One page of `select` in row-id order after the `after` cursor: `first` rows, fetched
+/// as `first + 1` to know whether another page follows.
+pub async fn keyset_page<E, M, T>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    id_col: E::Column,
+    first: Option<i32>,
+    after: Option<String>,
+    wrap: impl Fn(M) -> (i64, T),
+) -> AppResult<Connection<Cursor, T>>
+where
+    E: EntityTrait<Model = M>,
+    M: sea_orm::FromQueryResult + Sized + Send + Sync,
+    T: async_graphql::OutputType,
+{
+    let app = ctx.app()?;
+    let first = page_size(first, app.config.max_page_size)?;
+    let after = after_id(after.as_deref())?;
+    let mut rows = select
+        .filter(id_col.gt(after))
+        .order_by_asc(id_col)
+        .limit(u64::from(first) + 1)
+        .all(&app.db)
+        .await?;
+    let has_next = rows.len() > first as usize;
+    rows.truncate(first as usize);
+    let mut conn = Connection::new(after > 0, has_next);
+    conn.edges.extend(rows.into_iter().map(|m| {
+        let (id, node) = wrap(m);
+        Edge::new(OpaqueCursor(id), node)
+    }));
+    Ok(conn)
+}
+
+/// A case-insensitive "contains" on a text column, with the LIKE wildcards of the text
+/// escaped: the filter is always a literal, never a pattern.
+pub fn name_contains<C: ColumnTrait>(
+    col: C,
+    text: &str,
+    field: &'static str,
+) -> AppResult<SimpleExpr> {
+    // Scoped: ExprTrait's `min`/`max` would shadow the integers' own elsewhere here.
+    use sea_orm::sea_query::ExprTrait;
+    if text.chars().count() > 100 {
+        return Err(AppError::bad_input(field, "at most 100 characters"));
+    }
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Ok(Expr::expr(Func::lower(Expr::col(col)))
+        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+}

@@ -1,0 +1,47 @@
+//! Batched loads for PAO.
+
+use crate::graphql::loader::{DbLoader, LoadError, keys, load_many, load_one, many_each};
+use async_graphql::dataloader::Loader;
+use entities::site_user_privileges;
+use std::collections::HashMap;
+
+keys! {
+    SiteKey;
+    /// Users of a site.
+    SiteUsersOf;
+    /// Access requests of a site.
+    AccessRequestsOf;
+    /// Privileges of a site user.
+    PrivilegesOf;
+}
+
+load_one!(SiteKey => sites.Id);
+load_many!(SiteUsersOf => site_users.SiteId order Id);
+load_many!(AccessRequestsOf => access_requests.SiteId order Id);
+
+impl Loader<PrivilegesOf> for DbLoader {
+    type Value = Vec<String>;
+    type Error = LoadError;
+    async fn load(
+        &self,
+        keys: &[PrivilegesOf],
+    ) -> Result<HashMap<PrivilegesOf, Vec<String>>, LoadError> {
+        let rows = many_each::<site_user_privileges::Entity>(
+            &self.db,
+            "PrivilegesOf",
+            site_user_privileges::Column::SiteUserId,
+            site_user_privileges::Column::Privilege,
+            keys.iter().map(|k| k.0),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    PrivilegesOf(k),
+                    v.into_iter().map(|p| p.privilege).collect(),
+                )
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,12 @@
+//! Passport Advantage Online account management: sites, site users and privileges,
+//! access requests, and the site reports.
+
+pub mod loader;
+pub mod mutation;
+pub mod query;
+pub mod service;
+pub mod types;
+
+pub use mutation::PaoMutation;
+pub use query::{PaoQuery, PaoSubscription};
+pub use types::Site;

@@ -1,0 +1,116 @@
+//! PAO root queries, entity lookups and the access-request subscription.
+
+use super::loader::SiteKey;
+use super::service;
+use super::types::{AccessRequest, Site};
+use crate::auth::{Action, Target, ensure};
+use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
+use crate::graphql::ids::{Kind, decode};
+use crate::state::Event;
+use async_graphql::{Context, ID, Object, Subscription};
+use entities::{access_requests, sites};
+use futures::{Stream, StreamExt};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// Site basics are for signed-in callers: they need them to ask for access.
+pub fn visible(ctx: &Context<'_>, site: sites::Model) -> AppResult<Site> {
+    if ctx.viewer().is_signed_in() {
+        Ok(Site(site))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Default)]
+pub struct PaoQuery;
+
+#[Object]
+impl PaoQuery {
+    /// A PAO site by its site number.
+    async fn site(&self, ctx: &Context<'_>, site_number: String) -> AppResult<Option<Site>> {
+        let row = sites::Entity::find()
+            .filter(sites::Column::SiteNumber.eq(site_number.trim()))
+            .one(&ctx.app()?.db)
+            .await?;
+        row.map(|s| visible(ctx, s)).transpose()
+    }
+
+    /// The caller's own access requests, newest first.
+    async fn my_access_requests(&self, ctx: &Context<'_>) -> AppResult<Vec<AccessRequest>> {
+        Ok(service::my_requests(ctx.app()?, ctx.viewer())
+            .await?
+            .into_iter()
+            .map(AccessRequest)
+            .collect())
+    }
+
+    #[graphql(entity)]
+    async fn find_site_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Site>> {
+        let Ok(row) = decode(&id, Kind::Site, "id") else {
+            return Ok(None);
+        };
+        let site = ctx.loaders()?.load_one(SiteKey(row)).await?;
+        site.map(|s| visible(ctx, s)).transpose()
+    }
+}
+
+#[derive(Default)]
+pub struct PaoSubscription;
+
+#[Subscription]
+impl PaoSubscription {
+    /// New access requests for a site, as they arrive. For whoever may read the site's
+    /// administration (its primary contact, IBM_CHANNEL).
+    async fn access_request_submitted(
+        &self,
+        ctx: &Context<'_>,
+        site_number: String,
+    ) -> async_graphql::Result<impl Stream<Item = AccessRequest> + use<>> {
+        let app = ctx.app()?.clone();
+        let site = sites::Entity::find()
+            .filter(sites::Column::SiteNumber.eq(site_number.trim()))
+            .one(&app.db)
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotFound("site"))?;
+        ensure(
+            ctx.viewer(),
+            Action::ReadSiteAdministration,
+            Target::Site(site.id),
+        )?;
+        let events = tokio_stream_from(app.events.subscribe());
+        Ok(events.filter_map(move |event| {
+            let db = app.db.clone();
+            async move {
+                match event {
+                    Event::AccessRequested {
+                        site_id,
+                        request_id,
+                    } if site_id == site.id => access_requests::Entity::find_by_id(request_id)
+                        .one(&db)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(AccessRequest),
+                    _ => None,
+                }
+            }
+        }))
+    }
+}
+
+/// A broadcast receiver as a stream; a lagging subscriber skips what it missed.
+fn tokio_stream_from(
+    rx: tokio::sync::broadcast::Receiver<Event>,
+) -> impl Stream<Item = Event> + use<> {
+    futures::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(event) => return Some((event, rx)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}

@@ -1,0 +1,503 @@
+//! PAO account management. Every change runs the matrix check for the site, validation,
+//! one transaction with a version check and an audit record. The one-primary-contact
+//! invariant is held twice: a primary hand-over bumps the site's version (so concurrent
+//! hand-overs serialize and all but one get CONFLICT) and a partial unique index refuses
+//! a second primary whatever the code does.
+
+use crate::auth::{Action, Target, Viewer, ensure};
+use crate::error::{AppError, AppResult};
+use crate::graphql::enums::{SitePrivilege, SiteRole};
+use crate::state::AppState;
+use crate::write::{Write, text, update_versioned};
+use entities::{access_requests, people, site_user_privileges, site_users, sites};
+use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+const PRIMARY: &str = "SITE_PRIMARY_CONTACT";
+
+pub async fn site(state: &AppState, id: i64) -> AppResult<sites::Model> {
+    sites::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("site"))
+}
+
+async fn site_user(state: &AppState, id: i64) -> AppResult<site_users::Model> {
+    site_users::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("site user"))
+}
+
+fn ibm_id(field: &str, value: &str) -> AppResult<String> {
+    let v = value.trim().to_ascii_lowercase();
+    let valid = v.len() <= 254
+        && v.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(v)
+    } else {
+        Err(AppError::bad_input(field, "an IBMid (e-mail address)"))
+    }
+}
+
+/// Roles account management may assign; the primary role only moves by hand-over.
+fn assignable(field: &str, role: SiteRole) -> AppResult<&'static str> {
+    match role {
+        SiteRole::SitePrimaryContact => Err(AppError::bad_input(
+            field,
+            "the primary contact changes only by transferPrimaryContact",
+        )),
+        other => Ok(other.as_db()),
+    }
+}
+
+async fn replace_privileges(
+    w: &Write<'_>,
+    site_user_id: i64,
+    privileges: &[SitePrivilege],
+) -> AppResult<Vec<&'static str>> {
+    let mut names: Vec<&'static str> = privileges.iter().map(|p| p.as_db()).collect();
+    names.sort_unstable();
+    names.dedup();
+    site_user_privileges::Entity::delete_many()
+        .filter(site_user_privileges::Column::SiteUserId.eq(site_user_id))
+        .exec(&w.txn)
+        .await?;
+    if !names.is_empty() {
+        site_user_privileges::Entity::insert_many(names.iter().map(|p| {
+            site_user_privileges::ActiveModel {
+                site_user_id: Set(site_user_id),
+                privilege: Set((*p).to_owned()),
+            }
+        }))
+        .exec(&w.txn)
+        .await?;
+    }
+    Ok(names)
+}
+
+pub struct NewSiteUser {
+    pub ibm_id: String,
+    pub name: String,
+    pub role: SiteRole,
+    pub account_management: bool,
+    pub privileges: Vec<SitePrivilege>,
+}
+
+async fn insert_user(
+    w: &Write<'_>,
+    site_id: i64,
+    user: &NewSiteUser,
+) -> AppResult<site_users::Model> {
+    let email = ibm_id("input.ibmId", &user.ibm_id)?;
+    let name = text("input.name", &user.name, 200)?;
+    let role = assignable("input.role", user.role)?;
+    let person = people::Entity::find()
+        .filter(people::Column::IbmId.eq(email.as_str()))
+        .one(&w.txn)
+        .await?;
+    let row = site_users::Entity::insert(site_users::ActiveModel {
+        site_id: Set(site_id),
+        person_id: Set(person.map(|p| p.id)),
+        ibm_id: Set(email.clone()),
+        name: Set(name),
+        role: Set(role.to_owned()),
+        account_management: Set(user.account_management && role == "SECONDARY_CONTACT"),
+        ..Default::default()
+    })
+    .exec_with_returning(&w.txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict("that person already has access to the site"),
+        other => other,
+    })?;
+    let privileges = replace_privileges(w, row.id, &user.privileges).await?;
+    w.audit(
+        "addSiteUser",
+        "SiteUser",
+        row.id,
+        None,
+        Some(json!({ "site": site_id, "ibmId": email, "role": role, "privileges": privileges })),
+    )
+    .await?;
+    Ok(row)
+}
+
+pub async fn add_user(
+    state: &AppState,
+    viewer: &Viewer,
+    site_id: i64,
+    user: NewSiteUser,
+) -> AppResult<site_users::Model> {
+    site(state, site_id).await?;
+    ensure(viewer, Action::ManageSite, Target::Site(site_id))?;
+    let mut w = Write::begin(state, viewer).await?;
+    let row = insert_user(&w, site_id, &user).await?;
+    w.forget_roles_of(row.ibm_id.clone());
+    w.commit().await?;
+    Ok(row)
+}
+
+pub struct SiteUserChanges {
+    pub name: Option<String>,
+    pub role: Option<SiteRole>,
+    pub account_management: Option<bool>,
+    pub privileges: Option<Vec<SitePrivilege>>,
+}
+
+pub async fn update_user(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    version: i32,
+    changes: SiteUserChanges,
+) -> AppResult<site_users::Model> {
+    let before = site_user(state, id).await?;
+    ensure(viewer, Action::ManageSite, Target::Site(before.site_id))?;
+    let mut sets = Vec::new();
+    if let Some(n) = &changes.name {
+        sets.push((
+            site_users::Column::Name,
+            Expr::value(text("input.name", n, 200)?),
+        ));
+    }
+    let role = match changes.role {
+        Some(_) if before.role == PRIMARY => {
+            return Err(AppError::bad_input(
+                "input.role",
+                "the primary contact changes only by transferPrimaryContact",
+            ));
+        }
+        Some(r) => assignable("input.role", r)?,
+        None => match before.role.as_str() {
+            "SECONDARY_CONTACT" => "SECONDARY_CONTACT",
+            "USER" => "USER",
+            _ => PRIMARY,
+        },
+    };
+    if changes.role.is_some() {
+        sets.push((site_users::Column::Role, Expr::value(role)));
+    }
+    let account_management = changes
+        .account_management
+        .unwrap_or(before.account_management)
+        && role == "SECONDARY_CONTACT";
+    sets.push((
+        site_users::Column::AccountManagement,
+        Expr::value(account_management),
+    ));
+    let mut w = Write::begin(state, viewer).await?;
+    update_versioned::<site_users::Entity>(
+        &w.txn,
+        [
+            site_users::Column::Id,
+            site_users::Column::Version,
+            site_users::Column::UpdatedAt,
+        ],
+        (id, version),
+        sets,
+        "the site user was changed by someone else; reload and retry",
+    )
+    .await?;
+    let privileges = match &changes.privileges {
+        Some(p) => Some(replace_privileges(&w, id, p).await?),
+        None => None,
+    };
+    w.audit(
+        "updateSiteUser",
+        "SiteUser",
+        id,
+        Some(json!({ "name": before.name, "role": before.role, "accountManagement": before.account_management })),
+        Some(json!({ "name": changes.name, "role": role, "accountManagement": account_management, "privileges": privileges })),
+    )
+    .await?;
+    w.forget_roles_of(before.ibm_id.clone());
+    w.commit().await?;
+    site_user(state, id).await
+}
+
+pub async fn remove_user(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    version: i32,
+) -> AppResult<()> {
+    let before = site_user(state, id).await?;
+    ensure(viewer, Action::ManageSite, Target::Site(before.site_id))?;
+    if before.role == PRIMARY {
+        return Err(AppError::Conflict(
+            "a site always keeps its primary contact: hand the role to someone else first",
+        ));
+    }
+    let mut w = Write::begin(state, viewer).await?;
+    let deleted = site_users::Entity::delete_many()
+        .filter(site_users::Column::Id.eq(id))
+        .filter(site_users::Column::Version.eq(version))
+        .exec(&w.txn)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the site user was changed by someone else; reload and retry",
+        ));
+    }
+    w.audit(
+        "removeSiteUser",
+        "SiteUser",
+        id,
+        Some(json!({ "site": before.site_id, "ibmId": before.ibm_id, "role": before.role })),
+        None,
+    )
+    .await?;
+    w.forget_roles_of(before.ibm_id);
+    w.commit().await
+}
+
+/// Hands the primary role to another user of the site; the previous primary becomes a
+/// secondary contact with account management.
+pub async fn transfer_primary(
+    state: &AppState,
+    viewer: &Viewer,
+    site_id: i64,
+    site_version: i32,
+    to_user: i64,
+) -> AppResult<sites::Model> {
+    site(state, site_id).await?;
+    ensure(viewer, Action::ManageSite, Target::Site(site_id))?;
+    let target = site_user(state, to_user).await?;
+    if target.site_id != site_id {
+        return Err(AppError::bad_input(
+            "input.toSiteUserId",
+            "not a user of this site",
+        ));
+    }
+    if target.role == PRIMARY {
+        return Err(AppError::bad_input(
+            "input.toSiteUserId",
+            "already the primary contact",
+        ));
+    }
+    let mut w = Write::begin(state, viewer).await?;
+    // The site row's version serializes hand-overs: the loser of a race gets CONFLICT.
+    update_versioned::<sites::Entity>(
+        &w.txn,
+        [
+            sites::Column::Id,
+            sites::Column::Version,
+            sites::Column::UpdatedAt,
+        ],
+        (site_id, site_version),
+        Vec::new(),
+        "the site was changed by someone else; reload and retry",
+    )
+    .await?;
+    let previous = site_users::Entity::find()
+        .filter(site_users::Column::SiteId.eq(site_id))
+        .filter(site_users::Column::Role.eq(PRIMARY))
+        .one(&w.txn)
+        .await?;
+    if let Some(p) = &previous {
+        set_role(&w, p.id, "SECONDARY_CONTACT", true).await?;
+        w.forget_roles_of(p.ibm_id.clone());
+    }
+    set_role(&w, to_user, PRIMARY, false).await?;
+    w.forget_roles_of(target.ibm_id.clone());
+    w.audit(
+        "transferPrimaryContact",
+        "Site",
+        site_id,
+        Some(json!({ "primary": previous.map(|p| p.ibm_id) })),
+        Some(json!({ "primary": target.ibm_id })),
+    )
+    .await?;
+    w.commit().await?;
+    site(state, site_id).await
+}
+
+async fn set_role(w: &Write<'_>, id: i64, role: &str, account_management: bool) -> AppResult<()> {
+    site_users::Entity::update_many()
+        .col_expr(site_users::Column::Role, Expr::value(role))
+        .col_expr(
+            site_users::Column::AccountManagement,
+            Expr::value(account_management),
+        )
+        .col_expr(
+            site_users::Column::Version,
+            Expr::col(site_users::Column::Version).add(1),
+        )
+        .filter(site_users::Column::Id.eq(id))
+        .exec(&w.txn)
+        .await?;
+    Ok(())
+}
+
+/// A signed-in person asks for access to a site by its number.
+pub async fn request_access(
+    state: &AppState,
+    viewer: &Viewer,
+    site_number: &str,
+    believes_primary: bool,
+) -> AppResult<access_requests::Model> {
+    let Some(subject) = viewer.subject.clone() else {
+        return Err(AppError::Unauthenticated);
+    };
+    let site = sites::Entity::find()
+        .filter(sites::Column::SiteNumber.eq(site_number.trim()))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("site"))?;
+    let already_user = site_users::Entity::find()
+        .filter(site_users::Column::SiteId.eq(site.id))
+        .filter(site_users::Column::IbmId.eq(subject.as_str()))
+        .count(&state.db)
+        .await?;
+    if already_user > 0 {
+        return Err(AppError::Conflict("you already have access to this site"));
+    }
+    let person = match viewer.person_id() {
+        Some(id) => people::Entity::find_by_id(id).one(&state.db).await?,
+        None => None,
+    };
+    let w = Write::begin(state, viewer).await?;
+    let pending = access_requests::Entity::find()
+        .filter(access_requests::Column::SiteId.eq(site.id))
+        .filter(access_requests::Column::RequesterIbmId.eq(subject.as_str()))
+        .filter(access_requests::Column::Status.eq("PENDING"))
+        .count(&w.txn)
+        .await?;
+    if pending > 0 {
+        return Err(AppError::Conflict(
+            "you already have a pending request for this site",
+        ));
+    }
+    let row = access_requests::Entity::insert(access_requests::ActiveModel {
+        site_id: Set(site.id),
+        requester_person_id: Set(person.as_ref().map(|p| p.id)),
+        requester_ibm_id: Set(subject.clone()),
+        requester_name: Set(person
+            .map(|p| format!("{} {}", p.given_name, p.family_name))
+            .unwrap_or_else(|| subject.clone())),
+        believes_primary: Set(believes_primary),
+        status: Set("PENDING".into()),
+        ..Default::default()
+    })
+    .exec_with_returning(&w.txn)
+    .await?;
+    w.audit(
+        "requestSiteAccess",
+        "AccessRequest",
+        row.id,
+        None,
+        Some(json!({ "site": site.site_number, "believesPrimary": believes_primary })),
+    )
+    .await?;
+    w.commit().await?;
+    let _ = state.events.send(crate::state::Event::AccessRequested {
+        site_id: site.id,
+        request_id: row.id,
+    });
+    Ok(row)
+}
+
+pub enum Decision {
+    Approve(NewSiteUser),
+    Reject(String),
+}
+
+/// The site's primary contact approves (creating the site user) or rejects a request.
+pub async fn decide_request(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    version: i32,
+    decision: Decision,
+) -> AppResult<access_requests::Model> {
+    let request = access_requests::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("access request"))?;
+    ensure(viewer, Action::ManageSite, Target::Site(request.site_id))?;
+    if request.status != "PENDING" {
+        return Err(AppError::Conflict("the request was already decided"));
+    }
+    let (status, reason) = match &decision {
+        Decision::Approve(_) => ("APPROVED", None),
+        Decision::Reject(reason) => ("REJECTED", Some(text("input.reason", reason, 1000)?)),
+    };
+    let mut w = Write::begin(state, viewer).await?;
+    update_versioned::<access_requests::Entity>(
+        &w.txn,
+        [
+            access_requests::Column::Id,
+            access_requests::Column::Version,
+            access_requests::Column::UpdatedAt,
+        ],
+        (id, version),
+        vec![
+            (access_requests::Column::Status, Expr::value(status)),
+            (
+                access_requests::Column::DecisionReason,
+                Expr::value(reason.clone()),
+            ),
+            (
+                access_requests::Column::DecidedByIbmId,
+                Expr::value(viewer.subject.clone()),
+            ),
+            (
+                access_requests::Column::DecidedAt,
+                Expr::current_timestamp(),
+            ),
+        ],
+        "the request was changed by someone else; reload and retry",
+    )
+    .await?;
+    if let Decision::Approve(user) = &decision {
+        let user = NewSiteUser {
+            ibm_id: request.requester_ibm_id.clone(),
+            name: request.requester_name.clone(),
+            role: user.role,
+            account_management: user.account_management,
+            privileges: user.privileges.clone(),
+        };
+        insert_user(&w, request.site_id, &user).await?;
+        w.forget_roles_of(request.requester_ibm_id.clone());
+    }
+    w.audit(
+        if reason.is_none() {
+            "approveAccessRequest"
+        } else {
+            "rejectAccessRequest"
+        },
+        "AccessRequest",
+        id,
+        Some(json!({ "status": request.status })),
+        Some(json!({ "status": status, "reason": reason })),
+    )
+    .await?;
+    w.commit().await?;
+    access_requests::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("access request"))
+}
+
+/// Access requests the caller made, newest first.
+pub async fn my_requests(
+    state: &AppState,
+    viewer: &Viewer,
+) -> AppResult<Vec<access_requests::Model>> {
+    let Some(subject) = &viewer.subject else {
+        return Err(AppError::Unauthenticated);
+    };
+    Ok(access_requests::Entity::find()
+        .filter(access_requests::Column::RequesterIbmId.eq(subject.as_str()))
+        .order_by_desc(access_requests::Column::Id)
+        .all(&state.db)
+        .await?)
+}

@@ -1,0 +1,333 @@
+//! GraphQL objects of PAO. A site's basics are visible to any signed-in caller (they need
+//! them to ask for access); its users, requests and reports follow the access matrix.
+
+use super::loader::*;
+use crate::auth::{Action, Target, ensure};
+use crate::error::{AppError, AppResult};
+use crate::graphql::enums::*;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::list;
+use crate::graphql::pagination::{Cursor, keyset_page};
+use crate::graphql::profiles::Company;
+use crate::graphql::profiles::loader::CompanyKey;
+use crate::graphql::{ContextExt, parse_db_enum};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use entities::{access_requests, orders, pao_customers, renewal_line_items, site_users, sites};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// A Passport Advantage site.
+pub struct Site(pub sites::Model);
+
+fn guard(ctx: &Context<'_>, action: Action, site: i64) -> AppResult<()> {
+    ensure(ctx.viewer(), action, Target::Site(site))
+}
+
+/// Filters of the renewal report; all given filters must match.
+#[derive(InputObject, Default)]
+pub struct RenewalFilter {
+    /// Renewal date on or after.
+    pub from: Option<NaiveDate>,
+    /// Renewal date on or before.
+    pub to: Option<NaiveDate>,
+    pub agreement_number: Option<String>,
+    pub quote_number: Option<String>,
+}
+
+#[Object]
+impl Site {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Site, self.0.id)
+    }
+    async fn site_number(&self) -> &str {
+        &self.0.site_number
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn agreement_type(&self) -> AppResult<SiteAgreementType> {
+        parse_db_enum("sites.agreement_type", &self.0.agreement_type)
+    }
+    /// Optimistic-concurrency version: account-management changes are made against it.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn reseller_company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        ctx.loaders()?
+            .load_one(CompanyKey(self.0.reseller_company_id))
+            .await?
+            .map(Company)
+            .ok_or_else(|| AppError::internal("dangling reseller reference"))
+    }
+    /// The site's users: primary contact, secondary contacts, users.
+    async fn users(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<SiteUser>>> {
+        guard(ctx, Action::ReadSiteAdministration, self.0.id)?;
+        list(ctx, SiteUsersOf(self.0.id), SiteUser).await.map(Some)
+    }
+    /// Access requests routed to this site, optionally only those in `status`.
+    async fn access_requests(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<AccessRequestStatus>,
+    ) -> AppResult<Option<Vec<AccessRequest>>> {
+        guard(ctx, Action::ReadSiteAdministration, self.0.id)?;
+        let rows = ctx
+            .loaders()?
+            .load_one(AccessRequestsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            rows.into_iter()
+                .filter(|r| status.is_none_or(|s| r.status == s.as_db()))
+                .map(AccessRequest)
+                .collect(),
+        ))
+    }
+    /// Customers, by agreement or customer number. REPORTING on the site.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        agreement_number: Option<String>,
+        customer_number: Option<String>,
+    ) -> AppResult<Option<Connection<Cursor, PaoCustomer>>> {
+        guard(ctx, Action::ReadSiteReports, self.0.id)?;
+        let mut q =
+            pao_customers::Entity::find().filter(pao_customers::Column::SiteId.eq(self.0.id));
+        if let Some(a) = agreement_number {
+            q = q.filter(pao_customers::Column::AgreementNumber.eq(a));
+        }
+        if let Some(c) = customer_number {
+            q = q.filter(pao_customers::Column::CustomerNumber.eq(c));
+        }
+        keyset_page(
+            ctx,
+            q,
+            pao_customers::Column::Id,
+            first,
+            after,
+            |m: pao_customers::Model| (m.id, PaoCustomer(m)),
+        )
+        .await
+        .map(Some)
+    }
+    /// Active renewal line items, by renewal date range, agreement or quote. REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn renewal_line_items(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<RenewalFilter>,
+    ) -> AppResult<Option<Connection<Cursor, RenewalLineItem>>> {
+        guard(ctx, Action::ReadSiteReports, self.0.id)?;
+        let f = filter.unwrap_or_default();
+        let mut q = renewal_line_items::Entity::find()
+            .filter(renewal_line_items::Column::SiteId.eq(self.0.id))
+            .filter(renewal_line_items::Column::Status.eq("ACTIVE"));
+        if let Some(d) = f.from {
+            q = q.filter(renewal_line_items::Column::RenewalDate.gte(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(renewal_line_items::Column::RenewalDate.lte(d));
+        }
+        if let Some(a) = f.agreement_number {
+            q = q.filter(renewal_line_items::Column::AgreementNumber.eq(a));
+        }
+        if let Some(n) = f.quote_number {
+            q = q.filter(renewal_line_items::Column::QuoteNumber.eq(n));
+        }
+        keyset_page(
+            ctx,
+            q,
+            renewal_line_items::Column::Id,
+            first,
+            after,
+            |m: renewal_line_items::Model| (m.id, RenewalLineItem(m)),
+        )
+        .await
+        .map(Some)
+    }
+    /// Order history, newest period filters by date. REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<Option<Connection<Cursor, Order>>> {
+        guard(ctx, Action::ReadSiteReports, self.0.id)?;
+        let mut q = orders::Entity::find().filter(orders::Column::SiteId.eq(self.0.id));
+        if let Some(d) = from {
+            q = q.filter(orders::Column::OrderedOn.gte(d));
+        }
+        if let Some(d) = to {
+            q = q.filter(orders::Column::OrderedOn.lte(d));
+        }
+        keyset_page(
+            ctx,
+            q,
+            orders::Column::Id,
+            first,
+            after,
+            |m: orders::Model| (m.id, Order(m)),
+        )
+        .await
+        .map(Some)
+    }
+}
+
+/// A person's access to a site.
+pub struct SiteUser(pub site_users::Model);
+
+#[Object]
+impl SiteUser {
+    async fn id(&self) -> ID {
+        encode(Kind::SiteUser, self.0.id)
+    }
+    async fn ibm_id(&self) -> &str {
+        &self.0.ibm_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn role(&self) -> AppResult<SiteRole> {
+        parse_db_enum("site_users.role", &self.0.role)
+    }
+    /// A secondary contact granted account management may manage the site's users.
+    async fn account_management(&self) -> bool {
+        self.0.account_management
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn privileges(&self, ctx: &Context<'_>) -> AppResult<Vec<SitePrivilege>> {
+        ctx.loaders()?
+            .load_one(PrivilegesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .iter()
+            .map(|p| parse_db_enum("site_user_privileges.privilege", p))
+            .collect()
+    }
+}
+
+/// A self-nomination for access to a site.
+pub struct AccessRequest(pub access_requests::Model);
+
+#[Object]
+impl AccessRequest {
+    async fn id(&self) -> ID {
+        encode(Kind::AccessRequest, self.0.id)
+    }
+    async fn site(&self, ctx: &Context<'_>) -> AppResult<Site> {
+        ctx.loaders()?
+            .load_one(SiteKey(self.0.site_id))
+            .await?
+            .map(Site)
+            .ok_or_else(|| AppError::internal("dangling site reference"))
+    }
+    async fn requester_ibm_id(&self) -> &str {
+        &self.0.requester_ibm_id
+    }
+    async fn requester_name(&self) -> &str {
+        &self.0.requester_name
+    }
+    /// "I believe I am the primary contact".
+    async fn believes_primary(&self) -> bool {
+        self.0.believes_primary
+    }
+    async fn status(&self) -> AppResult<AccessRequestStatus> {
+        parse_db_enum("access_requests.status", &self.0.status)
+    }
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    async fn requested_at(&self) -> DateTime<FixedOffset> {
+        self.0.created_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.decided_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct PaoCustomer(pub pao_customers::Model);
+
+#[Object]
+impl PaoCustomer {
+    async fn id(&self) -> ID {
+        encode(Kind::PaoCustomer, self.0.id)
+    }
+    async fn customer_number(&self) -> &str {
+        &self.0.customer_number
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn agreement_number(&self) -> &str {
+        &self.0.agreement_number
+    }
+}
+
+pub struct RenewalLineItem(pub renewal_line_items::Model);
+
+#[Object]
+impl RenewalLineItem {
+    async fn id(&self) -> ID {
+        encode(Kind::RenewalLineItem, self.0.id)
+    }
+    async fn agreement_number(&self) -> &str {
+        &self.0.agreement_number
+    }
+    async fn quote_number(&self) -> Option<&str> {
+        self.0.quote_number.as_deref()
+    }
+    async fn part_number(&self) -> &str {
+        &self.0.part_number
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn renewal_date(&self) -> NaiveDate {
+        self.0.renewal_date
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    /// Amount in cents.
+    async fn amount_minor(&self) -> i64 {
+        self.0.amount_cents
+    }
+}
+
+pub struct Order(pub orders::Model);
+
+#[Object]
+impl Order {
+    async fn id(&self) -> ID {
+        encode(Kind::Order, self.0.id)
+    }
+    async fn order_number(&self) -> &str {
+        &self.0.order_number
+    }
+    async fn ordered_on(&self) -> NaiveDate {
+        self.0.ordered_on
+    }
+    async fn amount_minor(&self) -> i64 {
+        self.0.amount_cents
+    }
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+}

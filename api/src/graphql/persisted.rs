@@ -1,0 +1,141 @@
+//! Automatic persisted queries (Apollo's protocol) stored in the cache (Redis when
+//! configured, so every replica knows a registered hash), and an in-process cache of
+//! parsed documents so a repeated operation is not parsed again. Every document passes
+//! the operation limits before it is stored or used: registration cannot smuggle in what
+//! a plain request would be refused for.
+
+use super::limits::Limits;
+use crate::cache::Cache;
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Pos, Request, ServerError, ServerResult};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a registered query is kept in the shared store.
+const PERSISTED_TTL: Duration = Duration::from_secs(24 * 3600);
+
+#[derive(Clone)]
+pub struct PersistedQueries {
+    store: Cache,
+    parsed: moka::future::Cache<String, Arc<ExecutableDocument>>,
+    limits: Limits,
+}
+
+impl PersistedQueries {
+    pub fn new(store: Cache, limits: Limits) -> Self {
+        Self {
+            store,
+            parsed: moka::future::Cache::builder().max_capacity(2_000).build(),
+            limits,
+        }
+    }
+}
+
+impl ExtensionFactory for PersistedQueries {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(self.clone())
+    }
+}
+
+fn coded(code: &str, message: &str) -> ServerError {
+    let mut err = ServerError::new(message, Some(Pos::default()));
+    err.locations.clear();
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    err.extensions = Some(ext);
+    err
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl PersistedQueries {
+    /// The parsed document for `text` (known by `hash`), from memory or parsed now.
+    async fn document(&self, hash: &str, text: &str) -> ServerResult<Arc<ExecutableDocument>> {
+        if let Some(doc) = self.parsed.get(hash).await {
+            return Ok(doc);
+        }
+        let doc = Arc::new(self.limits.parse(text)?);
+        self.parsed.insert(hash.to_owned(), doc.clone()).await;
+        Ok(doc)
+    }
+
+    async fn resolve(&self, mut request: Request) -> ServerResult<Request> {
+        let Some(value) = request.extensions.remove("persistedQuery") else {
+            // A plain operation: reuse its parsed document when seen before.
+            if !request.query.is_empty() {
+                let hash = sha256_hex(&request.query);
+                let doc = self.document(&hash, &request.query).await?;
+                request.set_parsed_query((*doc).clone());
+            }
+            return Ok(request);
+        };
+        let version = value
+            .clone()
+            .into_json()
+            .ok()
+            .and_then(|v| v.get("version")?.as_i64());
+        let hash = value
+            .into_json()
+            .ok()
+            .and_then(|v| v.get("sha256Hash")?.as_str().map(str::to_ascii_lowercase));
+        let (Some(1), Some(hash)) = (version, hash) else {
+            return Err(coded(
+                "BAD_USER_INPUT",
+                "persistedQuery needs version 1 and a sha256Hash",
+            ));
+        };
+        if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(coded(
+                "BAD_USER_INPUT",
+                "sha256Hash must be 64 hexadecimal digits",
+            ));
+        }
+        let key = format!("apq:{hash}");
+        let doc = if request.query.is_empty() {
+            let text = match self.parsed.get(&hash).await {
+                Some(doc) => {
+                    request.set_parsed_query((*doc).clone());
+                    return Ok(request);
+                }
+                None => self.store.get(&key).await,
+            };
+            let Some(text) = text.and_then(|b| String::from_utf8(b).ok()) else {
+                return Err(coded("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound"));
+            };
+            self.document(&hash, &text).await?
+        } else {
+            if sha256_hex(&request.query) != hash {
+                return Err(coded("BAD_USER_INPUT", "provided sha does not match query"));
+            }
+            let doc = self.document(&hash, &request.query).await?;
+            self.store
+                .set(&key, request.query.as_bytes(), PERSISTED_TTL)
+                .await;
+            doc
+        };
+        request.set_parsed_query((*doc).clone());
+        Ok(request)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for PersistedQueries {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = self.resolve(request).await?;
+        next.run(ctx, request).await
+    }
+}

@@ -1,0 +1,466 @@
+//! Batched loads for the profiles graph.
+
+use super::level::{Criterion, CriterionKind, HeldSkill, LevelInputs, Track};
+use crate::graphql::loader::{DbLoader, LoadError, keys, load_many, load_one};
+use async_graphql::dataloader::Loader;
+use entities::{company_partner_types, customer_experiences, people, solutions};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, WindowStatement};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait, StatementBuilder,
+};
+use std::collections::HashMap;
+use std::time::Duration;
+use tracing::Instrument;
+
+keys! {
+    CompanyKey;
+    /// Partner types of a company.
+    PartnerTypesOf;
+    CountryEnterpriseKey;
+    /// Country enterprises of a company.
+    CountryEnterprisesOf;
+    LocationKey;
+    /// Locations of a country enterprise.
+    LocationsOf;
+    /// The headquarters location of a company.
+    HeadquartersOf;
+    PersonKey;
+    CertificationsOf;
+    CandidateIdsOf;
+    AgreementsAt;
+    BenefitsAt;
+    RevenueReportsOf;
+    /// Everything the level rules read about a company.
+    LevelInputsOf;
+}
+
+load_one!(CountryEnterpriseKey => country_enterprises.Id);
+load_one!(LocationKey => locations.Id);
+load_one!(PersonKey => people.Id);
+load_many!(CountryEnterprisesOf => country_enterprises.CompanyId order Id);
+load_many!(LocationsOf => locations.CountryEnterpriseId order Id);
+load_many!(CertificationsOf => certifications.PersonId order Id);
+load_many!(CandidateIdsOf => candidate_ids.PersonId order Id);
+load_many!(AgreementsAt => agreements.LocationId order Id);
+load_many!(BenefitsAt => benefits.LocationId order Id);
+load_many!(RevenueReportsOf => revenue_reports.CountryEnterpriseId order Id);
+
+impl Loader<PartnerTypesOf> for DbLoader {
+    type Value = Vec<String>;
+    type Error = LoadError;
+    async fn load(
+        &self,
+        keys: &[PartnerTypesOf],
+    ) -> Result<HashMap<PartnerTypesOf, Vec<String>>, LoadError> {
+        let rows = crate::graphql::loader::many_each::<company_partner_types::Entity>(
+            &self.db,
+            "PartnerTypesOf",
+            company_partner_types::Column::CompanyId,
+            company_partner_types::Column::PartnerType,
+            keys.iter().map(|k| k.0),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    PartnerTypesOf(k),
+                    v.into_iter().map(|r| r.partner_type).collect(),
+                )
+            })
+            .collect())
+    }
+}
+
+impl DbLoader {
+    /// Company rows through the entity cache.
+    async fn companies(
+        &self,
+        ids: Vec<i64>,
+    ) -> Result<HashMap<i64, entities::companies::Model>, LoadError> {
+        let db = self.db.clone();
+        self.cache
+            .rows(
+                "company",
+                &ids,
+                |c: &entities::companies::Model| i64::from(c.version),
+                |misses| async move {
+                    crate::graphql::loader::one_each::<entities::companies::Entity>(
+                        &db,
+                        "CompanyKey",
+                        entities::companies::Column::Id,
+                        misses.into_iter(),
+                    )
+                    .await
+                },
+            )
+            .await
+    }
+}
+
+impl Loader<CompanyKey> for DbLoader {
+    type Value = entities::companies::Model;
+    type Error = LoadError;
+    async fn load(
+        &self,
+        keys: &[CompanyKey],
+    ) -> Result<HashMap<CompanyKey, Self::Value>, LoadError> {
+        let rows = self.companies(keys.iter().map(|k| k.0).collect()).await?;
+        Ok(rows.into_iter().map(|(k, v)| (CompanyKey(k), v)).collect())
+    }
+}
+
+/// A company by its public `partnerWorldId`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CompanyByPartnerWorldId(pub String);
+
+impl Loader<CompanyByPartnerWorldId> for DbLoader {
+    type Value = entities::companies::Model;
+    type Error = LoadError;
+    async fn load(
+        &self,
+        keys: &[CompanyByPartnerWorldId],
+    ) -> Result<HashMap<CompanyByPartnerWorldId, Self::Value>, LoadError> {
+        use entities::companies::{Column, Entity};
+        // partnerWorldId → row id never changes: cache it, then read rows by id.
+        let store = self.cache.store();
+        let mut ids = HashMap::new();
+        let mut misses = Vec::new();
+        for k in keys {
+            let cached = store
+                .get(&format!("company-pw:{}", k.0))
+                .await
+                .and_then(|b| {
+                    std::str::from_utf8(crate::cache::payload_of(&b)?)
+                        .ok()?
+                        .parse::<i64>()
+                        .ok()
+                });
+            match cached {
+                Some(id) => {
+                    ids.insert(k.clone(), id);
+                }
+                None => misses.push(k.0.as_str()),
+            }
+        }
+        if !misses.is_empty() {
+            let found: Vec<(i64, String)> = Entity::find()
+                .select_only()
+                .column(Column::Id)
+                .column(Column::PartnerWorldId)
+                .filter(Column::PartnerWorldId.is_in(misses))
+                .into_tuple()
+                .all(&self.db)
+                .instrument(tracing::debug_span!(
+                    "loader.batch",
+                    loader.name = "CompanyByPartnerWorldId"
+                ))
+                .await?;
+            for (id, pw) in found {
+                let key = format!("company-pw:{pw}");
+                store
+                    .set_if_newer(
+                        &key,
+                        0,
+                        id.to_string().as_bytes(),
+                        Duration::from_secs(86_400),
+                    )
+                    .await;
+                ids.insert(CompanyByPartnerWorldId(pw), id);
+            }
+        }
+        let rows = self.companies(ids.values().copied().collect()).await?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|(k, id)| rows.get(&id).cloned().map(|row| (k, row)))
+            .collect())
+    }
+}
+
+impl Loader<HeadquartersOf> for DbLoader {
+    type Value = entities::locations::Model;
+    type Error = LoadError;
+    async fn load(
+        &self,
+        keys: &[HeadquartersOf],
+    ) -> Result<HashMap<HeadquartersOf, Self::Value>, LoadError> {
+        use entities::locations::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::CompanyId.is_in(keys.iter().map(|k| k.0)))
+            .filter(Column::IsHeadquarters.eq(true))
+            .all(&self.db)
+            .instrument(tracing::debug_span!(
+                "loader.batch",
+                loader.name = "HeadquartersOf"
+            ))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| (HeadquartersOf(l.company_id), l))
+            .collect())
+    }
+}
+
+/// A page of people under one parent: `first` rows after row id `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PeoplePage {
+    pub parent: PeopleParent,
+    pub first: u32,
+    pub after: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeopleParent {
+    Location(i64),
+    Company(i64),
+}
+
+impl Loader<PeoplePage> for DbLoader {
+    /// Up to `first + 1` rows, so the caller can tell whether a next page exists.
+    type Value = Vec<people::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[PeoplePage],
+    ) -> Result<HashMap<PeoplePage, Self::Value>, LoadError> {
+        // Keys of one request nearly always share (kind, first, after): one statement each.
+        let mut groups: HashMap<(bool, u32, i64), Vec<i64>> = HashMap::new();
+        for k in keys {
+            let (by_location, id) = match k.parent {
+                PeopleParent::Location(id) => (true, id),
+                PeopleParent::Company(id) => (false, id),
+            };
+            groups
+                .entry((by_location, k.first, k.after))
+                .or_default()
+                .push(id);
+        }
+        let mut out: HashMap<PeoplePage, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for ((by_location, first, after), parents) in groups {
+            let parent_col = if by_location {
+                people::Column::LocationId
+            } else {
+                people::Column::CompanyId
+            };
+            // First N per parent in one statement: ROW_NUMBER() over the parent partition.
+            let mut inner = Query::select();
+            inner
+                .column(Asterisk)
+                .expr_window_as(
+                    Func::cust("ROW_NUMBER"),
+                    WindowStatement::partition_by(parent_col)
+                        .order_by(people::Column::Id, sea_orm::Order::Asc)
+                        .take(),
+                    "rn",
+                )
+                .from(people::Entity)
+                .and_where(Expr::col(parent_col).is_in(parents))
+                .and_where(Expr::col(people::Column::Id).gt(after));
+            let mut outer = Query::select();
+            outer
+                .column(Asterisk)
+                .from_subquery(inner, Alias::new("page"))
+                .and_where(Expr::col("rn").lte(i64::from(first) + 1))
+                .order_by(people::Column::Id, sea_orm::Order::Asc);
+            let stmt = StatementBuilder::build(&outer, &self.db.get_database_backend());
+            let rows = people::Model::find_by_statement(stmt)
+                .all(&self.db)
+                .instrument(tracing::debug_span!(
+                    "loader.batch",
+                    loader.name = "PeoplePage"
+                ))
+                .await?;
+            for p in rows {
+                let parent = if by_location {
+                    PeopleParent::Location(p.location_id)
+                } else {
+                    PeopleParent::Company(p.company_id)
+                };
+                out.entry(PeoplePage {
+                    parent,
+                    first,
+                    after,
+                })
+                .or_default()
+                .push(p);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SkillRow {
+    company_id: i64,
+    person_id: i64,
+    name: String,
+    expires_on: Option<chrono::NaiveDate>,
+    points: Option<i32>,
+    table_track: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SolutionRow {
+    company_id: i64,
+    name: String,
+}
+
+fn track(s: &str) -> Option<Track> {
+    match s {
+        "SALES" => Some(Track::Sales),
+        "TECHNICAL" => Some(Track::Technical),
+        _ => None,
+    }
+}
+
+impl Loader<LevelInputsOf> for DbLoader {
+    type Value = LevelInputs;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[LevelInputsOf],
+    ) -> Result<HashMap<LevelInputsOf, LevelInputs>, LoadError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let loader = self.clone();
+        let computed = self
+            .cache
+            .computed("level", &ids, |misses| async move {
+                loader.level_inputs(misses).await
+            })
+            .await?;
+        Ok(computed
+            .into_iter()
+            .map(|(k, v)| (LevelInputsOf(k), v))
+            .collect())
+    }
+}
+
+impl DbLoader {
+    /// Everything the level rules read, for a batch of companies, from the database.
+    async fn level_inputs(&self, ids: Vec<i64>) -> Result<HashMap<i64, LevelInputs>, LoadError> {
+        use entities::{certifications as cert, companies, company_attainments, skill_points};
+        let span = tracing::debug_span!(
+            "loader.batch",
+            loader.name = "LevelInputsOf",
+            loader.batch_size = ids.len()
+        );
+        async move {
+            let companies = companies::Entity::find()
+                .filter(companies::Column::Id.is_in(ids.iter().copied()))
+                .all(&self.db)
+                .await?;
+            let isv: Vec<i64> = company_partner_types::Entity::find()
+                .filter(company_partner_types::Column::CompanyId.is_in(ids.iter().copied()))
+                .filter(company_partner_types::Column::PartnerType.eq("ISV"))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|r| r.company_id)
+                .collect();
+            // Skills of active people, with their row in the points table if listed.
+            let skills = cert::Entity::find()
+                .select_only()
+                .column_as(people::Column::CompanyId, "company_id")
+                .column(cert::Column::PersonId)
+                .column(cert::Column::Name)
+                .column(cert::Column::ExpiresOn)
+                .column_as(skill_points::Column::Points, "points")
+                .column_as(skill_points::Column::Track, "table_track")
+                .join(JoinType::InnerJoin, cert::Relation::People.def())
+                .join(
+                    JoinType::LeftJoin,
+                    sea_orm::RelationDef::from(
+                        cert::Entity::belongs_to(skill_points::Entity)
+                            .from(cert::Column::Name)
+                            .to(skill_points::Column::Name),
+                    ),
+                )
+                .filter(people::Column::CompanyId.is_in(ids.iter().copied()))
+                .filter(people::Column::Status.eq("ACTIVE"))
+                .order_by_asc(cert::Column::Id)
+                .into_model::<SkillRow>()
+                .all(&self.db)
+                .await?;
+            let attainments = company_attainments::Entity::find()
+                .filter(company_attainments::Column::CompanyId.is_in(ids.iter().copied()))
+                .order_by_asc(company_attainments::Column::Id)
+                .all(&self.db)
+                .await?;
+            let solutions = solutions::Entity::find()
+                .select_only()
+                .column(solutions::Column::CompanyId)
+                .column(solutions::Column::Name)
+                .filter(solutions::Column::CompanyId.is_in(ids.iter().copied()))
+                .filter(
+                    solutions::Column::Id.in_subquery(
+                        Query::select()
+                            .column(customer_experiences::Column::SolutionId)
+                            .from(customer_experiences::Entity)
+                            .and_where(customer_experiences::Column::Status.eq("APPROVED"))
+                            .take(),
+                    ),
+                )
+                .order_by_asc(solutions::Column::Id)
+                .into_model::<SolutionRow>()
+                .all(&self.db)
+                .await?;
+
+            let mut out: HashMap<i64, LevelInputs> = HashMap::new();
+            for c in companies {
+                out.insert(
+                    c.id,
+                    LevelInputs {
+                        is_isv: isv.contains(&c.id),
+                        isv_premier_invited: c.isv_premier_invited,
+                        partner_plan_approved: c.partner_plan_approved,
+                        partner_plan_valid_until: c.partner_plan_valid_until,
+                        ..Default::default()
+                    },
+                );
+            }
+            for s in skills {
+                if let Some(i) = out.get_mut(&s.company_id) {
+                    let listed = match (s.points, s.table_track.as_deref().and_then(track)) {
+                        (Some(p), Some(t)) => Some((p, t)),
+                        _ => None,
+                    };
+                    i.skills.push(HeldSkill {
+                        person_id: s.person_id,
+                        name: s.name,
+                        expires_on: s.expires_on,
+                        listed,
+                    });
+                }
+            }
+            for a in attainments {
+                if let Some(i) = out.get_mut(&a.company_id) {
+                    let kind = if a.criterion == "CUSTOMER_SATISFACTION" {
+                        CriterionKind::CustomerSatisfaction
+                    } else {
+                        CriterionKind::RevenueAttainment
+                    };
+                    i.attainments.push(Criterion {
+                        kind,
+                        description: a.description,
+                        points: a.points,
+                        track: None,
+                        expires_on: a.expires_on,
+                        person_id: None,
+                    });
+                }
+            }
+            for s in solutions {
+                if let Some(i) = out.get_mut(&s.company_id) {
+                    i.approved_solutions.push(s.name);
+                }
+            }
+            Ok(out)
+        }
+        .instrument(span)
+        .await
+    }
+}

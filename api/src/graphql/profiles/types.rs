@@ -1,0 +1,622 @@
+//! GraphQL objects of the profiles graph. Each guarded field checks the access matrix in
+//! its own body (see `auth::policy`), so the check holds on every path to the object.
+
+use super::level::{self, Assessment, Level};
+use super::loader::*;
+use crate::auth::{Action, Target, ensure};
+use crate::error::{AppError, AppResult};
+use crate::graphql::enums::*;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::list;
+use crate::graphql::pagination::{Cursor, after_id, page_size};
+use crate::graphql::{ContextExt, parse_db_enum};
+use async_graphql::connection::{Connection, Edge, OpaqueCursor};
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::NaiveDate;
+use entities::{
+    agreements, benefits, certifications, companies, country_enterprises, locations, people,
+    revenue_reports,
+};
+
+fn guard(ctx: &Context<'_>, action: Action, target: Target) -> AppResult<()> {
+    ensure(ctx.viewer(), action, target)
+}
+
+async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
+    ctx.loaders()?
+        .load_one(CompanyKey(id))
+        .await?
+        .map(Company)
+        .ok_or_else(|| AppError::internal(format!("dangling company reference {id}")))
+}
+
+/// Today in UTC: the date the level rules are evaluated at.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+pub async fn assessment(ctx: &Context<'_>, company_id: i64) -> AppResult<Assessment> {
+    let inputs = ctx
+        .loaders()?
+        .load_one(LevelInputsOf(company_id))
+        .await?
+        .unwrap_or_default();
+    Ok(level::assess(&inputs, today()))
+}
+
+impl From<Level> for MembershipLevel {
+    fn from(l: Level) -> Self {
+        match l {
+            Level::Member => Self::Member,
+            Level::Advanced => Self::Advanced,
+            Level::Premier => Self::Premier,
+        }
+    }
+}
+
+/// A page of people from rows fetched as `first + 1`.
+pub fn people_page(
+    mut rows: Vec<people::Model>,
+    first: u32,
+    has_previous: bool,
+) -> Connection<Cursor, Person> {
+    let has_next = rows.len() > first as usize;
+    rows.truncate(first as usize);
+    let mut conn = Connection::new(has_previous, has_next);
+    conn.edges.extend(
+        rows.into_iter()
+            .map(|p| Edge::new(OpaqueCursor(p.id), Person(p))),
+    );
+    conn
+}
+
+/// A PartnerWorld member company.
+pub struct Company(pub companies::Model);
+
+#[Object]
+impl Company {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Company, self.0.id)
+    }
+    /// The public PartnerWorld id, e.g. `PW-000123`.
+    async fn partner_world_id(&self) -> &str {
+        &self.0.partner_world_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn good_standing(&self) -> bool {
+        self.0.good_standing
+    }
+    /// Optimistic-concurrency version, to send back with an update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn partner_types(&self, ctx: &Context<'_>) -> AppResult<Vec<PartnerType>> {
+        let types = ctx
+            .loaders()?
+            .load_one(PartnerTypesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        types
+            .iter()
+            .map(|t| parse_db_enum("company_partner_types.partner_type", t))
+            .collect()
+    }
+    async fn headquarters(&self, ctx: &Context<'_>) -> AppResult<Option<Location>> {
+        Ok(ctx
+            .loaders()?
+            .load_one(HeadquartersOf(self.0.id))
+            .await?
+            .map(Location))
+    }
+    async fn country_enterprises(&self, ctx: &Context<'_>) -> AppResult<Vec<CountryEnterprise>> {
+        list(ctx, CountryEnterprisesOf(self.0.id), CountryEnterprise).await
+    }
+    /// The level the rules give today.
+    async fn achieved_level(&self, ctx: &Context<'_>) -> AppResult<MembershipLevel> {
+        guard(ctx, Action::ReadLevel, Target::Company(self.0.id))?;
+        Ok(assessment(ctx, self.0.id).await?.level.into())
+    }
+    /// The level in force.
+    async fn partner_world_level(&self, ctx: &Context<'_>) -> AppResult<MembershipLevel> {
+        guard(ctx, Action::ReadLevel, Target::Company(self.0.id))?;
+        parse_db_enum("companies.partner_world_level", &self.0.partner_world_level)
+    }
+    /// Secret: members need it to add themselves to the profile. PRC and APA only.
+    async fn company_token(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        guard(ctx, Action::ReadCompanyToken, Target::Company(self.0.id))?;
+        Ok(Some(&self.0.company_token))
+    }
+    /// Which criteria counted, which expired, and what the next level still needs.
+    async fn level_explanation(&self, ctx: &Context<'_>) -> AppResult<Option<LevelExplanation>> {
+        guard(
+            ctx,
+            Action::ReadLevelExplanation,
+            Target::Company(self.0.id),
+        )?;
+        let a = assessment(ctx, self.0.id).await?;
+        let in_force = parse_db_enum("companies.partner_world_level", &self.0.partner_world_level)?;
+        Ok(Some(LevelExplanation::new(a, in_force)))
+    }
+    async fn partner_plan(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerPlan>> {
+        guard(
+            ctx,
+            Action::ReadLevelExplanation,
+            Target::Company(self.0.id),
+        )?;
+        Ok(Some(PartnerPlan {
+            approved: self.0.partner_plan_approved,
+            valid_until: self.0.partner_plan_valid_until,
+            current: self.0.partner_plan_approved
+                && self
+                    .0
+                    .partner_plan_valid_until
+                    .is_some_and(|d| d >= today()),
+        }))
+    }
+    /// The company's people, with their e-mails. Members of the company, its PRC and APA,
+    /// and IBM_CHANNEL.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn employees(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Option<Connection<Cursor, Person>>> {
+        guard(ctx, Action::ReadEmployees, Target::Company(self.0.id))?;
+        let first = page_size(first, ctx.app()?.config.max_page_size)?;
+        let after = after_id(after.as_deref())?;
+        let rows = ctx
+            .loaders()?
+            .load_one(PeoplePage {
+                parent: PeopleParent::Company(self.0.id),
+                first,
+                after,
+            })
+            .await?
+            .unwrap_or_default();
+        Ok(Some(people_page(rows, first, after > 0)))
+    }
+
+    /// The company's relationship applications: PRC, APA, IBM_CHANNEL.
+    pub async fn relationship_applications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::relationships::RelationshipApplication>>> {
+        use crate::graphql::relationships::loader::ApplicationsOf;
+        guard(
+            ctx,
+            Action::ReadRelationshipApplications,
+            Target::Company(self.0.id),
+        )?;
+        list(
+            ctx,
+            ApplicationsOf(self.0.id),
+            crate::graphql::relationships::RelationshipApplication,
+        )
+        .await
+        .map(Some)
+    }
+    /// The company's listings in the Global Solutions Directory.
+    pub async fn solutions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<crate::graphql::gsd::Solution>> {
+        use crate::graphql::gsd::loader::SolutionsOf;
+        list(ctx, SolutionsOf(self.0.id), crate::graphql::gsd::Solution).await
+    }
+    /// Technology, industry and geographic focus registered for Value Net Connections.
+    pub async fn value_net_registration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::graphql::valuenet::types::Registration>> {
+        crate::graphql::valuenet::types::registration(ctx, self.0.id).await
+    }
+    /// Value nets the company takes part in.
+    pub async fn value_nets(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<crate::graphql::valuenet::types::ValueNet>> {
+        crate::graphql::valuenet::types::nets_of(ctx, self.0.id).await
+    }
+    /// Approved product groups by country: public, as in the partner locator.
+    pub async fn authorizations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<crate::graphql::relationships::Authorization>> {
+        use crate::graphql::relationships::loader::AuthorizationsOf;
+        list(
+            ctx,
+            AuthorizationsOf(self.0.id),
+            crate::graphql::relationships::Authorization,
+        )
+        .await
+    }
+}
+
+/// A company's presence in one country.
+pub struct CountryEnterprise(pub country_enterprises::Model);
+
+#[Object]
+impl CountryEnterprise {
+    pub async fn id(&self) -> ID {
+        encode(Kind::CountryEnterprise, self.0.id)
+    }
+    async fn country_enterprise_id(&self) -> &str {
+        &self.0.country_enterprise_id
+    }
+    /// ISO 3166 alpha-2.
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    /// The Passport Advantage reseller id.
+    async fn passport_advantage_id(&self) -> Option<&str> {
+        self.0.passport_advantage_id.as_deref()
+    }
+    async fn publish_to_partners(&self) -> bool {
+        self.0.publish_to_partners
+    }
+    async fn publish_to_customers(&self) -> bool {
+        self.0.publish_to_customers
+    }
+    async fn marketing_description(&self) -> Option<&str> {
+        self.0.marketing_description.as_deref()
+    }
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        company(ctx, self.0.company_id).await
+    }
+    async fn locations(&self, ctx: &Context<'_>) -> AppResult<Vec<Location>> {
+        list(ctx, LocationsOf(self.0.id), Location).await
+    }
+    async fn revenue_reports(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<RevenueReport>>> {
+        guard(
+            ctx,
+            Action::ReadRevenueReports,
+            Target::Company(self.0.company_id),
+        )?;
+        list(ctx, RevenueReportsOf(self.0.id), RevenueReport)
+            .await
+            .map(Some)
+    }
+}
+
+/// An address under a country enterprise; people belong to one location.
+pub struct Location(pub locations::Model);
+
+#[Object]
+impl Location {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Location, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn address_line(&self) -> &str {
+        &self.0.address_line
+    }
+    async fn city(&self) -> &str {
+        &self.0.city
+    }
+    async fn postal_code(&self) -> &str {
+        &self.0.postal_code
+    }
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn is_headquarters(&self) -> bool {
+        self.0.is_headquarters
+    }
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        company(ctx, self.0.company_id).await
+    }
+    async fn country_enterprise(&self, ctx: &Context<'_>) -> AppResult<CountryEnterprise> {
+        ctx.loaders()?
+            .load_one(CountryEnterpriseKey(self.0.country_enterprise_id))
+            .await?
+            .map(CountryEnterprise)
+            .ok_or_else(|| AppError::internal("dangling country enterprise reference"))
+    }
+    /// People at this location, first `first` (default 20) after `after`.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Option<Connection<Cursor, Person>>> {
+        guard(
+            ctx,
+            Action::ReadEmployees,
+            Target::Company(self.0.company_id),
+        )?;
+        let first = page_size(first, ctx.app()?.config.max_page_size)?;
+        let after = after_id(after.as_deref())?;
+        let rows = ctx
+            .loaders()?
+            .load_one(PeoplePage {
+                parent: PeopleParent::Location(self.0.id),
+                first,
+                after,
+            })
+            .await?
+            .unwrap_or_default();
+        Ok(Some(people_page(rows, first, after > 0)))
+    }
+    async fn agreements(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Agreement>>> {
+        guard(
+            ctx,
+            Action::ReadEmployees,
+            Target::Company(self.0.company_id),
+        )?;
+        list(ctx, AgreementsAt(self.0.id), Agreement)
+            .await
+            .map(Some)
+    }
+    /// Value Package and Value Option benefits managed at this location.
+    async fn benefits(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Benefit>>> {
+        guard(
+            ctx,
+            Action::ReadEmployees,
+            Target::Company(self.0.company_id),
+        )?;
+        list(ctx, BenefitsAt(self.0.id), Benefit).await.map(Some)
+    }
+}
+
+/// An employee profile.
+pub struct Person(pub people::Model);
+
+impl Person {
+    /// The person themself, or whoever may read the company's employee list.
+    fn guard_personal(&self, ctx: &Context<'_>) -> AppResult<()> {
+        let viewer = ctx.viewer();
+        if viewer.person_id() == Some(self.0.id) {
+            return Ok(());
+        }
+        ensure(
+            viewer,
+            Action::ReadEmployees,
+            Target::Company(self.0.company_id),
+        )
+    }
+}
+
+#[Object]
+impl Person {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Person, self.0.id)
+    }
+    async fn given_name(&self) -> &str {
+        &self.0.given_name
+    }
+    async fn family_name(&self) -> &str {
+        &self.0.family_name
+    }
+    async fn job_title(&self) -> Option<&str> {
+        self.0.job_title.as_deref()
+    }
+    /// Optimistic-concurrency version, to send back with a review.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn status(&self) -> AppResult<PersonStatus> {
+        parse_db_enum("people.status", &self.0.status)
+    }
+    /// The IBMid: the person's login e-mail.
+    async fn ibm_id(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.guard_personal(ctx)?;
+        Ok(Some(&self.0.ibm_id))
+    }
+    async fn company_roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CompanyRole>>> {
+        self.guard_personal(ctx)?;
+        let mut roles = Vec::new();
+        if self.0.is_apa {
+            roles.push(CompanyRole::Apa);
+        }
+        if self.0.is_prc {
+            roles.push(CompanyRole::Prc);
+        }
+        Ok(Some(roles))
+    }
+    async fn candidate_ids(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<String>>> {
+        self.guard_personal(ctx)?;
+        list(ctx, CandidateIdsOf(self.0.id), |c| c.candidate_id)
+            .await
+            .map(Some)
+    }
+    async fn certifications(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Certification>>> {
+        self.guard_personal(ctx)?;
+        list(ctx, CertificationsOf(self.0.id), Certification)
+            .await
+            .map(Some)
+    }
+    async fn location(&self, ctx: &Context<'_>) -> AppResult<Option<Location>> {
+        self.guard_personal(ctx)?;
+        ctx.loaders()?
+            .load_one(LocationKey(self.0.location_id))
+            .await?
+            .map(Location)
+            .ok_or_else(|| AppError::internal("dangling location reference"))
+            .map(Some)
+    }
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        company(ctx, self.0.company_id).await
+    }
+}
+
+pub struct Certification(pub certifications::Model);
+
+#[Object]
+impl Certification {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Certification, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> AppResult<CertificationKind> {
+        parse_db_enum("certifications.kind", &self.0.kind)
+    }
+    async fn track(&self) -> AppResult<SkillTrack> {
+        parse_db_enum("certifications.track", &self.0.track)
+    }
+    async fn earned_on(&self) -> NaiveDate {
+        self.0.earned_on
+    }
+    async fn expires_on(&self) -> Option<NaiveDate> {
+        self.0.expires_on
+    }
+    /// The candidate id the certification was earned under.
+    async fn candidate_id(&self) -> Option<&str> {
+        self.0.candidate_id.as_deref()
+    }
+    async fn expired(&self) -> bool {
+        self.0.expires_on.is_some_and(|d| d < today())
+    }
+}
+
+pub struct Agreement(pub agreements::Model);
+
+#[Object]
+impl Agreement {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Agreement, self.0.id)
+    }
+    async fn kind(&self) -> AppResult<AgreementKind> {
+        parse_db_enum("agreements.kind", &self.0.kind)
+    }
+    async fn status(&self) -> AppResult<AgreementStatus> {
+        parse_db_enum("agreements.status", &self.0.status)
+    }
+    async fn accepted_on(&self) -> Option<NaiveDate> {
+        self.0.accepted_on
+    }
+    async fn expires_on(&self) -> Option<NaiveDate> {
+        self.0.expires_on
+    }
+}
+
+pub struct Benefit(pub benefits::Model);
+
+#[Object]
+impl Benefit {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Benefit, self.0.id)
+    }
+    async fn kind(&self) -> AppResult<BenefitKind> {
+        parse_db_enum("benefits.kind", &self.0.kind)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn valid_until(&self) -> Option<NaiveDate> {
+        self.0.valid_until
+    }
+}
+
+pub struct RevenueReport(pub revenue_reports::Model);
+
+#[Object]
+impl RevenueReport {
+    pub async fn id(&self) -> ID {
+        encode(Kind::RevenueReport, self.0.id)
+    }
+    async fn brand(&self) -> AppResult<Brand> {
+        parse_db_enum("revenue_reports.brand", &self.0.brand)
+    }
+    /// Reporting period, e.g. `2026-Q3`.
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    /// Amount in minor units (cents) of `currency`.
+    async fn amount_minor(&self) -> i64 {
+        self.0.amount_cents
+    }
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    async fn source(&self) -> AppResult<RevenueSource> {
+        parse_db_enum("revenue_reports.source", &self.0.source)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct PartnerPlan {
+    pub approved: bool,
+    pub valid_until: Option<NaiveDate>,
+    /// Approved and not past `validUntil`.
+    pub current: bool,
+}
+
+/// One criterion in a level explanation.
+#[derive(SimpleObject)]
+pub struct LevelCriterion {
+    pub kind: CriterionKind,
+    pub description: String,
+    pub points: i32,
+    pub track: Option<SkillTrack>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+impl From<level::Criterion> for LevelCriterion {
+    fn from(c: level::Criterion) -> Self {
+        Self {
+            kind: match c.kind {
+                level::CriterionKind::Skill => CriterionKind::Skill,
+                level::CriterionKind::RevenueAttainment => CriterionKind::RevenueAttainment,
+                level::CriterionKind::CustomerSatisfaction => CriterionKind::CustomerSatisfaction,
+                level::CriterionKind::IsvSolution => CriterionKind::IsvSolution,
+            },
+            description: c.description,
+            points: c.points,
+            track: c.track.map(|t| match t {
+                level::Track::Sales => SkillTrack::Sales,
+                level::Track::Technical => SkillTrack::Technical,
+            }),
+            expires_on: c.expires_on,
+        }
+    }
+}
+
+/// Why a company has the level it has.
+#[derive(SimpleObject)]
+pub struct LevelExplanation {
+    pub achieved_level: MembershipLevel,
+    pub partner_world_level: MembershipLevel,
+    pub points: i32,
+    pub qualified_skills: i32,
+    pub technical_skills: i32,
+    pub sales_skills: i32,
+    /// Criteria that counted toward the points.
+    pub counted: Vec<LevelCriterion>,
+    /// Criteria that would have counted but have expired.
+    pub expired: Vec<LevelCriterion>,
+    pub next_level: Option<MembershipLevel>,
+    /// What the next level still needs.
+    pub missing: Vec<String>,
+}
+
+impl LevelExplanation {
+    pub fn new(a: Assessment, in_force: MembershipLevel) -> Self {
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        Self {
+            achieved_level: a.level.into(),
+            partner_world_level: in_force,
+            points: a.points,
+            qualified_skills: count(a.skills),
+            technical_skills: count(a.technical_skills),
+            sales_skills: count(a.sales_skills),
+            counted: a.counted.into_iter().map(Into::into).collect(),
+            expired: a.expired.into_iter().map(Into::into).collect(),
+            next_level: a.next_level.map(Into::into),
+            missing: a.missing,
+        }
+    }
+}

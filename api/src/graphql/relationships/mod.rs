@@ -1,0 +1,11 @@
+//! Relationships and authorizations (Channel Value Rewards): applications drafted and
+//! submitted by the APA of the headquarters location, decided by IBM's channel team;
+//! approval grants authorizations.
+
+pub mod loader;
+pub mod mutation;
+pub mod service;
+pub mod types;
+
+pub use mutation::RelationshipsMutation;
+pub use types::{Authorization, RelationshipApplication};

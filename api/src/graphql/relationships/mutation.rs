@@ -1,0 +1,192 @@
+//! Relationship mutations: thin wrappers over `service`.
+
+use super::service::{self, ApplicationChanges, NewDocument};
+use super::types::RelationshipApplication;
+use crate::error::AppResult;
+use crate::graphql::ContextExt;
+use crate::graphql::enums::{Distribution, ProductProgram, RelationshipKind, VadChoice};
+use crate::graphql::ids::{Kind, decode};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+#[derive(InputObject)]
+pub struct CreateRelationshipApplicationInput {
+    pub company_id: ID,
+    pub kind: RelationshipKind,
+}
+
+#[derive(InputObject)]
+pub struct ProductGroupInput {
+    pub program: ProductProgram,
+    pub product_group: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateRelationshipApplicationInput {
+    pub application_id: ID,
+    pub version: i32,
+    /// The full set of product groups after the change.
+    pub product_groups: Option<Vec<ProductGroupInput>>,
+    pub vad_choice: Option<VadChoice>,
+    /// The distributor company, with `vadChoice: DISTRIBUTOR`.
+    pub vad_company_id: Option<ID>,
+    pub agreement_accepted: Option<bool>,
+    pub compliance_completed: Option<bool>,
+    pub key_contact_ids: Option<Vec<ID>>,
+    /// Sales people registered for Integrity Training.
+    pub trainee_ids: Option<Vec<ID>>,
+}
+
+#[derive(InputObject)]
+pub struct AddApplicationDocumentInput {
+    pub application_id: ID,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+#[derive(InputObject)]
+pub struct SubmitRelationshipApplicationInput {
+    pub application_id: ID,
+    pub version: i32,
+}
+
+#[derive(InputObject)]
+pub struct DecideRelationshipApplicationInput {
+    pub application_id: ID,
+    pub version: i32,
+    /// Approve with this distribution; leave out to reject.
+    pub approve_with: Option<Distribution>,
+    /// Required for a rejection.
+    pub reason: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct RelationshipApplicationPayload {
+    pub application: RelationshipApplication,
+}
+
+fn people(ids: Option<Vec<ID>>, field: &'static str) -> AppResult<Option<Vec<i64>>> {
+    ids.map(|ids| {
+        ids.iter()
+            .map(|id| decode(id, Kind::Person, field))
+            .collect()
+    })
+    .transpose()
+}
+
+#[derive(Default)]
+pub struct RelationshipsMutation;
+
+#[Object]
+impl RelationshipsMutation {
+    /// APA of the company's headquarters location: start a DRAFT.
+    async fn create_relationship_application(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateRelationshipApplicationInput,
+    ) -> AppResult<RelationshipApplicationPayload> {
+        let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let row = service::create(ctx.app()?, ctx.viewer(), company, input.kind).await?;
+        Ok(RelationshipApplicationPayload {
+            application: RelationshipApplication(row),
+        })
+    }
+
+    async fn update_relationship_application(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateRelationshipApplicationInput,
+    ) -> AppResult<RelationshipApplicationPayload> {
+        let id = decode(
+            &input.application_id,
+            Kind::RelationshipApplication,
+            "input.applicationId",
+        )?;
+        let changes = ApplicationChanges {
+            product_groups: input.product_groups.map(|g| {
+                g.into_iter()
+                    .map(|p| (p.program, p.product_group))
+                    .collect()
+            }),
+            vad_choice: input.vad_choice,
+            vad_company_id: input
+                .vad_company_id
+                .map(|id| decode(&id, Kind::Company, "input.vadCompanyId"))
+                .transpose()?,
+            agreement_accepted: input.agreement_accepted,
+            compliance_completed: input.compliance_completed,
+            key_contact_ids: people(input.key_contact_ids, "input.keyContactIds")?,
+            trainee_ids: people(input.trainee_ids, "input.traineeIds")?,
+        };
+        let row = service::update(ctx.app()?, ctx.viewer(), id, input.version, changes).await?;
+        Ok(RelationshipApplicationPayload {
+            application: RelationshipApplication(row),
+        })
+    }
+
+    /// Record an uploaded registration document.
+    async fn add_application_document(
+        &self,
+        ctx: &Context<'_>,
+        input: AddApplicationDocumentInput,
+    ) -> AppResult<RelationshipApplicationPayload> {
+        let id = decode(
+            &input.application_id,
+            Kind::RelationshipApplication,
+            "input.applicationId",
+        )?;
+        let doc = NewDocument {
+            file_name: input.file_name,
+            content_type: input.content_type,
+            size_bytes: input.size_bytes,
+            sha256: input.sha256,
+        };
+        let row = service::add_document(ctx.app()?, ctx.viewer(), id, doc).await?;
+        Ok(RelationshipApplicationPayload {
+            application: RelationshipApplication(row),
+        })
+    }
+
+    /// Refused with `extensions.missing` listing every missing step.
+    async fn submit_relationship_application(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitRelationshipApplicationInput,
+    ) -> AppResult<RelationshipApplicationPayload> {
+        let id = decode(
+            &input.application_id,
+            Kind::RelationshipApplication,
+            "input.applicationId",
+        )?;
+        let row = service::submit(ctx.app()?, ctx.viewer(), id, input.version).await?;
+        Ok(RelationshipApplicationPayload {
+            application: RelationshipApplication(row),
+        })
+    }
+
+    /// IBM_CHANNEL: approve (granting authorizations) or reject with a reason.
+    async fn decide_relationship_application(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideRelationshipApplicationInput,
+    ) -> AppResult<RelationshipApplicationPayload> {
+        let id = decode(
+            &input.application_id,
+            Kind::RelationshipApplication,
+            "input.applicationId",
+        )?;
+        let row = service::decide(
+            ctx.app()?,
+            ctx.viewer(),
+            id,
+            input.version,
+            input.approve_with,
+            input.reason,
+        )
+        .await?;
+        Ok(RelationshipApplicationPayload {
+            application: RelationshipApplication(row),
+        })
+    }
+}

@@ -1,0 +1,209 @@
+//! GraphQL objects of relationships. An application is visible to its company's PRC and
+//! APA and to IBM_CHANNEL (`ReadRelationshipApplications`); authorizations are public.
+
+use super::loader::*;
+use super::service::{Steps, missing_steps};
+use crate::error::{AppError, AppResult};
+use crate::graphql::enums::*;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::list;
+use crate::graphql::profiles::Company;
+use crate::graphql::profiles::loader::CompanyKey;
+use crate::graphql::profiles::query::person;
+use crate::graphql::{ContextExt, parse_db_enum};
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, FixedOffset};
+use entities::{application_documents, authorizations, relationship_applications};
+
+pub struct RelationshipApplication(pub relationship_applications::Model);
+
+#[derive(SimpleObject)]
+pub struct ProductGroupSelection {
+    pub program: ProductProgram,
+    pub product_group: String,
+}
+
+async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
+    ctx.loaders()?
+        .load_one(CompanyKey(id))
+        .await?
+        .map(Company)
+        .ok_or_else(|| AppError::internal("dangling company reference"))
+}
+
+#[Object]
+impl RelationshipApplication {
+    pub async fn id(&self) -> ID {
+        encode(Kind::RelationshipApplication, self.0.id)
+    }
+    async fn kind(&self) -> AppResult<RelationshipKind> {
+        parse_db_enum("relationship_applications.kind", &self.0.kind)
+    }
+    async fn status(&self) -> AppResult<ApplicationStatus> {
+        parse_db_enum("relationship_applications.status", &self.0.status)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        company(ctx, self.0.company_id).await
+    }
+    async fn product_groups(&self, ctx: &Context<'_>) -> AppResult<Vec<ProductGroupSelection>> {
+        ctx.loaders()?
+            .load_one(ProductGroupsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| {
+                Ok(ProductGroupSelection {
+                    program: parse_db_enum("application_product_groups.program", &g.program)?,
+                    product_group: g.product_group,
+                })
+            })
+            .collect()
+    }
+    async fn vad_choice(&self) -> AppResult<Option<VadChoice>> {
+        self.0
+            .vad_choice
+            .as_deref()
+            .map(|v| parse_db_enum("relationship_applications.vad_choice", v))
+            .transpose()
+    }
+    /// The chosen distributor, when `vadChoice` is DISTRIBUTOR.
+    async fn vad_company(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
+        match self.0.vad_company_id {
+            Some(id) => company(ctx, id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+    async fn agreement_accepted(&self) -> bool {
+        self.0.agreement_accepted
+    }
+    async fn compliance_completed(&self) -> bool {
+        self.0.compliance_completed
+    }
+    /// Key contacts, as people of the company (each under the usual person checks).
+    async fn key_contacts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<crate::graphql::profiles::Person>> {
+        let links = ctx
+            .loaders()?
+            .load_one(KeyContactsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for l in links {
+            if let Some(p) = person(ctx, l.person_id).await? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+    /// How many sales people are registered for Integrity Training.
+    async fn integrity_training_registrations(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        let n = ctx
+            .loaders()?
+            .load_one(TraineesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .len();
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+    }
+    async fn documents(&self, ctx: &Context<'_>) -> AppResult<Vec<ApplicationDocument>> {
+        list(ctx, DocumentsOf(self.0.id), ApplicationDocument).await
+    }
+    /// What a submission would still be refused for; empty when it is complete.
+    async fn missing_steps(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        let l = ctx.loaders()?;
+        let steps = Steps {
+            product_groups: l
+                .load_one(ProductGroupsOf(self.0.id))
+                .await?
+                .unwrap_or_default()
+                .len(),
+            key_contacts: l
+                .load_one(KeyContactsOf(self.0.id))
+                .await?
+                .unwrap_or_default()
+                .len(),
+            trainees: l
+                .load_one(TraineesOf(self.0.id))
+                .await?
+                .unwrap_or_default()
+                .len(),
+            documents: l
+                .load_one(DocumentsOf(self.0.id))
+                .await?
+                .unwrap_or_default()
+                .len(),
+            vad_is_distributor: match self.0.vad_company_id {
+                Some(id) => Some(
+                    l.load_one(crate::graphql::profiles::loader::PartnerTypesOf(id))
+                        .await?
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|t| t == "DISTRIBUTOR"),
+                ),
+                None => None,
+            },
+        };
+        Ok(missing_steps(&self.0, &steps))
+    }
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    async fn submitted_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.submitted_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.decided_at
+    }
+    /// Who drafted it.
+    async fn created_by(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::graphql::profiles::Person>> {
+        person(ctx, self.0.created_by_person_id).await
+    }
+}
+
+pub struct ApplicationDocument(pub application_documents::Model);
+
+#[Object]
+impl ApplicationDocument {
+    async fn id(&self) -> ID {
+        encode(Kind::ApplicationDocument, self.0.id)
+    }
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+    async fn size_bytes(&self) -> i64 {
+        self.0.size_bytes
+    }
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+}
+
+/// An approved product group in one country.
+pub struct Authorization(pub authorizations::Model);
+
+#[Object]
+impl Authorization {
+    async fn id(&self) -> ID {
+        encode(Kind::Authorization, self.0.id)
+    }
+    async fn product_group(&self) -> &str {
+        &self.0.product_group
+    }
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn distribution(&self) -> AppResult<Distribution> {
+        parse_db_enum("authorizations.distribution", &self.0.distribution)
+    }
+}

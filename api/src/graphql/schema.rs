@@ -1,0 +1,87 @@
+//! Schema assembly: the merged roots, federation, and the SDL export.
+
+use super::audit::AuditQuery;
+use super::communities::{CommunitiesMutation, CommunitiesQuery};
+use super::gsd::{GsdMutation, GsdQuery};
+use super::limits::Limits;
+use super::node::NodeQuery;
+use super::opportunities::{OpportunitiesMutation, OpportunitiesQuery};
+use super::pao::{PaoMutation, PaoQuery, PaoSubscription};
+use super::persisted::PersistedQueries;
+use super::profiles::{ProfilesMutation, ProfilesQuery};
+use super::relationships::RelationshipsMutation;
+use super::valuenet::{ValueNetMutation, ValueNetQuery};
+use crate::state::AppState;
+use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema};
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    ProfilesQuery,
+    GsdQuery,
+    CommunitiesQuery,
+    ValueNetQuery,
+    OpportunitiesQuery,
+    PaoQuery,
+    AuditQuery,
+    NodeQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    ProfilesMutation,
+    RelationshipsMutation,
+    GsdMutation,
+    CommunitiesMutation,
+    ValueNetMutation,
+    OpportunitiesMutation,
+    PaoMutation,
+);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(PaoSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
+
+/// The schema with its limits; `state` is None only for the SDL export.
+pub fn build(state: Option<AppState>) -> AppSchema {
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .enable_federation()
+    .enable_subscription_in_federation();
+    if let Some(state) = state {
+        let c = &state.config;
+        builder = builder
+            .limit_depth(c.max_depth)
+            .limit_complexity(c.max_complexity)
+            .limit_recursive_depth(64)
+            .limit_directives(c.max_directives);
+        let limits = Limits {
+            max_bytes: c.max_document_bytes,
+            max_tokens: c.max_tokens,
+            max_aliases: c.max_aliases,
+            max_root_fields: c.max_root_fields,
+            introspection: c.is_development(),
+        };
+        builder = builder
+            .extension(limits)
+            .extension(PersistedQueries::new(state.cache.clone(), limits));
+        if !state.config.is_development() {
+            builder = builder.disable_introspection().disable_suggestions();
+        }
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The SDL as committed in `schema.graphql`: a Federation v2 subgraph schema.
+pub fn sdl() -> String {
+    build(None).sdl_with_options(
+        SDLExportOptions::new()
+            .federation()
+            .sorted_fields()
+            .sorted_enum_items(),
+    )
+}

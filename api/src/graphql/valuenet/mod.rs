@@ -1,0 +1,10 @@
+//! Value Net Connections: a company's technology, industry and geographic focus,
+//! registered value nets, and matching that ranks compatible partners with reasons.
+
+pub mod matching;
+pub mod mutation;
+pub mod service;
+pub mod types;
+
+pub use mutation::ValueNetMutation;
+pub use types::ValueNetQuery;

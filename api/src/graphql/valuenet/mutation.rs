@@ -1,0 +1,89 @@
+//! Value Net mutations: thin wrappers over `service`.
+
+use super::service::{self, Focus};
+use super::types::{Registration, ValueNet};
+use crate::error::AppResult;
+use crate::graphql::ContextExt;
+use crate::graphql::ids::{Kind, decode};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+#[derive(InputObject)]
+pub struct RegisterValueNetFocusInput {
+    pub company_id: ID,
+    pub description: Option<String>,
+    #[graphql(default)]
+    pub technologies: Vec<String>,
+    #[graphql(default)]
+    pub industries: Vec<String>,
+    /// ISO 3166 alpha-2 countries.
+    #[graphql(default)]
+    pub geographies: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct RegisterValueNetInput {
+    /// The registering company (its APA).
+    pub company_id: ID,
+    pub name: String,
+    pub description: Option<String>,
+    pub member_company_ids: Vec<ID>,
+}
+
+#[derive(SimpleObject)]
+pub struct ValueNetFocusPayload {
+    pub registration: Registration,
+}
+
+#[derive(SimpleObject)]
+pub struct ValueNetPayload {
+    pub value_net: ValueNet,
+}
+
+#[derive(Default)]
+pub struct ValueNetMutation;
+
+#[Object]
+impl ValueNetMutation {
+    async fn register_value_net_focus(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterValueNetFocusInput,
+    ) -> AppResult<ValueNetFocusPayload> {
+        let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let focus = Focus {
+            description: input.description,
+            technologies: input.technologies,
+            industries: input.industries,
+            geographies: input.geographies,
+        };
+        let row = service::register_focus(ctx.app()?, ctx.viewer(), company, focus).await?;
+        Ok(ValueNetFocusPayload {
+            registration: Registration(row),
+        })
+    }
+
+    async fn register_value_net(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterValueNetInput,
+    ) -> AppResult<ValueNetPayload> {
+        let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let members = input
+            .member_company_ids
+            .iter()
+            .map(|id| decode(id, Kind::Company, "input.memberCompanyIds"))
+            .collect::<AppResult<Vec<_>>>()?;
+        let row = service::register_value_net(
+            ctx.app()?,
+            ctx.viewer(),
+            company,
+            &input.name,
+            input.description,
+            &members,
+        )
+        .await?;
+        Ok(ValueNetPayload {
+            value_net: ValueNet(row),
+        })
+    }
+}

@@ -1,0 +1,356 @@
+//! `POST /graphql`: authenticate, build the per-request viewer and loaders, execute.
+
+use crate::auth::Viewer;
+use crate::error::{AppError, ensure_codes};
+use crate::graphql::batching::{Activity, Tracked};
+use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
+use crate::state::AppState;
+use async_graphql::Data;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::Extension;
+use axum::extract::State;
+use axum::extract::WebSocketUpgrade;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub async fn execute(
+    State(app): State<AppState>,
+    Extension(schema): Extension<AppSchema>,
+    headers: HeaderMap,
+    req: GraphQLRequest,
+) -> Response {
+    let viewer = match authenticate(&app, &headers).await {
+        Ok(v) => v,
+        Err(e) => return error_response(e),
+    };
+    run(&app, &schema, req.into_inner().data(viewer)).await
+}
+
+/// Executes with the per-request loaders under the execution timeout, and records it.
+async fn run(app: &AppState, schema: &AppSchema, request: async_graphql::Request) -> Response {
+    let metrics = &app.metrics;
+    let name = request
+        .operation_name
+        .clone()
+        .or_else(|| document_operation_name(&request.query));
+    let operation = metrics.operation_label(name.as_deref());
+    let started = std::time::Instant::now();
+    let activity = Arc::new(Activity::default());
+    let request = request.data(loaders(app, activity.clone()));
+    let response = Tracked::new(execute_timed(app, schema, request), activity).await;
+    metrics
+        .latency
+        .with_label_values(&[operation.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    let outcome = match response.status().as_u16() {
+        200 => "ok",
+        400 => "refused",
+        503 => "unavailable",
+        _ => "error",
+    };
+    metrics
+        .requests
+        .with_label_values(&[operation.as_str(), outcome])
+        .inc();
+    response
+}
+
+/// The name of a document's first operation, read from its text (for metric labels only).
+fn document_operation_name(query: &str) -> Option<String> {
+    let mut words = query
+        .split(|c: char| c.is_whitespace() || c == '{' || c == '(' || c == '@')
+        .filter(|w| !w.is_empty());
+    match words.next()? {
+        "query" | "mutation" | "subscription" => words.next().map(str::to_owned),
+        _ => None,
+    }
+}
+
+async fn execute_timed(
+    app: &AppState,
+    schema: &AppSchema,
+    request: async_graphql::Request,
+) -> Response {
+    let limit = Duration::from_millis(app.config.request_timeout_ms);
+    // Without tokio's cooperative budget a level of a wide list registers all its loader
+    // keys in one poll; with it, a 100-company page yields half way and its batch splits
+    // (measured: 150 statements per request instead of 6 under load). The operation
+    // limits bound how long one poll can run.
+    let execution = tokio::task::unconstrained(schema.execute(request));
+    match tokio::time::timeout(limit, execution).await {
+        Ok(mut response) => {
+            ensure_codes(&mut response.errors);
+            for e in &response.errors {
+                if let Some(async_graphql::Value::String(code)) =
+                    e.extensions.as_ref().and_then(|x| x.get("code"))
+                {
+                    app.metrics.errors.with_label_values(&[code.as_str()]).inc();
+                }
+            }
+            // A request error (nothing executed: parse, validation, limits) is a 400, as
+            // GraphQL over HTTP asks; an executed operation is a 200 even with field errors.
+            let request_error = response.data == async_graphql::Value::Null
+                && !response.errors.is_empty()
+                && response.errors.iter().all(|e| e.path.is_empty());
+            let mut http = GraphQLResponse::from(response).into_response();
+            if request_error {
+                *http.status_mut() = StatusCode::BAD_REQUEST;
+            }
+            http
+        }
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = app.config.request_timeout_ms,
+                "request timed out"
+            );
+            error_response(AppError::Unavailable("an answer within the time limit"))
+        }
+    }
+}
+
+/// POSTs must say they carry JSON: a form or text/plain body (what a cross-site form can
+/// send without a preflight) is refused with 415 before anything reads it.
+pub async fn require_json(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if req.method() == axum::http::Method::POST {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        let json = matches!(
+            content_type.as_deref(),
+            Some("application/json" | "application/graphql-response+json")
+        );
+        if !json {
+            return status_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "BAD_REQUEST",
+                "POST /graphql takes Content-Type: application/json",
+            );
+        }
+    }
+    next.run(req).await
+}
+
+fn status_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, axum::Json(body)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+/// `GET /graphql`: a query in the URL (never a mutation: 405), or GraphiQL in development.
+pub async fn get(
+    State(app): State<AppState>,
+    Extension(schema): Extension<AppSchema>,
+    headers: HeaderMap,
+    params: Result<axum::extract::Query<GetParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(axum::extract::Query(params)) = params else {
+        return status_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "malformed query string",
+        );
+    };
+    let Some(query) = params.query else {
+        return graphiql(&app);
+    };
+    if query.len() > app.config.max_document_bytes {
+        return status_error(
+            StatusCode::BAD_REQUEST,
+            crate::graphql::limits::LIMIT_CODE,
+            "the document is too large",
+        );
+    }
+    let Ok(doc) = async_graphql::parser::parse_query(&query) else {
+        return status_error(
+            StatusCode::BAD_REQUEST,
+            "GRAPHQL_PARSE_FAILED",
+            "the document does not parse",
+        );
+    };
+    let operation = match (&doc.operations, params.operation_name.as_deref()) {
+        (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name).map(|op| op.node.ty)
+        }
+        _ => None,
+    };
+    if operation != Some(async_graphql::parser::types::OperationType::Query) {
+        let mut resp = status_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_REQUEST",
+            "only queries may be sent with GET; use POST",
+        );
+        resp.headers_mut().insert(
+            header::ALLOW,
+            axum::http::HeaderValue::from_static("GET, POST"),
+        );
+        return resp;
+    }
+    let variables = match params
+        .variables
+        .as_deref()
+        .map(serde_json::from_str::<serde_json::Value>)
+    {
+        None => async_graphql::Variables::default(),
+        Some(Ok(v)) => async_graphql::Variables::from_json(v),
+        Some(Err(_)) => {
+            return status_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "variables are not JSON",
+            );
+        }
+    };
+    let viewer = match authenticate(&app, &headers).await {
+        Ok(v) => v,
+        Err(e) => return error_response(e),
+    };
+    let mut request = async_graphql::Request::new(query)
+        .variables(variables)
+        .data(viewer);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    run(&app, &schema, request).await
+}
+
+/// A fresh per-request loader: its cache lives as long as the request, and its batches
+/// start once the request task is idle (see `graphql::batching`).
+fn loaders(app: &AppState, activity: Arc<Activity>) -> Loaders {
+    DataLoader::with_cache(
+        DbLoader {
+            db: app.db.clone(),
+            cache: app.entities.clone(),
+        },
+        move |batch| {
+            let activity = activity.clone();
+            tokio::spawn(async move {
+                activity.idle().await;
+                batch.await;
+            })
+        },
+        HashMapCache::default(),
+    )
+    .delay(Duration::from_micros(app.config.loader_delay_micros))
+}
+
+/// `GET /graphql/ws`: subscriptions over graphql-ws. The token travels in the
+/// `connection_init` payload as `{"Authorization": "Bearer <JWT>"}`.
+pub async fn subscriptions(
+    State(app): State<AppState>,
+    Extension(schema): Extension<AppSchema>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let auth = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str());
+                    let viewer = match auth {
+                        None => Viewer::anonymous(),
+                        Some(value) => viewer_for(&app, Some(value))
+                            .await
+                            .map_err(AppError::into_graphql)?,
+                    };
+                    let mut data = Data::default();
+                    data.insert(viewer);
+                    data.insert(loaders(&app, Arc::new(Activity::default())));
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
+/// No `Authorization` header: anonymous. A bearer token that fails any check: 401.
+async fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+    match headers.get(header::AUTHORIZATION) {
+        None => Ok(Viewer::anonymous()),
+        Some(value) => viewer_for(app, value.to_str().ok()).await,
+    }
+}
+
+/// The viewer for an `Authorization` value (`Bearer <JWT>`).
+async fn viewer_for(app: &AppState, authorization: Option<&str>) -> Result<Viewer, AppError> {
+    let token = authorization
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| !t.is_empty() && t.len() <= 8 * 1024)
+        .ok_or(AppError::Unauthenticated)?;
+    let claims = app.auth.verify(token).await.map_err(|e| {
+        tracing::info!(auth.failure = %e, "token refused");
+        if e.is_unavailable() {
+            AppError::Unavailable("token verification")
+        } else {
+            AppError::Unauthenticated
+        }
+    })?;
+    app.roles
+        .viewer(claims.sub.clone(), claims.is_ibm_channel())
+        .await
+}
+
+/// A request-level failure as a GraphQL-shaped JSON body with the right status.
+pub fn error_response(e: AppError) -> Response {
+    let status = match e.code() {
+        crate::error::Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        crate::error::Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        crate::error::Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        crate::error::Code::BadUserInput => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let body = serde_json::json!({
+        "errors": [{ "message": e.public_message(), "extensions": { "code": e.code().as_str() } }]
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+fn graphiql(app: &AppState) -> Response {
+    if !app.config.is_development() {
+        return status_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "GET /graphql needs a `query` parameter",
+        );
+    }
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
+    .into_response()
+}
+
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let e = AppError::internal("a request handler panicked");
+    let body = serde_json::json!({
+        "errors": [{ "message": e.public_message(), "extensions": { "code": e.code().as_str() } }]
+    });
+    tracing::error!("request handler panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+}

@@ -1,0 +1,45 @@
+//! HTTP surface: the GraphQL endpoint, GraphiQL, health and readiness.
+
+mod graphql;
+mod health;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::http::{HeaderValue, Method, header};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let graphql = get(graphql::get)
+        .post(graphql::execute)
+        .route_layer(axum::middleware::from_fn(graphql::require_json));
+    let mut router = Router::new()
+        .route("/graphql", graphql)
+        .route("/graphql/ws", get(graphql::subscriptions))
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready))
+        .route("/metrics", get(health::metrics))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
+    let origins: Vec<HeaderValue> = config
+        .cors_allowed_origins
+        .iter()
+        .filter(|o| !o.trim().is_empty())
+        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+        .collect();
+    if !origins.is_empty() {
+        router = router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]),
+        );
+    }
+    router
+        .layer(CatchPanicLayer::custom(graphql::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

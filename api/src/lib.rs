@@ -1,0 +1,141 @@
+//! The PartnerWorld GraphQL gateway as a library: configuration, state, the router and the
+//! schema, reused by the binary, the end-to-end tests and the SDL export.
+
+pub mod auth;
+pub mod cache;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod metrics;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+pub mod write;
+
+use auth::jwks::{Jwks, JwksSource};
+use auth::jwt::{AuthSettings, Authenticator};
+use auth::viewer::RoleDirectory;
+use cache::{Cache, MemoryStore, RedisStore};
+use config::Config;
+use state::AppState;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why the gateway refused to start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("seeding: {0}")]
+    Seed(#[from] seed::SeedError),
+    #[error("cache: {0}")]
+    Cache(#[from] cache::CacheError),
+}
+
+/// A ready-to-serve gateway.
+pub struct Application {
+    pub state: AppState,
+    pub router: axum::Router,
+    /// The HMAC secret in use (generated in development when none was configured).
+    pub dev_secret_generated: bool,
+}
+
+impl Application {
+    /// Connects, migrates, seeds the demo on first start if configured, and builds the router.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        config.validate().map_err(StartupError::Config)?;
+        let db_stats = Arc::new(db::DbStats::default());
+        let db = db::connect_counted(&config, db_stats.clone()).await?;
+        if config.auto_migrate {
+            db::migrate(&db).await?;
+        }
+        if config.should_seed_demo() && seed::is_empty(&db).await? {
+            tracing::info!("seeding the demo data into an empty database");
+            seed::seed(
+                &db,
+                &seed::SeedOptions {
+                    quiet: true,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        let cache = match &config.redis_url {
+            Some(url) => Cache::new(Arc::new(RedisStore::connect(
+                url,
+                &config.redis_key_prefix,
+                Duration::from_millis(config.redis_command_timeout_ms),
+            )?)),
+            None => Cache::new(Arc::new(MemoryStore::new(256 * 1024 * 1024))),
+        };
+        let (auth, generated) = authenticator(&config).await?;
+        let roles = RoleDirectory::new(db.clone(), Duration::from_secs(config.role_cache_secs));
+        let entities = cache::entity::EntityCache::new(
+            cache.clone(),
+            Duration::from_secs(config.cache_ttl_secs),
+        );
+        let state = AppState {
+            config: Arc::new(config),
+            db,
+            cache,
+            entities,
+            auth: Arc::new(auth),
+            roles,
+            events: tokio::sync::broadcast::channel(1024).0,
+            db_stats,
+            metrics: metrics::Metrics::new(),
+        };
+        let schema = graphql::schema::build(Some(state.clone()));
+        let router = http::router(state.clone()).layer(axum::Extension(schema));
+        Ok(Self {
+            state,
+            router,
+            dev_secret_generated: generated,
+        })
+    }
+}
+
+/// The token verifier from configuration. In development without a secret, a random one
+/// is generated so the printed demo tokens work for this run only.
+async fn authenticator(config: &Config) -> Result<(Authenticator, bool), StartupError> {
+    // One process-wide TLS crypto provider for the JWKS client; a second install is a no-op.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let algorithms = config.algorithms().map_err(StartupError::Config)?;
+    let (secret, generated) = match &config.jwt_hs256_secret {
+        Some(s) => (Some(s.clone().into_bytes()), false),
+        None if config.is_development() => (Some(rand::random::<[u8; 32]>().to_vec()), true),
+        None => (None, false),
+    };
+    let jwks = match &config.jwt_jwks {
+        Some(source) => {
+            let jwks = Jwks::load(
+                JwksSource::parse(source).map_err(StartupError::Config)?,
+                Duration::from_millis(config.jwks_fetch_timeout_ms),
+                Duration::from_secs(config.jwks_cooldown_secs),
+                Duration::from_secs(config.jwks_max_age_secs),
+            )
+            .await
+            .map_err(|e| StartupError::Config(format!("JWT_JWKS: {e}")))?;
+            jwks.spawn_refresher(Duration::from_secs(config.jwks_refresh_secs.max(1)));
+            Some(jwks)
+        }
+        None => None,
+    };
+    let mut algorithms = algorithms;
+    if generated && !algorithms.contains(&jsonwebtoken::Algorithm::HS256) {
+        algorithms.push(jsonwebtoken::Algorithm::HS256);
+    }
+    let auth = Authenticator::new(AuthSettings {
+        algorithms,
+        hs256_secret: secret,
+        jwks,
+        issuer: config.jwt_issuer.clone(),
+        audience: config.jwt_audience.clone(),
+        leeway_secs: config.jwt_leeway_secs,
+    });
+    Ok((auth, generated))
+}

@@ -1,0 +1,242 @@
+//! The `partnerworld` binary: serve the gateway, run migrations, seed data, export the SDL,
+//! mint development tokens.
+
+use api::config::Config;
+use api::{Application, seed};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "partnerworld", about = "The PartnerWorld GraphQL gateway")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the gateway (the default).
+    Serve,
+    /// Serve in development mode on the embedded default: GraphiQL, demo data, printed tokens.
+    Dev,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Fill an empty database with generated data.
+    Seed {
+        /// How many companies (the demo has 40).
+        #[arg(long, default_value_t = seed::DEMO_COMPANIES)]
+        companies: u32,
+        /// Random seed: the same seed gives the same rows.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Print the schema SDL (what `schema.graphql` holds).
+    Sdl,
+    /// Mint a development token (HS256 with JWT_HS256_SECRET) for an IBMid.
+    Token {
+        /// The IBMid (login e-mail) the token speaks for, e.g. apa@acme.example.
+        #[arg(long)]
+        sub: String,
+        /// Add the IBM_CHANNEL role.
+        #[arg(long)]
+        ibm_channel: bool,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        ttl: u64,
+        /// Sign RS256 with this PKCS#8 PEM private key instead of HS256.
+        #[arg(long, requires = "kid")]
+        rs256_key: Option<std::path::PathBuf>,
+        /// The `kid` of the RS256 key.
+        #[arg(long)]
+        kid: Option<String>,
+    },
+    /// Print the JWKS (public key set) for an RS256 PKCS#8 PEM private key.
+    Jwks {
+        #[arg(long)]
+        key: std::path::PathBuf,
+        #[arg(long)]
+        kid: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut config = cli.config;
+    api::telemetry::init(config.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Dev => {
+            config.environment = api::config::Environment::Development;
+            serve(config).await
+        }
+        Command::Migrate => migrate(&config).await,
+        Command::Seed { companies, seed } => run_seed(&config, companies, seed).await,
+        Command::Sdl => {
+            print!("{}", api::graphql::schema::sdl());
+            Ok(())
+        }
+        Command::Token {
+            sub,
+            ibm_channel,
+            ttl,
+            rs256_key: Some(key),
+            kid: Some(kid),
+        } => rs256_token(&config, &sub, ibm_channel, ttl, &key, &kid),
+        Command::Token {
+            sub,
+            ibm_channel,
+            ttl,
+            ..
+        } => token(&config, &sub, ibm_channel, ttl),
+        Command::Jwks { key, kid } => jwks(&key, &kid),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("partnerworld: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+async fn serve(config: Config) -> Result<()> {
+    let listen = config.listen_addr;
+    let app = Application::build(config).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    if app.state.config.is_development() {
+        print_dev_banner(&app, addr);
+    }
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app.router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_dev_banner(app: &Application, addr: std::net::SocketAddr) {
+    println!("\nPartnerWorld gateway (development mode)");
+    println!("  GraphiQL:  http://{addr}/graphql");
+    println!("  database:  {}", app.state.config.database_url);
+    println!("  cache:     {}", app.state.cache.kind());
+    if app.dev_secret_generated {
+        println!("  tokens:    signed with a random secret generated for this run (valid 12 h)");
+    }
+    println!("\nPaste one header into GraphiQL's Headers tab to act as that person:\n");
+    for (label, sub, roles) in seed::personas() {
+        match app.state.auth.mint(sub, roles, 12 * 3600) {
+            Ok(token) => {
+                println!("  {label} ({sub}):\n    {{\"Authorization\": \"Bearer {token}\"}}\n")
+            }
+            Err(e) => eprintln!("  could not mint a token for {sub}: {e}"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutdown signal received; draining requests");
+}
+
+async fn migrate(config: &Config) -> Result<()> {
+    let db = api::db::connect(config).await?;
+    api::db::migrate(&db).await?;
+    eprintln!("migrations applied");
+    Ok(())
+}
+
+async fn run_seed(config: &Config, companies: u32, seed_value: u64) -> Result<()> {
+    let db = api::db::connect(config).await?;
+    api::db::migrate(&db).await?;
+    let opts = seed::SeedOptions {
+        companies,
+        seed: seed_value,
+        ..Default::default()
+    };
+    seed::seed(&db, &opts).await?;
+    Ok(())
+}
+
+fn token(config: &Config, sub: &str, ibm_channel: bool, ttl: u64) -> Result<()> {
+    let secret = config
+        .jwt_hs256_secret
+        .as_deref()
+        .ok_or("JWT_HS256_SECRET must be set to mint a token the gateway will accept")?;
+    if secret.len() < 32 {
+        return Err("JWT_HS256_SECRET must be at least 32 bytes".into());
+    }
+    let auth = api::auth::jwt::Authenticator::hs256(
+        secret.as_bytes(),
+        &config.jwt_issuer,
+        &config.jwt_audience,
+        config.jwt_leeway_secs,
+    );
+    let roles: &[&str] = if ibm_channel { &["IBM_CHANNEL"] } else { &[] };
+    println!("{}", auth.mint(sub, roles, ttl)?);
+    Ok(())
+}
+
+fn rs256_token(
+    config: &Config,
+    sub: &str,
+    ibm_channel: bool,
+    ttl: u64,
+    key: &std::path::Path,
+    kid: &str,
+) -> Result<()> {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    let pem = std::fs::read(key)?;
+    let now = jsonwebtoken::get_current_timestamp();
+    let claims = api::auth::jwt::Claims {
+        sub: sub.to_owned(),
+        iss: config.jwt_issuer.clone(),
+        aud: config.jwt_audience.clone(),
+        exp: now + ttl,
+        nbf: Some(now),
+        iat: Some(now),
+        roles: if ibm_channel {
+            vec!["IBM_CHANNEL".into()]
+        } else {
+            Vec::new()
+        },
+    };
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(kid.to_owned());
+    println!(
+        "{}",
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_pem(&pem)?)?
+    );
+    Ok(())
+}
+
+fn jwks(key: &std::path::Path, kid: &str) -> Result<()> {
+    use jsonwebtoken::{Algorithm, EncodingKey, jwk::Jwk, jwk::JwkSet};
+    let pem = std::fs::read(key)?;
+    let mut jwk = Jwk::from_encoding_key(&EncodingKey::from_rsa_pem(&pem)?, Algorithm::RS256)?;
+    jwk.common.key_id = Some(kid.to_owned());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&JwkSet { keys: vec![jwk] })?
+    );
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Prometheus metrics at `/metrics`: requests and latency by operation and outcome, errors
+//! by code, SQL statements, cache outcomes, and the database pool.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
+};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+/// Distinct operation names kept as label values; later ones count as `other`, so a
+/// client inventing names cannot grow the series without bound.
+const MAX_OPERATION_LABELS: usize = 200;
+
+// Metric names below are constants: construction and registration cannot fail.
+const VALID: &str = "a constant, valid metric definition";
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub latency: HistogramVec,
+    pub errors: IntCounterVec,
+    pub db_statements: IntCounter,
+    pub db_failed: IntCounter,
+    pub cache_hits: IntCounter,
+    pub cache_misses: IntCounter,
+    pub cache_errors: IntCounter,
+    pub pool_size: IntGauge,
+    pub pool_idle: IntGauge,
+    names: Arc<Mutex<HashSet<String>>>,
+    /// Totals already exported from the counters kept elsewhere (database, cache).
+    exported: Arc<Mutex<[u64; 5]>>,
+}
+
+fn register<C: prometheus::core::Collector + Clone + 'static>(r: &Registry, c: C) -> C {
+    r.register(Box::new(c.clone())).expect(VALID);
+    c
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let r = Registry::new_custom(Some("partnerworld".into()), None).expect(VALID);
+        let counter =
+            |name: &str, help: &str| register(&r, IntCounter::new(name, help).expect(VALID));
+        let gauge = |name: &str, help: &str| register(&r, IntGauge::new(name, help).expect(VALID));
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "graphql_requests_total",
+                "GraphQL requests by operation and outcome",
+            ),
+            &["operation", "outcome"],
+        )
+        .expect(VALID);
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "graphql_request_duration_seconds",
+                "GraphQL request latency by operation",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
+            &["operation"],
+        )
+        .expect(VALID);
+        let errors = IntCounterVec::new(
+            Opts::new("graphql_errors_total", "GraphQL errors by extensions.code"),
+            &["code"],
+        )
+        .expect(VALID);
+        Self {
+            requests: register(&r, requests),
+            latency: register(&r, latency),
+            errors: register(&r, errors),
+            db_statements: counter("db_statements_total", "SQL statements executed"),
+            db_failed: counter("db_statement_errors_total", "SQL statements that failed"),
+            cache_hits: counter("cache_hits_total", "cache reads that hit"),
+            cache_misses: counter("cache_misses_total", "cache reads that missed"),
+            cache_errors: counter("cache_errors_total", "cache calls that failed or timed out"),
+            pool_size: gauge("db_pool_connections", "open database connections"),
+            pool_idle: gauge("db_pool_idle_connections", "idle database connections"),
+            names: Arc::default(),
+            exported: Arc::default(),
+            registry: r,
+        }
+    }
+
+    /// The label for an operation name: itself while few, `other` beyond that.
+    pub fn operation_label(&self, name: Option<&str>) -> String {
+        let valid = |n: &&str| {
+            !n.is_empty()
+                && n.len() <= 64
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let Some(name) = name.filter(valid) else {
+            return "anonymous".into();
+        };
+        let Ok(mut names) = self.names.lock() else {
+            return "other".into();
+        };
+        if names.contains(name) || names.len() < MAX_OPERATION_LABELS {
+            names.insert(name.to_owned());
+            name.to_owned()
+        } else {
+            "other".into()
+        }
+    }
+
+    /// Brings the exported counters up to the totals counted by the database and cache
+    /// layers, and reads the pool gauges.
+    pub fn sync(&self, state: &crate::state::AppState) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = [
+            state.db_stats.statements.load(Relaxed),
+            state.db_stats.failed.load(Relaxed),
+            state.cache.stats.hits.load(Relaxed),
+            state.cache.stats.misses.load(Relaxed),
+            state.cache.stats.errors.load(Relaxed),
+        ];
+        let counters = [
+            &self.db_statements,
+            &self.db_failed,
+            &self.cache_hits,
+            &self.cache_misses,
+            &self.cache_errors,
+        ];
+        if let Ok(mut seen) = self.exported.lock() {
+            for ((counter, total), last) in counters.iter().zip(now).zip(seen.iter_mut()) {
+                counter.inc_by(total.saturating_sub(*last));
+                *last = total.max(*last);
+            }
+        }
+        let (size, idle) = match state.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                let pool = state.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            sea_orm::DbBackend::Sqlite => {
+                let pool = state.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        };
+        self.pool_size.set(i64::from(size));
+        self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+    }
+
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

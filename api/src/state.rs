@@ -1,0 +1,28 @@
+//! Shared application state: cheap to clone, handed to every request.
+
+use crate::auth::jwt::Authenticator;
+use crate::auth::viewer::RoleDirectory;
+use crate::cache::Cache;
+use crate::config::Config;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Domain events that subscriptions watch. In-process: a subscriber sees the events of
+/// the replica it is connected to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    AccessRequested { site_id: i64, request_id: i64 },
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub cache: Cache,
+    pub entities: crate::cache::entity::EntityCache,
+    pub auth: Arc<Authenticator>,
+    pub roles: RoleDirectory,
+    pub events: tokio::sync::broadcast::Sender<Event>,
+    pub db_stats: Arc<crate::db::DbStats>,
+    pub metrics: crate::metrics::Metrics,
+}

@@ -1,0 +1,135 @@
+//! The shape every write takes: one transaction, an optimistic `version` check, an audit
+//! record, and the invalidations to run after commit. Domain services use these pieces;
+//! resolvers never touch a transaction.
+
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use entities::audit_log;
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
+};
+use serde_json::Value;
+
+/// An open write: the transaction, who is writing, and what to forget after commit.
+pub struct Write<'a> {
+    pub txn: DatabaseTransaction,
+    pub viewer: &'a Viewer,
+    state: &'a AppState,
+    forget_roles: Vec<String>,
+    cache_keys: Vec<String>,
+}
+
+impl<'a> Write<'a> {
+    pub async fn begin(state: &'a AppState, viewer: &'a Viewer) -> AppResult<Self> {
+        Ok(Self {
+            txn: state.db.begin().await?,
+            viewer,
+            state,
+            forget_roles: Vec::new(),
+            cache_keys: Vec::new(),
+        })
+    }
+
+    /// Records who changed what, in the same transaction as the change.
+    pub async fn audit(
+        &self,
+        action: &str,
+        entity_type: &str,
+        entity_id: i64,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> AppResult<()> {
+        let row = audit_log::ActiveModel {
+            actor: Set(self
+                .viewer
+                .subject
+                .clone()
+                .unwrap_or_else(|| "anonymous".into())),
+            action: Set(action.to_owned()),
+            entity_type: Set(entity_type.to_owned()),
+            entity_id: Set(entity_id),
+            before_json: Set(before.map(|v| v.to_string())),
+            after_json: Set(after.map(|v| v.to_string())),
+            ..Default::default()
+        };
+        audit_log::Entity::insert(row.into_active_model())
+            .exec(&self.txn)
+            .await?;
+        Ok(())
+    }
+
+    /// After commit, the subject's cached roles are dropped (a role changed).
+    pub fn forget_roles_of(&mut self, subject: impl Into<String>) {
+        self.forget_roles.push(subject.into());
+    }
+
+    /// After commit, these cache keys are deleted.
+    pub fn invalidate(&mut self, key: impl Into<String>) {
+        self.cache_keys.push(key.into());
+    }
+
+    pub async fn commit(self) -> AppResult<()> {
+        self.txn.commit().await?;
+        for subject in &self.forget_roles {
+            self.state.roles.forget(subject).await;
+        }
+        if !self.cache_keys.is_empty() {
+            self.state.cache.delete(&self.cache_keys).await;
+        }
+        Ok(())
+    }
+}
+
+/// `UPDATE … SET changes, version = version + 1, updated_at = now WHERE id = ? AND
+/// version = ?`: a stale version changes nothing and answers CONFLICT.
+pub async fn update_versioned<E>(
+    txn: &DatabaseTransaction,
+    [id_col, version_col, updated_at_col]: [E::Column; 3],
+    (id, expected_version): (i64, i32),
+    changes: Vec<(E::Column, SimpleExpr)>,
+    conflict: &'static str,
+) -> AppResult<()>
+where
+    E: EntityTrait,
+{
+    let mut update = E::update_many()
+        .col_expr(version_col, Expr::col(version_col).add(1))
+        .col_expr(updated_at_col, Expr::current_timestamp());
+    for (col, value) in changes {
+        update = update.col_expr(col, value);
+    }
+    let result = update
+        .filter(id_col.eq(id))
+        .filter(version_col.eq(expected_version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(conflict))
+    }
+}
+
+/// Trims a required text input and bounds its length.
+pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::bad_input(field, "must not be empty"));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::bad_input(
+            field,
+            format!("at most {max} characters"),
+        ));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(AppError::bad_input(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(v.to_owned())
+}

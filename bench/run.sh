@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The benchmark (`make bench`): seeds PostgreSQL with 100 000 companies once (reused when
+# present), starts the gateway in release mode on PostgreSQL + Redis and the hand-written
+# ceilings, drives each scenario with wrk pinned to the other core, and prints a table.
+# Installs wrk from Debian's packages when missing. Takes ~10 minutes after the seed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+DB=${BENCH_DB:-pw_bench}
+REDIS=${BENCH_REDIS:-redis://127.0.0.1:6379}
+COMPANIES=${BENCH_COMPANIES:-100000}
+DURATION=${BENCH_DURATION:-10}
+RUNS=${BENCH_RUNS:-3}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+GW_ADDR=127.0.0.1:8191
+CEIL_ADDR=127.0.0.1:8190
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+BIN=$CARGO_TARGET_DIR/release
+WORK=$(mktemp -d)
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
+cargo build --release -q -p api -p bench
+
+count=$(psql "$PG/$DB" -tAc "SELECT count(*) FROM companies" 2>/dev/null || echo 0)
+if [ "$count" != "$COMPANIES" ]; then
+  echo "seeding $COMPANIES companies into $DB (once)"
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  DATABASE_URL=$PG/$DB "$BIN/partnerworld" seed --companies "$COMPANIES"
+fi
+
+SECRET=bench-secret-of-at-least-thirty-two-bytes
+taskset -c 0 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbench:$$:" \
+  JWT_HS256_SECRET=$SECRET JWT_ALGORITHMS=HS256,RS256 JWT_JWKS=bench/jwks.json \
+  LISTEN_ADDR=$GW_ADDR RUST_LOG=warn "$BIN/partnerworld" serve &
+GW=$!
+taskset -c 0 env DATABASE_URL="$PG/$DB" BENCH_CEILING_ADDR=$CEIL_ADDR "$BIN/ceiling" &
+CEIL=$!
+trap 'kill $GW $CEIL 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do curl -sf "http://$GW_ADDR/readyz" >/dev/null && curl -sf "http://$CEIL_ADDR/canned" >/dev/null && break; sleep 0.2; done
+
+# The page tree shows people: read it as IBM's channel team, who may.
+IBM_TOKEN=$(JWT_HS256_SECRET=$SECRET "$BIN/partnerworld" token --sub channel@ibm.example --ibm-channel --ttl 7200)
+# Tokens: S5 signs each request with its own RS256 token.
+for i in $(seq 1000); do
+  "$BIN/partnerworld" token --sub "bench$i@partner.example" --ttl 7200 --rs256-key tests/fixtures/rsa1.pem --kid bench-1
+done > "$WORK/tokens.txt"
+
+TREE='countryEnterprises { country locations { name people(first: 5) { edges { node { ibmId certifications { name } } } } } }'
+S1='query S1($pw: String!) { company(partnerWorldId: $pw) { name partnerWorldId goodStanding partnerWorldLevel } }'
+S2="query S2(\$after: String) { companies(first: 20, after: \$after) { edges { node { name $TREE } } } }"
+S3="query S3(\$after: String) { companies(first: 100, after: \$after) { edges { node { name $TREE } } } }"
+
+cat > "$WORK/common.lua" <<'LUA'
+local b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+function cursor(n)
+  local s, out = tostring(n), {}
+  for i = 1, #s, 3 do
+    local a, b, c = s:byte(i, i + 2)
+    local v = a * 65536 + (b or 0) * 256 + (c or 0)
+    for j = 3, 0, -1 do
+      if j == 3 or (j == 2) or (j == 1 and b) or (j == 0 and c) then
+        local k = math.floor(v / 64 ^ j) % 64
+        out[#out + 1] = b64:sub(k + 1, k + 1)
+      end
+    end
+  end
+  return table.concat(out)
+end
+function json_string(s) return '"' .. s:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"' end
+wrk.method = "POST"
+wrk.path = "/graphql"
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+gql() { # name query variables-lua-expression [extra lua]
+  cat > "$WORK/$1.lua" <<LUA
+dofile("$WORK/common.lua")
+local q = json_string([[$2]])
+${4:-}
+request = function()
+  return wrk.format(nil, "/graphql", nil, '{"query":' .. q .. ',"variables":' .. ($3) .. '}')
+end
+LUA
+}
+gql S1 "$S1" "'{\"pw\":\"' .. string.format('PW-%06d', math.random(1, $COMPANIES)) .. '\"}'"
+AS_IBM="wrk.headers['Authorization'] = 'Bearer $IBM_TOKEN'"
+gql S2 "$S2" "'{\"after\":\"' .. cursor(math.random(0, $COMPANIES - 100)) .. '\"}'" "$AS_IBM"
+gql S3 "$S3" "'{\"after\":\"' .. cursor(math.random(0, $COMPANIES - 200)) .. '\"}'" "$AS_IBM"
+gql S5 "$S1" "'{\"pw\":\"' .. string.format('PW-%06d', math.random(1, $COMPANIES)) .. '\"}'" "
+local tokens = {}
+for line in io.lines('$WORK/tokens.txt') do tokens[#tokens + 1] = line end
+local format = wrk.format
+wrk.format = function(m, p, h, b)
+  wrk.headers['Authorization'] = 'Bearer ' .. tokens[math.random(#tokens)]
+  return format(m, p, h, b)
+end"
+# S4: the S2 page by its persisted-query hash alone, again and again.
+HASH=$(printf '%s' "$S2" | sha256sum | cut -d' ' -f1)
+python3 - "$S2" "$HASH" > "$WORK/s4.json" <<'PY'
+import json, sys
+print(json.dumps({"query": sys.argv[1], "variables": {}, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sys.argv[2]}}}))
+PY
+curl -sf "http://$GW_ADDR/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $IBM_TOKEN" -d @"$WORK/s4.json" >/dev/null
+cat > "$WORK/S4.lua" <<LUA
+dofile("$WORK/common.lua")
+$AS_IBM
+wrk.body = '{"variables":{},"extensions":{"persistedQuery":{"version":1,"sha256Hash":"$HASH"}}}'
+LUA
+cat > "$WORK/C1tree.lua" <<LUA
+request = function() return wrk.format("GET", "/tree?after=" .. math.random(0, $COMPANIES - 100)) end
+LUA
+cat > "$WORK/C1point.lua" <<LUA
+request = function() return wrk.format("GET", string.format("/company?pw=PW-%06d", math.random(1, $COMPANIES))) end
+LUA
+
+metric() { curl -sf "http://$GW_ADDR/metrics" | awk -v m="$1" '$1 ~ "^"m {s += $2} END {printf "%d", s}'; }
+
+# One scenario: median requests/s over RUNS, its p50/p99, statements and cache hits per request.
+run() { # label url script connections
+  local rps=() p50=() p99=() stm0 req0 hit0 miss0
+  stm0=$(metric partnerworld_db_statements_total); req0=$(metric partnerworld_graphql_requests_total)
+  hit0=$(metric partnerworld_cache_hits_total); miss0=$(metric partnerworld_cache_misses_total)
+  for _ in $(seq "$RUNS"); do
+    out=$(taskset -c 1 wrk -t1 -c"$4" -d"${DURATION}s" --latency -s "$3" "$2")
+    rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+    p50+=("$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    p99+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    if grep -q "Non-2xx" <<<"$out"; then echo "  warning: $1 had non-2xx answers" >&2; fi
+  done
+  local mid=$(( RUNS / 2 ))
+  local sorted; sorted=$(printf '%s\n' "${rps[@]}" | sort -n | sed -n "$((mid + 1))p")
+  local idx; for i in "${!rps[@]}"; do [ "${rps[$i]}" = "$sorted" ] && idx=$i; done
+  local stm req hit miss
+  stm=$(( $(metric partnerworld_db_statements_total) - stm0 )); req=$(( $(metric partnerworld_graphql_requests_total) - req0 ))
+  hit=$(( $(metric partnerworld_cache_hits_total) - hit0 )); miss=$(( $(metric partnerworld_cache_misses_total) - miss0 ))
+  local spr="-" ratio="-"
+  [ "$req" -gt 0 ] && spr=$(awk -v s="$stm" -v r="$req" 'BEGIN {printf "%.2f", s / r}')
+  [ $((hit + miss)) -gt 0 ] && ratio=$(awk -v h="$hit" -v m="$miss" 'BEGIN {printf "%.0f%%", 100 * h / (h + m)}')
+  RESULT[$1]=$sorted
+  printf '%-34s %10s %9s %9s %10s %8s\n' "$1" "$sorted" "${p50[$idx]}" "${p99[$idx]}" "$spr" "$ratio"
+}
+
+declare -A RESULT
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $COMPANIES companies; ${RUNS}x${DURATION}s per scenario, $CONNECTIONS connections; server on core 0, wrk on core 1"
+printf '%-34s %10s %9s %9s %10s %8s\n' scenario req/s p50 p99 SQL/req cache-hit
+run "C0 canned axum answer" "http://$CEIL_ADDR/canned" /dev/null "$CONNECTIONS"
+run "C1 point lookup by hand" "http://$CEIL_ADDR" "$WORK/C1point.lua" "$CONNECTIONS"
+run "C1 page tree by hand" "http://$CEIL_ADDR" "$WORK/C1tree.lua" "$CONNECTIONS"
+run "S1 point lookup" "http://$GW_ADDR" "$WORK/S1.lua" "$CONNECTIONS"
+run "S2 page tree (20)" "http://$GW_ADDR" "$WORK/S2.lua" "$CONNECTIONS"
+run "S3 fat answer (100)" "http://$GW_ADDR" "$WORK/S3.lua" "$CONNECTIONS"
+run "S4 S2 by APQ hash, warm" "http://$GW_ADDR" "$WORK/S4.lua" "$CONNECTIONS"
+run "S5 S1 with an RS256 token each" "http://$GW_ADDR" "$WORK/S5.lua" "$CONNECTIONS"
+run "S2 at 256 connections" "http://$GW_ADDR" "$WORK/S2.lua" 256
+RSS=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$GW/status")
+echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
+echo "S1 / C1 point:  $(ratio "${RESULT[S1 point lookup]}" "${RESULT[C1 point lookup by hand]}")   (target >= 60%)"
+echo "S2 / C1 tree:   $(ratio "${RESULT[S2 page tree (20)]}" "${RESULT[C1 page tree by hand]}")   (target >= 50%)"
+echo "S4 / C0:        $(ratio "${RESULT[S4 S2 by APQ hash, warm]}" "${RESULT[C0 canned axum answer]}")   (target >= 40%)"
+echo "S5 / S1:        $(ratio "${RESULT[S5 S1 with an RS256 token each]}" "${RESULT[S1 point lookup]}")   (target: cost <= 5%)"
+echo "gateway peak RSS: $RSS (target <= 150 MB at 256 connections)"

@@ -1,0 +1,31 @@
+//! Database migrations for the PartnerWorld gateway: one schema change per file, each with
+//! a `down`, written for both SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod ddl;
+mod m20261122_000001_profiles;
+mod m20261122_000002_relationships;
+mod m20261122_000003_gsd;
+mod m20261122_000004_communities;
+mod m20261122_000005_valuenet;
+mod m20261122_000006_pao;
+mod m20261122_000007_audit;
+
+/// Applies the migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_profiles::Migration),
+            Box::new(m20261122_000002_relationships::Migration),
+            Box::new(m20261122_000003_gsd::Migration),
+            Box::new(m20261122_000004_communities::Migration),
+            Box::new(m20261122_000005_valuenet::Migration),
+            Box::new(m20261122_000006_pao::Migration),
+            Box::new(m20261122_000007_audit::Migration),
+        ]
+    }
+}

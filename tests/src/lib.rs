@@ -1,0 +1,264 @@
+//! Test harness: a gateway per test over its real axum router, on either engine pair.
+//!
+//! - `Backend::Sqlite`: a fresh SQLite file and the in-process cache.
+//! - `Backend::Postgres`: a fresh database on the PostgreSQL at `PW_TEST_POSTGRES_URL`
+//!   (default `postgres://postgres@127.0.0.1:5432/test`) and the Redis at
+//!   `PW_TEST_REDIS_URL` (default `redis://127.0.0.1:6379`) under a per-test key prefix.
+//!   An unreachable server fails the test; nothing is skipped.
+
+use api::Application;
+use api::config::{Config, Environment};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tower::ServiceExt;
+
+/// The HMAC secret every test gateway uses.
+pub const SECRET: &str = "test-secret-of-at-least-thirty-two-bytes!";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("PW_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("PW_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+fn unique(prefix: &str) -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    format!("{prefix}_{secs}_{:08x}", rand::random::<u32>())
+}
+
+/// A fresh, empty database URL for `backend`. PostgreSQL databases are named
+/// `pwt_<unix time>_<random>`; ones older than an hour are dropped on the way.
+pub async fn fresh_database(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join("pw-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.join(format!("{}.db", unique("t"))).display()
+            )
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url();
+            let admin = Database::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required: {e}"));
+            drop_stale_databases(&admin).await;
+            let name = unique("pwt");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let Ok(rows) = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'pwt\\_%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let created = name
+            .split('_')
+            .nth(1)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(now);
+        if now.saturating_sub(created) > 3600 {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+/// The configuration a test gateway runs with.
+pub async fn test_config(backend: Backend) -> Config {
+    let mut config = Config::defaults();
+    config.environment = Environment::Production;
+    config.database_url = fresh_database(backend).await;
+    config.database_max_connections = 8;
+    config.seed_demo = Some(true);
+    config.jwt_hs256_secret = Some(SECRET.into());
+    config.redis_url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(redis_url()),
+    };
+    config.redis_key_prefix = format!("{}:", unique("pwtest"));
+    config
+}
+
+/// One gateway under test.
+pub struct TestApp {
+    pub backend: Backend,
+    pub app: Application,
+}
+
+/// A GraphQL answer: HTTP status and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+
+    /// The `extensions.code` of every error, in order.
+    pub fn codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errs| {
+                errs.iter()
+                    .map(|e| {
+                        e["extensions"]["code"]
+                            .as_str()
+                            .unwrap_or("<none>")
+                            .to_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn assert_no_errors(&self) -> &Self {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
+        assert_eq!(self.status, StatusCode::OK);
+        self
+    }
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> Self {
+        Self::with_config(backend, test_config(backend).await).await
+    }
+
+    pub async fn with_config(backend: Backend, config: Config) -> Self {
+        // Logs go to the test's captured output: shown for a failing test.
+        api::telemetry::init(api::config::LogFormat::Text);
+        let app = Application::build(config).await.expect("gateway starts");
+        Self { backend, app }
+    }
+
+    /// A valid token for `sub`.
+    pub fn token(&self, sub: &str) -> String {
+        self.app.state.auth.mint(sub, &[], 600).expect("mint")
+    }
+
+    pub fn ibm_channel_token(&self) -> String {
+        self.app
+            .state
+            .auth
+            .mint("channel@ibm.example", &["IBM_CHANNEL"], 600)
+            .expect("mint")
+    }
+
+    /// Sends one raw HTTP request through the router.
+    pub async fn request(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+        let resp = self
+            .app
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, bytes.to_vec())
+    }
+
+    /// POSTs a GraphQL operation, optionally with a bearer token.
+    pub async fn graphql(&self, query: &str, variables: Value, token: Option<&str>) -> Answer {
+        let mut req = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let (status, bytes) = self
+            .request(req.body(Body::from(body)).expect("request"))
+            .await;
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
+        Answer { status, body }
+    }
+
+    /// As `graphql`, signed in as `sub`.
+    pub async fn as_user(&self, sub: &str, query: &str, variables: Value) -> Answer {
+        let token = self.token(sub);
+        self.graphql(query, variables, Some(&token)).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let (status, bytes) = self
+            .request(Request::get(path).body(Body::empty()).expect("request"))
+            .await;
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// Declares each test twice: `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   let $app = $crate::TestApp::start($crate::Backend::Sqlite).await;
+                   $body
+               } )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   let $app = $crate::TestApp::start($crate::Backend::Postgres).await;
+                   $body
+               } )*
+        }
+    };
+}

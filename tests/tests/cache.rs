@@ -1,0 +1,302 @@
+//! Cache correctness (bad-inputs 32–39): read-your-writes, one refill for a hot key,
+//! no guarded value across callers, errors never cached, and Redis faults that cost
+//! nothing but speed. Fault tests run their own redis-server on a free port and stop it;
+//! the machine's shared Redis is never touched.
+
+use api::cache::{Cache, CacheStore, MemoryStore, RedisStore};
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tests::{Backend, TestApp, on_both_backends, test_config};
+
+const NAME: &str = "{ company(partnerWorldId: \"PW-000001\") { name } }";
+const UPDATE: &str = "mutation($id: ID!, $v: Int!, $n: String!) { updateCompanyProfile(input: { companyId: $id, version: $v, name: $n }) { company { version } } }";
+
+on_both_backends! {
+    async fn a_read_after_a_write_sees_the_new_value_for_every_caller(app) {
+        // Warm the cache with the old row.
+        assert_eq!(app.graphql(NAME, json!({}), None).await.data()["company"]["name"], "Acme Analytics");
+        let c = app.graphql("{ company(partnerWorldId: \"PW-000001\") { id version } }", json!({}), None).await;
+        let u = app.as_user("apa@acme.example", UPDATE, json!({ "id": c.data()["company"]["id"], "v": c.data()["company"]["version"], "n": "Acme Renamed" })).await;
+        u.assert_no_errors();
+        assert_eq!(app.as_user("apa@acme.example", NAME, json!({})).await.data()["company"]["name"], "Acme Renamed");
+        assert_eq!(app.graphql(NAME, json!({}), None).await.data()["company"]["name"], "Acme Renamed");
+    }
+
+    async fn a_cached_row_never_shows_a_guarded_field_to_a_caller_with_fewer_rights(app) {
+        let q = "{ company(partnerWorldId: \"PW-000001\") { companyToken } }";
+        let apa = app.as_user("apa@acme.example", q, json!({})).await;
+        apa.assert_no_errors();
+        for _ in 0..3 {
+            let anonymous = app.graphql(q, json!({}), None).await;
+            assert_eq!(anonymous.codes(), vec!["FORBIDDEN"]);
+            assert_eq!(anonymous.data()["company"]["companyToken"], serde_json::Value::Null);
+            assert_eq!(app.as_user("apa@globex.example", q, json!({})).await.codes(), vec!["FORBIDDEN"]);
+        }
+    }
+
+    async fn a_hot_key_under_200_concurrent_misses_is_loaded_once(app) {
+        // Company 9's id, computed, so nothing has read its row yet: cold in every layer.
+        let target = api::graphql::ids::encode(api::graphql::ids::Kind::Company, 9).0;
+        let cold = "query($id: ID!) { company(id: $id) { name } }";
+        let before = app.app.state.db_stats.statements();
+        let answers = futures::future::join_all((0..200).map(|_| app.graphql(cold, json!({ "id": target }), None))).await;
+        let statements = app.app.state.db_stats.statements() - before;
+        assert!(answers.iter().all(|a| a.body.get("errors").is_none() && a.data()["company"]["name"].is_string()));
+        assert_eq!(statements, 1, "one database load refills the key for 200 concurrent readers");
+    }
+}
+
+async fn stores() -> Vec<(&'static str, Arc<dyn CacheStore>)> {
+    let prefix = format!("pwtest:cas:{:08x}:", rand::random::<u32>());
+    vec![
+        ("memory", Arc::new(MemoryStore::new(1 << 20))),
+        (
+            "redis",
+            Arc::new(
+                RedisStore::connect(&tests::redis_url(), &prefix, Duration::from_millis(500))
+                    .expect("redis"),
+            ),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn a_slow_reader_never_overwrites_a_newer_row() {
+    for (kind, store) in stores().await {
+        store
+            .set_if_newer("row", 2, b"new", Duration::from_secs(30))
+            .await
+            .expect(kind);
+        // A reader that loaded version 1 before the write finishes after it.
+        store
+            .set_if_newer("row", 1, b"old", Duration::from_secs(30))
+            .await
+            .expect(kind);
+        let stored = store.get("row").await.expect(kind).expect("present");
+        assert_eq!(api::cache::payload_of(&stored), Some(&b"new"[..]), "{kind}");
+        store
+            .set_if_newer("row", 3, b"newer", Duration::from_secs(30))
+            .await
+            .expect(kind);
+        let stored = store.get("row").await.expect(kind).expect("present");
+        assert_eq!(
+            api::cache::payload_of(&stored),
+            Some(&b"newer"[..]),
+            "{kind}"
+        );
+        assert_eq!(
+            store
+                .incr("gen", Duration::from_secs(30))
+                .await
+                .expect(kind),
+            1
+        );
+        assert_eq!(
+            store
+                .incr("gen", Duration::from_secs(30))
+                .await
+                .expect(kind),
+            2
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_load_is_never_cached() {
+    for (kind, store) in stores().await {
+        let cache =
+            api::cache::entity::EntityCache::new(Cache::new(store), Duration::from_secs(30));
+        let calls = AtomicUsize::new(0);
+        let failing = cache
+            .rows(
+                "thing",
+                &[1],
+                |v: &i64| *v,
+                |_| async {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    Err::<std::collections::HashMap<i64, i64>, String>("database down".into())
+                },
+            )
+            .await;
+        assert!(failing.is_err(), "{kind}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let ok = cache
+            .rows(
+                "thing",
+                &[1],
+                |v: &i64| *v,
+                |_| async {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    Ok::<_, String>(std::collections::HashMap::from([(1, 7)]))
+                },
+            )
+            .await;
+        assert_eq!(ok.map(|m| m.get(&1).copied()), Ok(Some(7)), "{kind}");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            2,
+            "{kind}: the error was not served from cache"
+        );
+    }
+}
+
+/// A private redis-server on a free port, stopped on drop.
+struct PrivateRedis {
+    child: Child,
+    port: u16,
+}
+
+impl PrivateRedis {
+    fn start_on(port: u16) -> Self {
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server binary (apt-get install redis-server)");
+        Self { child, port }
+    }
+
+    async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let r = Self::start_on(port);
+        r.wait_up().await;
+        r
+    }
+
+    async fn wait_up(&self) {
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("private redis-server did not start");
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn gateway_on(redis: &str, command_timeout_ms: u64) -> TestApp {
+    let mut config = test_config(Backend::Postgres).await;
+    config.redis_url = Some(redis.to_owned());
+    config.redis_command_timeout_ms = command_timeout_ms;
+    TestApp::with_config(Backend::Postgres, config).await
+}
+
+async fn burst(app: &TestApp, n: usize) -> usize {
+    let answers =
+        futures::future::join_all((0..n).map(|_| app.graphql(NAME, json!({}), None))).await;
+    answers
+        .iter()
+        .filter(|a| a.status.as_u16() == 200 && a.body.get("errors").is_none())
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_stopped_mid_load_and_restarted_costs_no_request() {
+    let mut redis = PrivateRedis::start().await;
+    // A timeout roomy enough for a loaded CI machine: this test is about outages, not speed.
+    let app = gateway_on(&redis.url(), 500).await;
+    assert_eq!(burst(&app, 50).await, 50);
+    assert!(
+        serves_from_cache(&app).await,
+        "the cache served while Redis was up"
+    );
+    redis.stop();
+    assert_eq!(
+        burst(&app, 50).await,
+        50,
+        "every request succeeds from the database"
+    );
+    assert!(
+        app.app.state.cache.stats.errors.load(Ordering::Relaxed) > 0,
+        "cache errors are counted"
+    );
+    let (status, body) = app.get("/readyz").await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(body["cache"], "unavailable");
+    // Restarted on the same port: the gateway reconnects by itself.
+    let restarted = PrivateRedis::start_on(redis.port);
+    restarted.wait_up().await;
+    assert!(
+        serves_from_cache(&app).await,
+        "cache hits resume after the restart"
+    );
+}
+
+/// True once a request is answered with a cache hit; a fresh (or freshly restarted)
+/// Redis needs a first request to fill the key, so this retries for a few seconds.
+async fn serves_from_cache(app: &TestApp) -> bool {
+    for _ in 0..40 {
+        let before = app.app.state.cache.stats.hits.load(Ordering::Relaxed);
+        assert_eq!(burst(app, 1).await, 1, "every request succeeds");
+        if app.app.state.cache.stats.hits.load(Ordering::Relaxed) > before {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_never_answers_costs_tens_of_milliseconds() {
+    // Accepts connections and never says a word.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    let app = gateway_on(&format!("redis://{addr}"), 50).await;
+    let started = std::time::Instant::now();
+    assert_eq!(burst(&app, 20).await, 20);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let one = std::time::Instant::now();
+    app.graphql(NAME, json!({}), None).await.assert_no_errors();
+    assert!(
+        one.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        one.elapsed()
+    );
+}

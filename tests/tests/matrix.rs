@@ -1,0 +1,560 @@
+//! The access matrix, cell by cell: every action of `auth::policy::MATRIX` probed as every
+//! demo persona against their own and another company or site, on every path the action
+//! has (direct, `node`, federation `_entities`, lists), asserting data where the matrix
+//! allows and FORBIDDEN where it does not. A second test pins `MATRIX` to the table in
+//! `shared/domain.md` §7, so the declaration cannot drift from the requirement.
+
+use api::auth::policy::{Action, Cell, MATRIX, Standing, rule};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use strum::IntoEnumIterator;
+use tests::{Answer, Backend, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Target {
+    Acme,
+    Globex,
+    AcmeSite,
+    GlobexSite,
+}
+
+/// A demo caller and how they stand toward each target: written out here by hand,
+/// independently of the gateway's own `Viewer::holds`.
+struct Persona {
+    label: &'static str,
+    sub: Option<&'static str>,
+    ibm_channel: bool,
+    standings: fn(Target) -> &'static [Standing],
+    /// Sites on which the persona has REPORTING.
+    reporting: &'static [Target],
+    /// Whether the persona works at the headquarters of the target company.
+    at_headquarters: fn(Target) -> bool,
+}
+
+use Standing::{Anonymous as A, Apa, IbmChannel as Ibm, Member as M, Prc, SitePrimary as SP};
+
+fn personas() -> Vec<Persona> {
+    vec![
+        Persona {
+            label: "anonymous",
+            sub: None,
+            ibm_channel: false,
+            standings: |_| &[A],
+            reporting: &[],
+            at_headquarters: |_| false,
+        },
+        Persona {
+            label: "member of Acme, REPORTING on Acme's site",
+            sub: Some("member@acme.example"),
+            ibm_channel: false,
+            standings: |t| match t {
+                Target::Acme | Target::AcmeSite => &[A, M],
+                _ => &[A],
+            },
+            reporting: &[Target::AcmeSite],
+            at_headquarters: |_| false,
+        },
+        Persona {
+            label: "PRC of Acme",
+            sub: Some("prc@acme.example"),
+            ibm_channel: false,
+            standings: |t| match t {
+                Target::Acme => &[A, M, Prc],
+                _ => &[A],
+            },
+            reporting: &[],
+            at_headquarters: |t| t == Target::Acme,
+        },
+        Persona {
+            label: "APA of Acme",
+            sub: Some("apa@acme.example"),
+            ibm_channel: false,
+            standings: |t| match t {
+                Target::Acme => &[A, M, Apa],
+                _ => &[A],
+            },
+            reporting: &[],
+            at_headquarters: |t| t == Target::Acme,
+        },
+        Persona {
+            label: "site primary of Acme's site (also a member of Acme)",
+            sub: Some("site.primary@acme.example"),
+            ibm_channel: false,
+            standings: |t| match t {
+                Target::Acme => &[A, M],
+                Target::AcmeSite => &[A, M, SP],
+                _ => &[A],
+            },
+            reporting: &[Target::AcmeSite],
+            at_headquarters: |_| false,
+        },
+        Persona {
+            label: "APA of Globex",
+            sub: Some("apa@globex.example"),
+            ibm_channel: false,
+            standings: |t| match t {
+                Target::Globex => &[A, M, Apa],
+                _ => &[A],
+            },
+            reporting: &[],
+            at_headquarters: |t| t == Target::Globex,
+        },
+        Persona {
+            label: "IBM channel",
+            sub: Some("channel@ibm.example"),
+            ibm_channel: true,
+            standings: |_| &[A, Ibm],
+            reporting: &[],
+            at_headquarters: |_| false,
+        },
+    ]
+}
+
+/// What the matrix promises this persona for this action on this target.
+fn expected(p: &Persona, action: Action, t: Target) -> bool {
+    let rule = rule(action);
+    (p.standings)(t).iter().any(|s| match rule.cell(*s) {
+        Cell::No => false,
+        Cell::Yes => true,
+        Cell::AtHeadquarters => (p.at_headquarters)(t),
+        Cell::WithReporting => p.reporting.contains(&t),
+    })
+}
+
+/// Ids the probes need, read once as IBM_CHANNEL.
+struct Fixture {
+    ids: HashMap<Target, String>,
+    numbers: HashMap<Target, String>,
+    pw: HashMap<Target, String>,
+    active_person: HashMap<Target, String>,
+    application: HashMap<Target, String>,
+    site_user: HashMap<Target, String>,
+    opportunity: String,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let ibm = app.ibm_channel_token();
+    let mut f = Fixture {
+        ids: HashMap::new(),
+        numbers: HashMap::new(),
+        pw: HashMap::new(),
+        active_person: HashMap::new(),
+        application: HashMap::new(),
+        site_user: HashMap::new(),
+        opportunity: String::new(),
+    };
+    let o = app
+        .graphql(
+            "{ opportunities(first: 1) { edges { node { id } } } }",
+            json!({}),
+            Some(&ibm),
+        )
+        .await;
+    o.assert_no_errors();
+    f.opportunity = o.data()["opportunities"]["edges"][0]["node"]["id"]
+        .as_str()
+        .expect("an opportunity")
+        .to_owned();
+    for (t, pw) in [(Target::Acme, "PW-000001"), (Target::Globex, "PW-000002")] {
+        let a = app.graphql(
+            "query($pw: String!) { company(partnerWorldId: $pw) { id employees(first: 20) { edges { node { id status } } } relationshipApplications { id } } }",
+            json!({ "pw": pw }), Some(&ibm)).await;
+        a.assert_no_errors();
+        let c = &a.data()["company"];
+        f.ids.insert(t, c["id"].as_str().expect("id").to_owned());
+        f.pw.insert(t, pw.to_owned());
+        let active = c["employees"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .find(|e| e["node"]["status"] == "ACTIVE")
+            .expect("an active person");
+        f.active_person
+            .insert(t, active["node"]["id"].as_str().expect("id").to_owned());
+        f.application.insert(
+            t,
+            c["relationshipApplications"][0]["id"]
+                .as_str()
+                .expect("an application")
+                .to_owned(),
+        );
+    }
+    for (t, number) in [
+        (Target::AcmeSite, "S-1000001"),
+        (Target::GlobexSite, "S-1000002"),
+    ] {
+        let a = app.graphql("query($n: String!) { site(siteNumber: $n) { id resellerCompany { partnerWorldId } users { id role } } }", json!({ "n": number }), Some(&ibm)).await;
+        a.assert_no_errors();
+        let s = &a.data()["site"];
+        let owner = if t == Target::AcmeSite {
+            "PW-000001"
+        } else {
+            "PW-000002"
+        };
+        assert_eq!(
+            s["resellerCompany"]["partnerWorldId"], owner,
+            "site fixture belongs to the expected company"
+        );
+        f.ids.insert(t, s["id"].as_str().expect("id").to_owned());
+        f.numbers.insert(t, number.to_owned());
+        let user = s["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["role"] != "SITE_PRIMARY_CONTACT")
+            .expect("a non-primary user");
+        f.site_user
+            .insert(t, user["id"].as_str().expect("id").to_owned());
+    }
+    f
+}
+
+/// One way of asking: the document and its variables.
+struct Probe {
+    path: &'static str,
+    query: String,
+    variables: Value,
+}
+
+fn company_paths(f: &Fixture, t: Target, selection: &str) -> Vec<Probe> {
+    vec![
+        Probe {
+            path: "direct",
+            query: format!(
+                "query($pw: String!) {{ company(partnerWorldId: $pw) {{ {selection} }} }}"
+            ),
+            variables: json!({ "pw": f.pw[&t] }),
+        },
+        Probe {
+            path: "node",
+            query: format!(
+                "query($id: ID!) {{ node(id: $id) {{ ... on Company {{ {selection} }} }} }}"
+            ),
+            variables: json!({ "id": f.ids[&t] }),
+        },
+        Probe {
+            path: "_entities",
+            query: format!(
+                "query($r: [_Any!]!) {{ _entities(representations: $r) {{ ... on Company {{ {selection} }} }} }}"
+            ),
+            variables: json!({ "r": [{ "__typename": "Company", "partnerWorldId": f.pw[&t] }] }),
+        },
+        Probe {
+            path: "list",
+            query: format!(
+                "query($name: String!) {{ companies(first: 5, filter: {{ nameContains: $name }}) {{ edges {{ node {{ {selection} }} }} }} }}"
+            ),
+            variables: json!({ "name": if t == Target::Acme { "Acme Analytics" } else { "Globex Systems" } }),
+        },
+    ]
+}
+
+fn site_paths(f: &Fixture, t: Target, selection: &str) -> Vec<Probe> {
+    vec![
+        Probe {
+            path: "direct",
+            query: format!("query($n: String!) {{ site(siteNumber: $n) {{ {selection} }} }}"),
+            variables: json!({ "n": f.numbers[&t] }),
+        },
+        Probe {
+            path: "node",
+            query: format!(
+                "query($id: ID!) {{ node(id: $id) {{ ... on Site {{ {selection} }} }} }}"
+            ),
+            variables: json!({ "id": f.ids[&t] }),
+        },
+        Probe {
+            path: "_entities",
+            query: format!(
+                "query($r: [_Any!]!) {{ _entities(representations: $r) {{ ... on Site {{ {selection} }} }} }}"
+            ),
+            variables: json!({ "r": [{ "__typename": "Site", "id": f.ids[&t] }] }),
+        },
+    ]
+}
+
+fn mutation(query: &str, variables: Value) -> Vec<Probe> {
+    vec![Probe {
+        path: "mutation",
+        query: query.to_owned(),
+        variables,
+    }]
+}
+
+/// The probes of an action on a target. Mutations are built so that an allowed caller
+/// meets a harmless refusal (a stale version, a non-pending person) instead of a change.
+fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
+    let company = matches!(t, Target::Acme | Target::Globex);
+    match action {
+        Action::ReadPublicProfile if company => company_paths(f, t, "name partnerWorldId"),
+        Action::ReadCompanyToken if company => company_paths(f, t, "companyToken"),
+        Action::ReadLevelExplanation if company => {
+            company_paths(f, t, "levelExplanation { points missing }")
+        }
+        Action::ReadLevel if company => company_paths(f, t, "achievedLevel partnerWorldLevel"),
+        Action::ReadEmployees if company => {
+            let mut p = company_paths(f, t, "employees(first: 2) { edges { node { ibmId } } }");
+            p.push(Probe {
+                path: "person by node",
+                query: "query($id: ID!) { node(id: $id) { ... on Person { ibmId } } }".into(),
+                variables: json!({ "id": f.active_person[&t] }),
+            });
+            p.push(Probe { path: "person by _entities", query: "query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ibmId } } }".into(), variables: json!({ "r": [{ "__typename": "Person", "id": f.active_person[&t] }] }) });
+            p
+        }
+        Action::ReadRevenueReports if company => {
+            company_paths(f, t, "countryEnterprises { revenueReports { period } }")
+        }
+        Action::ReadRelationshipApplications if company => {
+            let mut p = company_paths(f, t, "relationshipApplications { id status }");
+            p.push(Probe { path: "eligibility", query: "query($id: ID!) { partnerEligibility(companyId: $id, productGroup: \"SECURITY\", country: \"DE\") { eligible } }".into(), variables: json!({ "id": f.ids[&t] }) });
+            p
+        }
+        Action::PassOpportunities if company => {
+            let mut p = mutation(
+                "mutation($o: ID!, $c: ID!) { passOpportunity(input: { opportunityId: $o, companyId: $c }) { opportunity { status } } }",
+                json!({ "o": f.opportunity, "c": f.ids[&t] }),
+            );
+            p.push(Probe {
+                path: "recommend",
+                query: "query($o: ID!) { recommendPartners(opportunityId: $o) { reason } }".into(),
+                variables: json!({ "o": f.opportunity }),
+            });
+            p
+        }
+        Action::ReadAuditLog if company => vec![Probe {
+            path: "auditLog",
+            query: "{ auditLog(first: 1) { edges { cursor } } }".into(),
+            variables: json!({}),
+        }],
+        Action::UpdateCompanyProfile if company => {
+            let mut p = mutation(
+                "mutation($id: ID!) { updateCompanyProfile(input: { companyId: $id, version: -1, name: \"Probe\" }) { company { name } } }",
+                json!({ "id": f.ids[&t] }),
+            );
+            p.extend(mutation("mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"!\" }) { person { id } } }", json!({ "id": f.active_person[&t] })));
+            p
+        }
+        Action::ReviewPendingPeople if company => mutation(
+            "mutation($id: ID!) { reviewPerson(input: { personId: $id, version: -1, decision: APPROVE }) { person { status } } }",
+            json!({ "id": f.active_person[&t] }),
+        ),
+        Action::SubmitRelationshipApplication if company => {
+            let mut p = mutation(
+                "mutation($id: ID!) { createRelationshipApplication(input: { companyId: $id, kind: SUPPORT_PROVIDER }) { application { status } } }",
+                json!({ "id": f.ids[&t] }),
+            );
+            p.extend(mutation("mutation($id: ID!) { submitRelationshipApplication(input: { applicationId: $id, version: -1 }) { application { status } } }", json!({ "id": f.application[&t] })));
+            p
+        }
+        Action::DecideApplications if company => mutation(
+            "mutation($id: ID!) { decideRelationshipApplication(input: { applicationId: $id, version: -1, reason: \"probe\" }) { application { status } } }",
+            json!({ "id": f.application[&t] }),
+        ),
+        Action::ReadSiteAdministration if !company => {
+            let mut p = site_paths(f, t, "users { ibmId privileges }");
+            p.extend(site_paths(f, t, "accessRequests { requesterIbmId }"));
+            p
+        }
+        Action::ManageSite if !company => mutation(
+            "mutation($id: ID!) { updateSiteUser(input: { siteUserId: $id, version: -1, name: \"Probe\" }) { siteUser { name } } }",
+            json!({ "id": f.site_user[&t] }),
+        ),
+        Action::ReadSiteReports if !company => {
+            let mut p = site_paths(f, t, "customers(first: 1) { edges { cursor } }");
+            p.extend(site_paths(
+                f,
+                t,
+                "renewalLineItems(first: 1) { edges { cursor } }",
+            ));
+            p.extend(site_paths(f, t, "orders(first: 1) { edges { cursor } }"));
+            p
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn refused(a: &Answer) -> bool {
+    let codes = a.codes();
+    !codes.is_empty()
+        && codes
+            .iter()
+            .all(|c| c == "FORBIDDEN" || c == "UNAUTHENTICATED")
+}
+
+fn granted(a: &Answer) -> bool {
+    a.status.as_u16() == 200
+        && !a
+            .codes()
+            .iter()
+            .any(|c| c == "FORBIDDEN" || c == "UNAUTHENTICATED")
+}
+
+async fn run_matrix(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let f = fixture(&app).await;
+    let mut cells = 0;
+    let mut failures = Vec::new();
+    let mut covered = std::collections::HashSet::new();
+    for p in personas() {
+        let token = p.sub.map(|s| {
+            let roles: &[&str] = if p.ibm_channel { &["IBM_CHANNEL"] } else { &[] };
+            app.app.state.auth.mint(s, roles, 600).expect("mint")
+        });
+        for action in Action::iter() {
+            for t in [
+                Target::Acme,
+                Target::Globex,
+                Target::AcmeSite,
+                Target::GlobexSite,
+            ] {
+                for probe in probes(&f, action, t) {
+                    covered.insert(action);
+                    cells += 1;
+                    let a = app
+                        .graphql(&probe.query, probe.variables.clone(), token.as_deref())
+                        .await;
+                    let want = expected(&p, action, t);
+                    let ok = if want { granted(&a) } else { refused(&a) };
+                    if !ok {
+                        failures.push(format!(
+                            "{} / {action:?} / {t:?} / {}: expected {}, got {}",
+                            p.label,
+                            probe.path,
+                            if want { "data" } else { "FORBIDDEN" },
+                            a.body
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let uncovered: Vec<Action> = Action::iter().filter(|a| !covered.contains(a)).collect();
+    assert!(
+        uncovered.is_empty(),
+        "actions without a probe: {uncovered:?}"
+    );
+    assert!(cells >= 300, "only {cells} cells");
+    eprintln!("access matrix on {backend:?}: {cells} cells, all as declared");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_cell_of_the_access_matrix_holds_on_sqlite() {
+    run_matrix(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_cell_of_the_access_matrix_holds_on_postgres_and_redis() {
+    run_matrix(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn the_points_table_follows_the_level_explanation_row_for_every_persona() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    for p in personas() {
+        let token = p.sub.map(|s| {
+            let roles: &[&str] = if p.ibm_channel { &["IBM_CHANNEL"] } else { &[] };
+            app.app.state.auth.mint(s, roles, 600).expect("mint")
+        });
+        let a = app
+            .graphql("{ pointsTable { name } }", json!({}), token.as_deref())
+            .await;
+        // "Own" for a global table: any company where the caller holds the column.
+        let want = [Target::Acme, Target::Globex]
+            .iter()
+            .any(|t| expected(&p, Action::ReadLevelExplanation, *t));
+        assert_eq!(granted(&a), want, "{}: {}", p.label, a.body);
+    }
+}
+
+/// `shared/domain.md` §7, parsed: row label -> the six cells.
+fn domain_table() -> Vec<(String, Vec<String>)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/domain.md");
+    let text = std::fs::read_to_string(path).expect("shared/domain.md beside the checkout");
+    let section = text.split("## 7.").nth(1).expect("section 7");
+    section
+        .lines()
+        .filter(|l| {
+            l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| field or action")
+        })
+        .map(|l| {
+            let cols: Vec<String> = l
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect();
+            (cols[0].clone(), cols[1..].to_vec())
+        })
+        .collect()
+}
+
+#[test]
+fn the_declared_matrix_is_the_one_in_domain_md() {
+    let label = |a: Action| match a {
+        Action::ReadPublicProfile => Some("company name, partnerWorldId, published directory info"),
+        Action::ReadCompanyToken => Some("company token"),
+        Action::ReadLevelExplanation => Some("points table, level explanation"),
+        Action::ReadLevel => Some("achieved and PartnerWorld level"),
+        Action::ReadEmployees => Some("employee list with e-mails"),
+        Action::UpdateCompanyProfile => {
+            Some("update company profile, add candidate ID to an employee")
+        }
+        Action::ReviewPendingPeople => Some("approve or reject pending person profiles"),
+        Action::ReadRevenueReports => Some("revenue reports"),
+        Action::SubmitRelationshipApplication => {
+            Some("create and submit relationship applications")
+        }
+        Action::DecideApplications => {
+            Some("approve relationship applications, customer experiences")
+        }
+        Action::ReadSiteAdministration => Some("site users, privileges, access requests"),
+        Action::ManageSite => Some("grant privileges, approve access requests, change primary"),
+        Action::ReadSiteReports => Some("site reports"),
+        // Our own additions, for what domain.md leaves open.
+        Action::ReadRelationshipApplications | Action::PassOpportunities | Action::ReadAuditLog => {
+            None
+        }
+    };
+    let table = domain_table();
+    assert_eq!(table.len(), 13, "{table:?}");
+    for r in MATRIX {
+        let Some(label) = label(r.action) else {
+            continue;
+        };
+        let (_, cells) = table
+            .iter()
+            .find(|(l, _)| l == label)
+            .unwrap_or_else(|| panic!("row {label:?} not in domain.md"));
+        let mut previous = Cell::No;
+        let parsed: Vec<Cell> = cells
+            .iter()
+            .map(|c| {
+                let cell = match c.as_str() {
+                    "yes" | "yes (read)" => Cell::Yes,
+                    "no" => Cell::No,
+                    "yes (HQ)" => Cell::AtHeadquarters,
+                    "with REPORTING on that site" => Cell::WithReporting,
+                    "same" => previous,
+                    other => panic!("unknown cell {other:?}"),
+                };
+                previous = cell;
+                cell
+            })
+            .collect();
+        let declared = [
+            r.anonymous,
+            r.member,
+            r.prc,
+            r.apa,
+            r.site_primary,
+            r.ibm_channel,
+        ];
+        assert_eq!(parsed, declared, "row {label:?}");
+    }
+}

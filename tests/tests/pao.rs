@@ -1,0 +1,160 @@
+//! Passport Advantage Online account management, end to end.
+
+use serde_json::{Value, json};
+use tests::{TestApp, on_both_backends};
+
+const SITE: &str = "S-1000001";
+
+async fn site(app: &TestApp, who: &str) -> Value {
+    let a = app
+        .as_user(
+            who,
+            "query($n: String!) { site(siteNumber: $n) { id version users { id ibmId role accountManagement privileges version } accessRequests(status: PENDING) { id version requesterIbmId } } }",
+            json!({ "n": SITE }),
+        )
+        .await;
+    a.assert_no_errors();
+    a.data()["site"].clone()
+}
+
+fn user<'a>(site: &'a Value, ibm_id: &str) -> Option<&'a Value> {
+    site["users"]
+        .as_array()?
+        .iter()
+        .find(|u| u["ibmId"] == ibm_id)
+}
+
+on_both_backends! {
+    async fn site_primary_approves_an_access_request_and_the_new_user_has_the_chosen_privileges(app) {
+        let ask = app.as_user(
+            "apa@globex.example",
+            "mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\", believesPrimary: false }) { accessRequest { id status } } }",
+            json!({}),
+        ).await;
+        ask.assert_no_errors();
+        let request_id = ask.data()["requestSiteAccess"]["accessRequest"]["id"].clone();
+        // Before approval the requester has no REPORTING on the site.
+        let reports = "{ site(siteNumber: \"S-1000001\") { customers(first: 1) { edges { cursor } } } }";
+        assert_eq!(app.as_user("apa@globex.example", reports, json!({})).await.codes(), vec!["FORBIDDEN"]);
+
+        let s = site(&app, "site.primary@acme.example").await;
+        let pending = s["accessRequests"].as_array().expect("requests");
+        let req = pending.iter().find(|r| r["id"] == request_id).expect("routed to the primary contact");
+        let approve = app.as_user(
+            "site.primary@acme.example",
+            "mutation($id: ID!, $v: Int!) { approveAccessRequest(input: { requestId: $id, version: $v, role: USER, privileges: [REPORTING, ONLINE_ORDERING] }) { accessRequest { status } } }",
+            json!({ "id": request_id, "v": req["version"] }),
+        ).await;
+        approve.assert_no_errors();
+        assert_eq!(approve.data()["approveAccessRequest"]["accessRequest"]["status"], "APPROVED");
+
+        let s = site(&app, "site.primary@acme.example").await;
+        let new_user = user(&s, "apa@globex.example").expect("the new user");
+        assert_eq!(new_user["role"], "USER");
+        assert_eq!(new_user["privileges"], json!(["ONLINE_ORDERING", "REPORTING"]));
+        let mine = app.as_user("apa@globex.example", "{ myAccessRequests { status site { siteNumber } } }", json!({})).await;
+        assert_eq!(mine.data()["myAccessRequests"][0]["status"], "APPROVED");
+        // The requester's roles were refreshed at once: REPORTING now opens the reports.
+        app.as_user("apa@globex.example", reports, json!({})).await.assert_no_errors();
+        // Deciding twice is a conflict.
+        let again = app.as_user(
+            "site.primary@acme.example",
+            "mutation($id: ID!) { rejectAccessRequest(input: { requestId: $id, version: 2, reason: \"no\" }) { accessRequest { status } } }",
+            json!({ "id": request_id }),
+        ).await;
+        assert_eq!(again.codes(), vec!["CONFLICT"]);
+    }
+
+    async fn reports_need_reporting_on_that_site_on_every_path(app) {
+        let direct = "{ site(siteNumber: \"S-1000001\") { id customers(first: 2) { edges { node { customerNumber agreementNumber } } } renewalLineItems(first: 50, filter: { from: \"2000-01-01\" }) { edges { node { renewalDate agreementNumber } } } orders(first: 5) { edges { node { orderNumber } } } } }";
+        let ok = app.as_user("member@acme.example", direct, json!({})).await;
+        ok.assert_no_errors();
+        let site_id = ok.data()["site"]["id"].clone();
+        assert!(!ok.data()["site"]["customers"]["edges"].as_array().expect("edges").is_empty());
+        assert!(!ok.data()["site"]["renewalLineItems"]["edges"].as_array().expect("edges").is_empty());
+        let by_node = "query($id: ID!) { node(id: $id) { ... on Site { customers(first: 1) { edges { cursor } } orders(first: 1) { edges { cursor } } } } }";
+        let by_entity = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Site { renewalLineItems(first: 1) { edges { cursor } } } } }";
+        for who in ["prc@acme.example", "apa@acme.example", "apa@globex.example"] {
+            assert_eq!(app.as_user(who, direct, json!({})).await.codes(), vec!["FORBIDDEN"; 3], "{who} direct");
+            assert_eq!(app.as_user(who, by_node, json!({ "id": site_id })).await.codes(), vec!["FORBIDDEN"; 2], "{who} node");
+            let reps = json!({ "r": [{ "__typename": "Site", "id": site_id }] });
+            assert_eq!(app.as_user(who, by_entity, reps).await.codes(), vec!["FORBIDDEN"], "{who} _entities");
+        }
+        let anonymous = app.graphql(direct, json!({}), None).await;
+        assert_eq!(anonymous.codes(), vec!["FORBIDDEN"]);
+        assert_eq!(anonymous.data()["site"], Value::Null);
+    }
+
+    async fn the_primary_contact_cannot_be_removed_or_demoted_by_an_update(app) {
+        let s = site(&app, "site.primary@acme.example").await;
+        let primary = user(&s, "site.primary@acme.example").expect("primary");
+        let remove = app.as_user(
+            "site.primary@acme.example",
+            "mutation($id: ID!, $v: Int!) { removeSiteUser(input: { siteUserId: $id, version: $v }) { removedSiteUserId } }",
+            json!({ "id": primary["id"], "v": primary["version"] }),
+        ).await;
+        assert_eq!(remove.codes(), vec!["CONFLICT"]);
+        let other = user(&s, "member@acme.example").expect("member");
+        let promote = app.as_user(
+            "site.primary@acme.example",
+            "mutation($id: ID!, $v: Int!) { updateSiteUser(input: { siteUserId: $id, version: $v, role: SITE_PRIMARY_CONTACT }) { siteUser { role } } }",
+            json!({ "id": other["id"], "v": other["version"] }),
+        ).await;
+        assert_eq!(promote.codes(), vec!["BAD_USER_INPUT"]);
+    }
+
+    async fn a_stale_version_is_a_conflict_and_changes_nothing(app) {
+        let s = site(&app, "site.primary@acme.example").await;
+        let member = user(&s, "member@acme.example").expect("member").clone();
+        let q = "mutation($id: ID!, $v: Int!, $p: [SitePrivilege!]) { updateSiteUser(input: { siteUserId: $id, version: $v, privileges: $p }) { siteUser { privileges version } } }";
+        let first = app.as_user("site.primary@acme.example", q, json!({ "id": member["id"], "v": member["version"], "p": ["REPORTING", "PARTNER_GUIDED_SELLING"] })).await;
+        first.assert_no_errors();
+        let second = app.as_user("site.primary@acme.example", q, json!({ "id": member["id"], "v": member["version"], "p": [] })).await;
+        assert_eq!(second.codes(), vec!["CONFLICT"]);
+        let s = site(&app, "site.primary@acme.example").await;
+        assert_eq!(user(&s, "member@acme.example").expect("member")["privileges"], json!(["PARTNER_GUIDED_SELLING", "REPORTING"]));
+    }
+
+    async fn concurrent_primary_handovers_leave_exactly_one_primary(app) {
+        let add = "mutation($site: ID!, $who: String!) { addSiteUser(input: { siteId: $site, ibmId: $who, name: \"Candidate\", role: USER }) { siteUser { id } } }";
+        let s = site(&app, "site.primary@acme.example").await;
+        let mut candidates = Vec::new();
+        for i in 0..6 {
+            let a = app.as_user("site.primary@acme.example", add, json!({ "site": s["id"], "who": format!("candidate{i}@acme.example") })).await;
+            a.assert_no_errors();
+            candidates.push(a.data()["addSiteUser"]["siteUser"]["id"].clone());
+        }
+        let s = site(&app, "site.primary@acme.example").await;
+        let token = app.token("site.primary@acme.example");
+        let transfer = "mutation($site: ID!, $v: Int!, $to: ID!) { transferPrimaryContact(input: { siteId: $site, version: $v, toSiteUserId: $to }) { site { version } } }";
+        let answers = futures::future::join_all(candidates.iter().map(|to| {
+            app.graphql(transfer, json!({ "site": s["id"], "v": s["version"], "to": to }), Some(&token))
+        }))
+        .await;
+        let won = answers.iter().filter(|a| a.body.get("errors").is_none()).count();
+        assert_eq!(won, 1, "{:?}", answers.iter().map(|a| a.codes()).collect::<Vec<_>>());
+        for a in answers.iter().filter(|a| a.body.get("errors").is_some()) {
+            assert_eq!(a.codes(), vec!["CONFLICT"]);
+        }
+        let s = app.graphql("{ site(siteNumber: \"S-1000001\") { users { role ibmId } } }", json!({}), Some(&app.ibm_channel_token())).await;
+        let primaries: Vec<&Value> = s.data()["site"]["users"].as_array().expect("users").iter().filter(|u| u["role"] == "SITE_PRIMARY_CONTACT").collect();
+        assert_eq!(primaries.len(), 1);
+        // The previous primary is now a secondary contact with account management.
+        let previous = s.data()["site"]["users"].as_array().expect("users").iter().find(|u| u["ibmId"] == "site.primary@acme.example").expect("previous").clone();
+        assert_eq!(previous["role"], "SECONDARY_CONTACT");
+    }
+
+    async fn bad_account_management_input_is_refused_with_the_field_named(app) {
+        let s = site(&app, "site.primary@acme.example").await;
+        let add = "mutation($site: ID!, $who: String!, $name: String!) { addSiteUser(input: { siteId: $site, ibmId: $who, name: $name, role: USER }) { siteUser { id } } }";
+        for (who, name, field) in [("not-an-email", "X", "input.ibmId"), ("a@b.example", "  ", "input.name"), ("a@b.example", &"n".repeat(201) as &str, "input.name")] {
+            let a = app.as_user("site.primary@acme.example", add, json!({ "site": s["id"], "who": who, "name": name })).await;
+            assert_eq!(a.codes(), vec!["BAD_USER_INPUT"], "{who} {name}");
+            assert_eq!(a.body["errors"][0]["extensions"]["field"], field);
+        }
+        let dup = app.as_user("site.primary@acme.example", add, json!({ "site": s["id"], "who": "member@acme.example", "name": "Dup" })).await;
+        assert_eq!(dup.codes(), vec!["CONFLICT"]);
+        let anon = app.graphql("mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\" }) { accessRequest { id } } }", json!({}), None).await;
+        assert_eq!(anon.codes(), vec!["UNAUTHENTICATED"]);
+    }
+}

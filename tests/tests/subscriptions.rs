@@ -1,0 +1,96 @@
+//! The access-request subscription over graphql-ws on a real socket.
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tests::{Backend, TestApp};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+async fn serve(app: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = app.app.router.clone();
+    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+    format!("ws://{addr}/graphql/ws")
+}
+
+async fn next_json<S>(ws: &mut S) -> Value
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a message in time")
+            .expect("open socket")
+            .expect("valid frame");
+        if let Message::Text(t) = msg {
+            return serde_json::from_str(&t).expect("json");
+        }
+    }
+}
+
+async fn subscribe(
+    url: &str,
+    token: &str,
+) -> impl futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>>
++ futures::Sink<Message>
++ Unpin
++ use<> {
+    let mut req = url.into_client_request().expect("request");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .expect("connect");
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    ws.send(Message::text(init.to_string()))
+        .await
+        .expect("init");
+    assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
+    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { accessRequestSubmitted(siteNumber: \"S-1000001\") { requesterIbmId believesPrimary status } }" } });
+    ws.send(Message::text(sub.to_string()))
+        .await
+        .expect("subscribe");
+    ws
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_primary_contact_watches_access_requests_arrive() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let url = serve(&app).await;
+    let mut ws = subscribe(&url, &app.token("site.primary@acme.example")).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let ask = app
+        .as_user(
+            "apa@globex.example",
+            "mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\", believesPrimary: true }) { accessRequest { id } } }",
+            json!({}),
+        )
+        .await;
+    ask.assert_no_errors();
+    let event = next_json(&mut ws).await;
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(
+        event["payload"]["data"]["accessRequestSubmitted"],
+        json!({ "requesterIbmId": "apa@globex.example", "believesPrimary": true, "status": "PENDING" })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_without_site_administration_cannot_subscribe() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let url = serve(&app).await;
+    let mut ws = subscribe(&url, &app.token("member@acme.example")).await;
+    let event = next_json(&mut ws).await;
+    assert_eq!(event["payload"]["data"], Value::Null, "{event}");
+    assert_eq!(
+        event["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{event}"
+    );
+}
