@@ -13,6 +13,49 @@ async fn acme(app: &TestApp, who: &str) -> Value {
 }
 
 on_both_backends! {
+    async fn an_unapproved_experience_is_null_through_entities_for_outsiders(app) {
+        let c = acme(&app, "apa@acme.example").await;
+        let all: Vec<Value> = c["solutions"].as_array().expect("solutions").iter()
+            .flat_map(|s| s["customerExperiences"].as_array().cloned().unwrap_or_default())
+            .collect();
+        let pending = all.iter().find(|e| e["status"] == "SUBMITTED").expect("a submitted experience");
+        let approved = all.iter().find(|e| e["status"] == "APPROVED").expect("an approved experience");
+        let q = "query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerExperience { id status } } }";
+        let reps = json!({ "r": [
+            { "__typename": "CustomerExperience", "id": pending["id"] },
+            { "__typename": "CustomerExperience", "id": approved["id"] },
+            { "__typename": "CustomerExperience", "id": "bm9wZQ" },
+        ] });
+        let outsider = app.as_user("apa@globex.example", q, reps.clone()).await;
+        outsider.assert_no_errors();
+        assert_eq!(outsider.data()["_entities"], json!([null, { "id": approved["id"], "status": "APPROVED" }, null]));
+        let anonymous = app.graphql(q, reps.clone(), None).await;
+        assert_eq!(anonymous.data()["_entities"], outsider.data()["_entities"]);
+        for insider in ["apa@acme.example", "member@acme.example"] {
+            let seen = app.as_user(insider, q, reps.clone()).await;
+            assert_eq!(seen.data()["_entities"][0]["status"], "SUBMITTED", "{insider}");
+        }
+        let ibm = app.graphql(q, reps, Some(&app.ibm_channel_token())).await;
+        assert_eq!(ibm.data()["_entities"][0]["status"], "SUBMITTED");
+    }
+
+    async fn communities_resolve_through_entities_with_members_still_guarded(app) {
+        let listed = app.graphql("{ communities(first: 50) { edges { node { id slug visibility } } } }", json!({}), None).await;
+        listed.assert_no_errors();
+        let private = listed.data()["communities"]["edges"].as_array().expect("edges").iter()
+            .map(|e| e["node"].clone())
+            .find(|n| n["visibility"] == "PRIVATE")
+            .expect("a private community in the demo");
+        let q = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Community { slug members { role } } } }";
+        let anonymous = app.graphql(q, json!({ "r": [{ "__typename": "Community", "id": private["id"] }] }), None).await;
+        assert_eq!(anonymous.data()["_entities"][0]["slug"], private["slug"]);
+        assert_eq!(anonymous.data()["_entities"][0]["members"], Value::Null);
+        assert_eq!(anonymous.codes(), vec!["FORBIDDEN"]);
+        let ibm = app.graphql(q, json!({ "r": [{ "__typename": "Community", "id": private["id"] }] }), Some(&app.ibm_channel_token())).await;
+        ibm.assert_no_errors();
+        assert!(ibm.data()["_entities"][0]["members"].is_array());
+    }
+
     async fn approving_a_customer_experience_adds_seven_points_at_once(app) {
         let before = acme(&app, "apa@acme.example").await;
         let pending = before["solutions"].as_array().expect("solutions").iter()

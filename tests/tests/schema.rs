@@ -55,3 +55,84 @@ fn every_action_has_exactly_one_row_in_the_matrix() {
     }
     assert_eq!(MATRIX.len(), Action::iter().count());
 }
+
+/// `@requiresScopes` on each field of the committed SDL, as a set of alternatives.
+fn scopes_in_sdl() -> std::collections::BTreeMap<(String, String), Vec<String>> {
+    use async_graphql::Value;
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let sdl = api::graphql::schema::sdl();
+    let doc = async_graphql::parser::parse_schema(&sdl).expect("the SDL parses");
+    let mut out = std::collections::BTreeMap::new();
+    for def in doc.definitions {
+        let TypeSystemDefinition::Type(t) = def else {
+            continue;
+        };
+        let TypeKind::Object(object) = &t.node.kind else {
+            continue;
+        };
+        for field in &object.fields {
+            for d in &field.node.directives {
+                if d.node.name.node != "requiresScopes" {
+                    continue;
+                }
+                let Some(Value::List(groups)) =
+                    d.node.get_argument("scopes").map(|v| v.node.clone())
+                else {
+                    panic!(
+                        "scopes argument on {}.{}",
+                        t.node.name.node, field.node.name.node
+                    );
+                };
+                let alternatives = groups
+                    .into_iter()
+                    .map(|g| match g {
+                        Value::List(all) => all
+                            .iter()
+                            .map(|s| s.to_string().trim_matches('"').to_owned())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        other => panic!("scope group {other}"),
+                    })
+                    .collect();
+                out.insert(
+                    (
+                        t.node.name.node.to_string(),
+                        field.node.name.node.to_string(),
+                    ),
+                    alternatives,
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn guarded_fields_carry_the_scopes_the_matrix_grants_and_no_others() {
+    let in_sdl = scopes_in_sdl();
+    let mut expected = std::collections::BTreeMap::new();
+    for policy in GUARDED_FIELDS {
+        for (field, rule) in policy.fields {
+            let scopes: Vec<String> = api::auth::policy::required_scopes(*rule)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            if !scopes.is_empty() {
+                expected.insert((policy.type_name.to_owned(), (*field).to_owned()), scopes);
+            }
+        }
+    }
+    assert!(
+        expected.len() >= 20,
+        "the matrix guards fields: {expected:?}"
+    );
+    assert_eq!(
+        in_sdl, expected,
+        "@requiresScopes must follow the access matrix"
+    );
+    // A field only the company's APA and PRC may read is not open to IBM or members.
+    assert_eq!(
+        expected[&("Company".to_owned(), "companyToken".to_owned())],
+        vec!["partnerworld:prc", "partnerworld:apa"]
+    );
+}

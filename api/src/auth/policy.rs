@@ -357,3 +357,43 @@ pub static GUARDED_FIELDS: &[TypePolicy] = &[
         ],
     },
 ];
+
+impl Standing {
+    /// The OAuth scope naming this standing, for a router that enforces `@requiresScopes`.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Standing::Anonymous => "partnerworld:anonymous",
+            Standing::Member => "partnerworld:member",
+            Standing::Prc => "partnerworld:prc",
+            Standing::Apa => "partnerworld:apa",
+            Standing::SitePrimary => "partnerworld:site-primary",
+            Standing::IbmChannel => "partnerworld:ibm-channel",
+        }
+    }
+}
+
+/// The person themself, for [`FieldPolicy::SelfOr`] fields.
+pub const SELF_SCOPE: &str = "partnerworld:person";
+
+/// The scopes a guarded field carries as `@requiresScopes` (any one suffices): every
+/// standing that some cell of its row grants, so a router can refuse callers who could
+/// never see the field. Row-level checks (own company, headquarters, REPORTING) stay here.
+/// Empty for fields anonymous callers may read. A test holds the schema to this.
+pub fn required_scopes(policy: FieldPolicy) -> Vec<&'static str> {
+    let (action, own) = match policy {
+        FieldPolicy::Public => return Vec::new(),
+        FieldPolicy::Guarded(a) => (a, None),
+        FieldPolicy::SelfOr(a) => (a, Some(SELF_SCOPE)),
+    };
+    let row = rule(action);
+    if row.anonymous != Cell::No {
+        return Vec::new();
+    }
+    own.into_iter()
+        .chain(
+            <Standing as strum::IntoEnumIterator>::iter()
+                .filter(|s| row.cell(*s) != Cell::No)
+                .map(Standing::scope),
+        )
+        .collect()
+}

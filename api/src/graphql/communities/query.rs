@@ -3,8 +3,8 @@
 use super::service;
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::{CommunityRole, CommunityVisibility, MembershipStatus};
-use crate::graphql::ids::{Kind, encode};
-use crate::graphql::loader::{keys, load_many};
+use crate::graphql::ids::{Kind, decode, encode};
+use crate::graphql::loader::{keys, load_many, load_one};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::PersonKey;
@@ -36,10 +36,12 @@ impl Membership {
 }
 
 keys! {
+    CommunityKey;
     /// Members (any status) of a community.
     MembersOf;
 }
 
+load_one!(CommunityKey => communities.Id);
 load_many!(MembersOf => community_members.CommunityId order Id);
 
 impl Community {
@@ -132,6 +134,23 @@ impl CommunitiesQuery {
         Ok(communities::Entity::find()
             .filter(communities::Column::Slug.eq(slug.trim().to_ascii_lowercase()))
             .one(&ctx.app()?.db)
+            .await?
+            .map(Community))
+    }
+
+    /// Communities are listed to everyone; their members stay behind `members`' check.
+    #[graphql(entity)]
+    async fn find_community_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> AppResult<Option<Community>> {
+        let Ok(row) = decode(&id, Kind::Community, "id") else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loaders()?
+            .load_one(CommunityKey(row))
             .await?
             .map(Community))
     }

@@ -4,6 +4,7 @@ use crate::graphql::loader::{keys, load_many, load_one};
 
 keys! {
     SolutionKey;
+    ExperienceKey;
     /// Solutions of a company.
     SolutionsOf;
     /// Industry, middleware and hardware tags of a solution.
@@ -15,6 +16,7 @@ keys! {
 }
 
 load_one!(SolutionKey => solutions.Id);
+load_one!(ExperienceKey => customer_experiences.Id);
 load_many!(SolutionsOf => solutions.CompanyId order Id);
 load_many!(TagsOf => solution_tags.SolutionId order Value);
 load_many!(ExperiencesOf => customer_experiences.SolutionId order Id);

@@ -1,7 +1,8 @@
 //! The directory search and entity lookups.
 
-use super::loader::SolutionKey;
-use super::types::Solution;
+use super::loader::{ExperienceKey, SolutionKey};
+use super::types::{CustomerExperience, Solution};
+use crate::auth::{Action, Target};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode};
@@ -92,5 +93,37 @@ impl GsdQuery {
             .load_one(SolutionKey(row))
             .await?
             .map(Solution))
+    }
+
+    /// Approved experiences for everyone; the others only for the solution's company and
+    /// IBM_CHANNEL, as on `Solution.customerExperiences` (null, not an error, otherwise).
+    #[graphql(entity)]
+    async fn find_customer_experience_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> AppResult<Option<CustomerExperience>> {
+        let Ok(row) = decode(&id, Kind::CustomerExperience, "id") else {
+            return Ok(None);
+        };
+        let loaders = ctx.loaders()?;
+        let Some(experience) = loaders.load_one(ExperienceKey(row)).await? else {
+            return Ok(None);
+        };
+        if experience.status != "APPROVED" {
+            let Some(solution) = loaders
+                .load_one(SolutionKey(experience.solution_id))
+                .await?
+            else {
+                return Ok(None);
+            };
+            if !ctx
+                .viewer()
+                .may(Action::ReadEmployees, Target::Company(solution.company_id))
+            {
+                return Ok(None);
+            }
+        }
+        Ok(Some(CustomerExperience(experience)))
     }
 }

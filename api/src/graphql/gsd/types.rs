@@ -97,6 +97,12 @@ impl Solution {
             .collect())
     }
     /// Technical-validation nominations: the company and IBM_CHANNEL.
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn nominations(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Nomination>>> {
         crate::auth::ensure(
             ctx.viewer(),
@@ -108,6 +114,12 @@ impl Solution {
             .map(Some)
     }
     /// Leads from readers: the company and IBM_CHANNEL.
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn response_cards(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<ResponseCard>>> {
         crate::auth::ensure(
             ctx.viewer(),

@@ -64,11 +64,19 @@ impl Site {
             .ok_or_else(|| AppError::internal("dangling reseller reference"))
     }
     /// The site's users: primary contact, secondary contacts, users.
+    #[graphql(
+        requires_scopes = "partnerworld:site-primary",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn users(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<SiteUser>>> {
         guard(ctx, Action::ReadSiteAdministration, self.0.id)?;
         list(ctx, SiteUsersOf(self.0.id), SiteUser).await.map(Some)
     }
     /// Access requests routed to this site, optionally only those in `status`.
+    #[graphql(
+        requires_scopes = "partnerworld:site-primary",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn access_requests(
         &self,
         ctx: &Context<'_>,
@@ -88,7 +96,14 @@ impl Site {
         ))
     }
     /// Customers, by agreement or customer number. REPORTING on the site.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:site-primary",
+        requires_scopes = "partnerworld:ibm-channel",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -118,7 +133,14 @@ impl Site {
         .map(Some)
     }
     /// Active renewal line items, by renewal date range, agreement or quote. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:site-primary",
+        requires_scopes = "partnerworld:ibm-channel",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
     async fn renewal_line_items(
         &self,
         ctx: &Context<'_>,
@@ -155,7 +177,14 @@ impl Site {
         .map(Some)
     }
     /// Order history, newest period filters by date. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:site-primary",
+        requires_scopes = "partnerworld:ibm-channel",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
     async fn orders(
         &self,
         ctx: &Context<'_>,

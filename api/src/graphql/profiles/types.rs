@@ -127,11 +127,19 @@ impl Company {
         parse_db_enum("companies.partner_world_level", &self.0.partner_world_level)
     }
     /// Secret: members need it to add themselves to the profile. PRC and APA only.
+    #[graphql(
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa"
+    )]
     async fn company_token(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
         guard(ctx, Action::ReadCompanyToken, Target::Company(self.0.id))?;
         Ok(Some(&self.0.company_token))
     }
     /// Which criteria counted, which expired, and what the next level still needs.
+    #[graphql(
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn level_explanation(&self, ctx: &Context<'_>) -> AppResult<Option<LevelExplanation>> {
         guard(
             ctx,
@@ -142,6 +150,10 @@ impl Company {
         let in_force = parse_db_enum("companies.partner_world_level", &self.0.partner_world_level)?;
         Ok(Some(LevelExplanation::new(a, in_force)))
     }
+    #[graphql(
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn partner_plan(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerPlan>> {
         guard(
             ctx,
@@ -160,7 +172,13 @@ impl Company {
     }
     /// The company's people, with their e-mails. Members of the company, its PRC and APA,
     /// and IBM_CHANNEL.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
     async fn employees(
         &self,
         ctx: &Context<'_>,
@@ -183,6 +201,11 @@ impl Company {
     }
 
     /// The company's relationship applications: PRC, APA, IBM_CHANNEL.
+    #[graphql(
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     pub async fn relationship_applications(
         &self,
         ctx: &Context<'_>,
@@ -272,6 +295,11 @@ impl CountryEnterprise {
     async fn locations(&self, ctx: &Context<'_>) -> AppResult<Vec<Location>> {
         list(ctx, LocationsOf(self.0.id), Location).await
     }
+    #[graphql(
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn revenue_reports(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<RevenueReport>>> {
         guard(
             ctx,
@@ -321,7 +349,13 @@ impl Location {
             .ok_or_else(|| AppError::internal("dangling country enterprise reference"))
     }
     /// People at this location, first `first` (default 20) after `after`.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -346,6 +380,12 @@ impl Location {
             .unwrap_or_default();
         Ok(Some(people_page(rows, first, after > 0)))
     }
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn agreements(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Agreement>>> {
         guard(
             ctx,
@@ -357,6 +397,12 @@ impl Location {
             .map(Some)
     }
     /// Value Package and Value Option benefits managed at this location.
+    #[graphql(
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn benefits(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Benefit>>> {
         guard(
             ctx,
@@ -407,10 +453,24 @@ impl Person {
         parse_db_enum("people.status", &self.0.status)
     }
     /// The IBMid: the person's login e-mail.
+    #[graphql(
+        requires_scopes = "partnerworld:person",
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn ibm_id(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
         self.guard_personal(ctx)?;
         Ok(Some(&self.0.ibm_id))
     }
+    #[graphql(
+        requires_scopes = "partnerworld:person",
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn company_roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CompanyRole>>> {
         self.guard_personal(ctx)?;
         let mut roles = Vec::new();
@@ -422,18 +482,39 @@ impl Person {
         }
         Ok(Some(roles))
     }
+    #[graphql(
+        requires_scopes = "partnerworld:person",
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn candidate_ids(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<String>>> {
         self.guard_personal(ctx)?;
         list(ctx, CandidateIdsOf(self.0.id), |c| c.candidate_id)
             .await
             .map(Some)
     }
+    #[graphql(
+        requires_scopes = "partnerworld:person",
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn certifications(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Certification>>> {
         self.guard_personal(ctx)?;
         list(ctx, CertificationsOf(self.0.id), Certification)
             .await
             .map(Some)
     }
+    #[graphql(
+        requires_scopes = "partnerworld:person",
+        requires_scopes = "partnerworld:member",
+        requires_scopes = "partnerworld:prc",
+        requires_scopes = "partnerworld:apa",
+        requires_scopes = "partnerworld:ibm-channel"
+    )]
     async fn location(&self, ctx: &Context<'_>) -> AppResult<Option<Location>> {
         self.guard_personal(ctx)?;
         ctx.loaders()?
