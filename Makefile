@@ -8,8 +8,13 @@ run:
 
 # The whole suite: unit tests, and end-to-end tests on SQLite and on the PostgreSQL and
 # Redis named by PW_TEST_POSTGRES_URL / PW_TEST_REDIS_URL (defaults: 127.0.0.1).
-test:
+test: tests/federation/node_modules
 	cargo test --workspace --all-targets
+
+# The federation proof's router and composition library, from the npm registry.
+tests/federation/node_modules: tests/federation/package-lock.json
+	npm ci --prefix tests/federation --no-audit --no-fund
+	touch $@
 
 fmt:
 	cargo fmt --all

@@ -179,6 +179,17 @@ impl TestApp {
         Self { backend, app }
     }
 
+    /// Serves the gateway on a real socket on 127.0.0.1 for as long as the test runs.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = self.app.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+        addr
+    }
+
     /// A valid token for `sub`.
     pub fn token(&self, sub: &str) -> String {
         self.app.state.auth.mint(sub, &[], 600).expect("mint")

@@ -8,13 +8,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 async fn serve(app: &TestApp) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = app.app.router.clone();
-    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
-    format!("ws://{addr}/graphql/ws")
+    format!("ws://{}/graphql/ws", app.serve().await)
 }
 
 async fn next_json<S>(ws: &mut S) -> Value
