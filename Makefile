@@ -1,5 +1,5 @@
 # Everyday targets; the README's two commands are `make run` and `make test`.
-.PHONY: run test fmt lint sdl migrate seed entities ci bench
+.PHONY: run test chart fmt lint sdl migrate seed entities ci bench
 
 # The gateway on the embedded default: SQLite file, in-process cache, demo data,
 # GraphiQL and printed development tokens.
@@ -8,13 +8,21 @@ run:
 
 # The whole suite: unit tests, and end-to-end tests on SQLite and on the PostgreSQL and
 # Redis named by PW_TEST_POSTGRES_URL / PW_TEST_REDIS_URL (defaults: 127.0.0.1).
-test: tests/federation/node_modules
+test: tests/federation/node_modules chart
 	cargo test --workspace --all-targets
 
 # The federation proof's router and composition library, from the npm registry.
 tests/federation/node_modules: tests/federation/package-lock.json
 	npm ci --prefix tests/federation --no-audit --no-fund
 	touch $@
+
+# Render, lint and validate the Helm chart (helm-python-sdk and kubernetes-validate from
+# PyPI, in a virtualenv kept outside the clone).
+CHART_VENV ?= $(HOME)/.cache/partnerworld/chart-venv
+chart:
+	test -x $(CHART_VENV)/bin/python || python3 -m venv $(CHART_VENV)
+	$(CHART_VENV)/bin/pip install -q --disable-pip-version-check -r helm/check-requirements.txt
+	$(CHART_VENV)/bin/python helm/check.py
 
 fmt:
 	cargo fmt --all
