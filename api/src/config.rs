@@ -129,6 +129,41 @@ pub struct Config {
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
 
+    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: where spans go over OTLP/HTTP (protobuf), the
+    /// full URL. Unset together with `OTEL_EXPORTER_OTLP_ENDPOINT`: no traces are exported.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")]
+    pub otel_traces_endpoint: Option<String>,
+
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: the OTLP/HTTP base URL; traces go to `/v1/traces`.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otel_endpoint: Option<String>,
+
+    /// `OTEL_SERVICE_NAME`: the `service.name` of every span.
+    #[arg(
+        long,
+        env = "OTEL_SERVICE_NAME",
+        default_value = "partnerworld-gateway"
+    )]
+    pub otel_service_name: String,
+
+    /// `OTEL_TRACES_SAMPLER`: `always_on`, `always_off`, `traceidratio`, or the
+    /// `parentbased_` form of each (which follows a trusted caller's decision).
+    #[arg(
+        long,
+        env = "OTEL_TRACES_SAMPLER",
+        default_value = "parentbased_always_on"
+    )]
+    pub otel_traces_sampler: String,
+
+    /// `OTEL_TRACES_SAMPLER_ARG`: the ratio for the `traceidratio` samplers, 0.0 to 1.0.
+    #[arg(long, env = "OTEL_TRACES_SAMPLER_ARG", default_value_t = 1.0)]
+    pub otel_traces_sampler_arg: f64,
+
+    /// `TRACE_PARENT_TRUSTED`: caller addresses (IPs or CIDR networks, comma separated)
+    /// whose W3C `traceparent` is honoured; anyone else's starts a new trace.
+    #[arg(long, env = "TRACE_PARENT_TRUSTED", value_delimiter = ',')]
+    pub trace_parent_trusted: Vec<String>,
+
     /// `LOADER_DELAY_MICROS`: extra wait before a batch, after the request task is idle
     /// (which alone gathers a level's keys; see `graphql::batching`).
     #[arg(long, env = "LOADER_DELAY_MICROS", default_value_t = 0)]
@@ -242,6 +277,8 @@ impl Config {
 
     /// Checks what clap cannot: cross-field rules and secret strength.
     pub fn validate(&self) -> Result<(), String> {
+        crate::telemetry::TrustedParents::parse(&self.trace_parent_trusted)?;
+        crate::telemetry::sampler(&self.otel_traces_sampler, self.otel_traces_sampler_arg)?;
         let algorithms = self.algorithms()?;
         if let Some(secret) = &self.jwt_hs256_secret
             && secret.len() < 32

@@ -99,11 +99,16 @@ impl Application {
     }
 }
 
+/// One process-wide TLS crypto provider for the HTTP clients (JWKS, OTLP); a second
+/// install is a no-op.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// The token verifier from configuration. In development without a secret, a random one
 /// is generated so the printed demo tokens work for this run only.
 async fn authenticator(config: &Config) -> Result<(Authenticator, bool), StartupError> {
-    // One process-wide TLS crypto provider for the JWKS client; a second install is a no-op.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    install_tls_provider();
     let algorithms = config.algorithms().map_err(StartupError::Config)?;
     let (secret, generated) = match &config.jwt_hs256_secret {
         Some(s) => (Some(s.clone().into_bytes()), false),

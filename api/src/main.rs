@@ -65,8 +65,17 @@ enum Command {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut config = cli.config;
-    api::telemetry::init(config.log_format);
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Traces are exported by the server only; the other commands log.
+    if matches!(command, Command::Serve | Command::Dev) {
+        if let Err(e) = api::telemetry::init_with_traces(&config) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    } else {
+        api::telemetry::init(config.log_format);
+    }
+    let result = match command {
         Command::Serve => serve(config).await,
         Command::Dev => {
             config.environment = api::config::Environment::Development;
@@ -113,10 +122,15 @@ async fn serve(config: Config) -> Result<()> {
         print_dev_banner(&app, addr);
     }
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app.router)
+    // The peer address decides whose `traceparent` is honoured.
+    let service = app
+        .router
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");
+    api::telemetry::shutdown();
     Ok(())
 }
 

@@ -28,9 +28,11 @@ pub struct Metrics {
     pub cache_errors: IntCounter,
     pub pool_size: IntGauge,
     pub pool_idle: IntGauge,
+    pub spans_exported: IntCounter,
+    pub spans_dropped: IntCounter,
     names: Arc<Mutex<HashSet<String>>>,
     /// Totals already exported from the counters kept elsewhere (database, cache).
-    exported: Arc<Mutex<[u64; 5]>>,
+    exported: Arc<Mutex<[u64; 7]>>,
 }
 
 fn register<C: prometheus::core::Collector + Clone + 'static>(r: &Registry, c: C) -> C {
@@ -79,6 +81,14 @@ impl Metrics {
             cache_errors: counter("cache_errors_total", "cache calls that failed or timed out"),
             pool_size: gauge("db_pool_connections", "open database connections"),
             pool_idle: gauge("db_pool_idle_connections", "idle database connections"),
+            spans_exported: counter(
+                "trace_spans_exported_total",
+                "spans delivered to the OTLP collector",
+            ),
+            spans_dropped: counter(
+                "trace_spans_dropped_total",
+                "spans lost because an export to the collector failed",
+            ),
             names: Arc::default(),
             exported: Arc::default(),
             registry: r,
@@ -116,6 +126,8 @@ impl Metrics {
             state.cache.stats.hits.load(Relaxed),
             state.cache.stats.misses.load(Relaxed),
             state.cache.stats.errors.load(Relaxed),
+            crate::telemetry::SPANS_EXPORTED.load(Relaxed),
+            crate::telemetry::SPANS_DROPPED.load(Relaxed),
         ];
         let counters = [
             &self.db_statements,
@@ -123,6 +135,8 @@ impl Metrics {
             &self.cache_hits,
             &self.cache_misses,
             &self.cache_errors,
+            &self.spans_exported,
+            &self.spans_dropped,
         ];
         if let Ok(mut seen) = self.exported.lock() {
             for ((counter, total), last) in counters.iter().zip(now).zip(seen.iter_mut()) {

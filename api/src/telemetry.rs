@@ -1,15 +1,270 @@
-//! Logging setup: human-readable text or JSON lines, filtered by `RUST_LOG`.
+//! Logs and traces. Logs are text or JSON lines filtered by `RUST_LOG`; inside a request
+//! each line carries the request's `trace_id`. Traces go over OTLP/HTTP when an
+//! `OTEL_EXPORTER_OTLP_*` endpoint is set: one tree per request (HTTP, GraphQL parse,
+//! validate and execute, loader batches, SQL statements, Redis calls), exported in the
+//! background so a slow or absent collector costs requests nothing.
+//!
+//! No span carries variables, tokens or SQL parameters: attributes are operation names and
+//! types, table-level SQL operations, Redis command names and counts.
 
-use crate::config::LogFormat;
-use tracing_subscriber::EnvFilter;
+use crate::config::{Config, LogFormat};
+use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
+use opentelemetry_otlp::WithExportConfig;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{
+    Sampler, SdkTracerProvider, SpanData, SpanExporter,
+    span_processor_with_async_runtime::BatchSpanProcessor,
+};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{Layer, Registry};
 
+/// Spans handed to the collector, and spans lost because an export failed (collector down,
+/// refused, timed out). Read by `/metrics`.
+pub static SPANS_EXPORTED: AtomicU64 = AtomicU64::new(0);
+pub static SPANS_DROPPED: AtomicU64 = AtomicU64::new(0);
+
+static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
+
+/// Logging only, no trace export (tests, and commands other than `serve`).
 pub fn init(format: LogFormat) {
+    install(format, None);
+}
+
+/// Logging, and trace export when the configuration names an OTLP endpoint. Returns an
+/// error for a bad sampler setting. A second call (tests) keeps the first subscriber.
+pub fn init_with_traces(config: &Config) -> Result<(), String> {
+    let provider = match traces_endpoint(config) {
+        Some(endpoint) => Some(provider(config, &endpoint)?),
+        None => None,
+    };
+    install(config.log_format, provider);
+    Ok(())
+}
+
+fn install(format: LogFormat, provider: Option<SdkTracerProvider>) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    // A second init (tests) is harmless: the first subscriber stays.
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    let fmt = tracing_subscriber::fmt::layer();
+    let logs = match format {
+        LogFormat::Text => fmt.boxed(),
+        // The span list carries the request span's `trace_id` onto every line within it.
+        LogFormat::Json => fmt
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(true)
+            .boxed(),
+    }
+    .with_filter(filter);
+    // Spans are exported whatever RUST_LOG says about logs (SQL spans come from sea_orm).
+    let otel = provider.as_ref().map(|p| {
+        let tracer = p.tracer("partnerworld");
+        tracing_opentelemetry::layer()
+            .with_tracer(tracer)
+            .with_filter(
+                Targets::new()
+                    .with_default(LevelFilter::INFO)
+                    .with_target("sqlx", LevelFilter::WARN)
+                    .with_target("h2", LevelFilter::OFF)
+                    .with_target("hyper", LevelFilter::OFF)
+                    .with_target("reqwest", LevelFilter::OFF)
+                    .with_target("opentelemetry", LevelFilter::OFF),
+            )
+    });
+    let installed = Registry::default().with(logs).with(otel).try_init().is_ok();
+    if let (true, Some(p)) = (installed, provider) {
+        opentelemetry::global::set_text_map_propagator(
+            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+        );
+        let _ = PROVIDER.set(p);
+    }
+}
+
+fn traces_endpoint(config: &Config) -> Option<String> {
+    fn nonempty(s: &Option<String>) -> Option<&str> {
+        s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    nonempty(&config.otel_traces_endpoint)
+        .map(str::to_owned)
+        .or_else(|| {
+            nonempty(&config.otel_endpoint)
+                .map(|base| format!("{}/v1/traces", base.trim_end_matches('/')))
+        })
+}
+
+pub fn sampler(name: &str, ratio: f64) -> Result<Sampler, String> {
+    if !(0.0..=1.0).contains(&ratio) {
+        return Err(format!(
+            "OTEL_TRACES_SAMPLER_ARG must be between 0 and 1, not {ratio}"
+        ));
+    }
+    let root = |n: &str| match n {
+        "always_on" => Ok(Sampler::AlwaysOn),
+        "always_off" => Ok(Sampler::AlwaysOff),
+        "traceidratio" => Ok(Sampler::TraceIdRatioBased(ratio)),
+        other => Err(format!("OTEL_TRACES_SAMPLER {other:?} is not supported")),
     };
+    match name.trim().strip_prefix("parentbased_") {
+        Some(inner) => Ok(Sampler::ParentBased(Box::new(root(inner)?))),
+        None => root(name.trim()),
+    }
+}
+
+fn provider(config: &Config, endpoint: &str) -> Result<SdkTracerProvider, String> {
+    crate::install_tls_provider();
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .with_endpoint(endpoint)
+        .build()
+        .map_err(|e| format!("OTLP exporter: {e}"))?;
+    let processor =
+        BatchSpanProcessor::builder(Counted(exporter), opentelemetry_sdk::runtime::Tokio).build();
+    let resource = opentelemetry_sdk::Resource::builder()
+        .with_service_name(config.otel_service_name.clone())
+        .build();
+    Ok(SdkTracerProvider::builder()
+        .with_span_processor(processor)
+        .with_sampler(sampler(
+            &config.otel_traces_sampler,
+            config.otel_traces_sampler_arg,
+        )?)
+        .with_resource(resource)
+        .build())
+}
+
+/// Exports everything buffered (tests, and shutdown).
+pub fn flush() {
+    if let Some(p) = PROVIDER.get() {
+        let _ = p.force_flush();
+    }
+}
+
+pub fn shutdown() {
+    if let Some(p) = PROVIDER.get() {
+        let _ = p.shutdown();
+    }
+}
+
+/// Counts what the exporter delivers and what it loses.
+#[derive(Debug)]
+struct Counted<E>(E);
+
+impl<E: SpanExporter> SpanExporter for Counted<E> {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let n = batch.len() as u64;
+        let result = self.0.export(batch).await;
+        match &result {
+            Ok(()) => SPANS_EXPORTED.fetch_add(n, Ordering::Relaxed),
+            Err(e) => {
+                tracing::debug!(error = %e, spans = n, "span export failed");
+                SPANS_DROPPED.fetch_add(n, Ordering::Relaxed)
+            }
+        };
+        result
+    }
+    fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
+        self.0.shutdown_with_timeout(timeout)
+    }
+    fn force_flush(&self) -> OTelSdkResult {
+        self.0.force_flush()
+    }
+    fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
+        self.0.set_resource(resource);
+    }
+}
+
+/// Which callers may continue their own trace.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedParents(Vec<ipnet::IpNet>);
+
+impl TrustedParents {
+    pub fn parse(entries: &[String]) -> Result<Self, String> {
+        entries
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                e.parse::<ipnet::IpNet>()
+                    .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("TRACE_PARENT_TRUSTED: {e:?} is not an IP or network"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    pub fn trusts(&self, peer: Option<std::net::IpAddr>) -> bool {
+        peer.is_some_and(|ip| self.0.iter().any(|n| n.contains(&ip)))
+    }
+}
+
+/// The span of one HTTP request: continues the caller's trace when the caller is trusted,
+/// and records the trace id for the log lines within it.
+pub fn request_span<B>(
+    request: &axum::http::Request<B>,
+    trusted: &TrustedParents,
+) -> tracing::Span {
+    let span = tracing::info_span!(
+        "http.request",
+        otel.name = %format_args!("{} {}", request.method(), request.uri().path()),
+        otel.kind = "server",
+        http.request.method = %request.method(),
+        url.path = request.uri().path(),
+        http.response.status_code = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+    );
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if trusted.trusts(peer) {
+        let parent = opentelemetry::global::get_text_map_propagator(|p| {
+            p.extract(&opentelemetry_http::HeaderExtractor(request.headers()))
+        });
+        if parent.span().span_context().is_valid() {
+            let _ = span.set_parent(parent);
+        }
+    }
+    let id = span.context().span().span_context().trace_id();
+    if id != opentelemetry::trace::TraceId::INVALID {
+        span.record("trace_id", tracing::field::display(id));
+    } else {
+        // No exporter: still one id per request, so its log lines can be found together.
+        span.record(
+            "trace_id",
+            tracing::field::display(format_args!("{:032x}", rand::random::<u128>())),
+        );
+    }
+    span
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samplers_follow_the_otel_names() {
+        assert!(matches!(sampler("always_on", 1.0), Ok(Sampler::AlwaysOn)));
+        assert!(matches!(
+            sampler("parentbased_traceidratio", 0.01),
+            Ok(Sampler::ParentBased(_))
+        ));
+        assert!(sampler("traceidratio", 1.5).is_err());
+        assert!(sampler("sometimes", 0.5).is_err());
+    }
+
+    #[test]
+    fn only_listed_networks_are_trusted() {
+        let t = TrustedParents::parse(&["10.0.0.0/8".into(), " 127.0.0.1 ".into()]).expect("valid");
+        assert!(t.trusts(Some("10.1.2.3".parse().expect("ip"))));
+        assert!(t.trusts(Some("127.0.0.1".parse().expect("ip"))));
+        assert!(!t.trusts(Some("127.0.0.2".parse().expect("ip"))));
+        assert!(!t.trusts(None));
+        assert!(TrustedParents::parse(&["not-an-ip".into()]).is_err());
+        assert!(!TrustedParents::default().trusts(Some("127.0.0.1".parse().expect("ip"))));
+    }
 }

@@ -6,6 +6,8 @@
 //!   `PW_TEST_REDIS_URL` (default `redis://127.0.0.1:6379`) under a per-test key prefix.
 //!   An unreachable server fails the test; nothing is skipped.
 
+pub mod otlp;
+
 use api::Application;
 use api::config::{Config, Environment};
 use axum::body::Body;
@@ -185,8 +187,13 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let router = self.app.router.clone();
-        tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+        // With the peer address, as `partnerworld serve` runs it.
+        let service = self
+            .app
+            .router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await.ok() });
         addr
     }
 

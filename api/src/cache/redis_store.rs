@@ -5,6 +5,7 @@ use super::{CacheError, CacheStore};
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
+use tracing::Instrument;
 
 pub struct RedisStore {
     conn: ConnectionManager,
@@ -37,9 +38,21 @@ impl RedisStore {
 
     async fn run<T>(
         &self,
+        command: &'static str,
         fut: impl Future<Output = redis::RedisResult<T>>,
     ) -> Result<T, CacheError> {
-        match tokio::time::timeout(self.timeout, fut).await {
+        // Keys are not recorded: some hold query hashes and subjects.
+        let span = tracing::info_span!(
+            "redis",
+            otel.name = %format_args!("redis {command}"),
+            otel.kind = "client",
+            db.system = "redis",
+            db.operation = command,
+        );
+        match tokio::time::timeout(self.timeout, fut)
+            .instrument(span)
+            .await
+        {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(CacheError::Backend(e.to_string())),
             Err(_) => Err(CacheError::Timeout),
@@ -56,16 +69,21 @@ impl CacheStore for RedisStore {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
         let mut conn = self.conn.clone();
         let key = self.key(key);
-        self.run(async move { conn.get::<_, Option<Vec<u8>>>(key).await })
-            .await
+        self.run(
+            "GET",
+            async move { conn.get::<_, Option<Vec<u8>>>(key).await },
+        )
+        .await
     }
 
     async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError> {
         let mut conn = self.conn.clone();
         let key = self.key(key);
         let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        self.run(async move { conn.pset_ex::<_, _, ()>(key, value, ms).await })
-            .await
+        self.run("PSETEX", async move {
+            conn.pset_ex::<_, _, ()>(key, value, ms).await
+        })
+        .await
     }
 
     async fn delete(&self, keys: &[String]) -> Result<(), CacheError> {
@@ -74,7 +92,8 @@ impl CacheStore for RedisStore {
         }
         let mut conn = self.conn.clone();
         let keys: Vec<String> = keys.iter().map(|k| self.key(k)).collect();
-        self.run(async move { conn.del::<_, ()>(keys).await }).await
+        self.run("DEL", async move { conn.del::<_, ()>(keys).await })
+            .await
     }
 
     async fn set_if_newer(
@@ -100,7 +119,7 @@ impl CacheStore for RedisStore {
         let key = self.key(key);
         let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
         let stored = super::versioned(version, value);
-        self.run(async move {
+        self.run("EVALSHA", async move {
             SCRIPT
                 .key(key)
                 .arg(version)
@@ -117,7 +136,7 @@ impl CacheStore for RedisStore {
         let mut conn = self.conn.clone();
         let key = self.key(key);
         let ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1);
-        self.run(async move {
+        self.run("INCR", async move {
             let (value,): (i64,) = redis::pipe()
                 .atomic()
                 .incr(&key, 1)
@@ -132,8 +151,10 @@ impl CacheStore for RedisStore {
 
     async fn ping(&self) -> Result<(), CacheError> {
         let mut conn = self.conn.clone();
-        self.run(async move { redis::cmd("PING").query_async::<String>(&mut conn).await })
-            .await
-            .map(|_| ())
+        self.run("PING", async move {
+            redis::cmd("PING").query_async::<String>(&mut conn).await
+        })
+        .await
+        .map(|_| ())
     }
 }

@@ -46,8 +46,9 @@ pub fn key_of<M: ModelTrait>(m: &M, col: <M::Entity as EntityTrait>::Column) -> 
 }
 
 fn span(loader: &'static str, batch: usize) -> tracing::Span {
-    tracing::debug_span!(
+    tracing::info_span!(
         "loader.batch",
+        otel.name = %format_args!("loader.batch {loader}"),
         loader.name = loader,
         loader.batch_size = batch
     )

@@ -18,6 +18,7 @@ pub mod persisted;
 pub mod profiles;
 pub mod relationships;
 pub mod schema;
+pub mod spans;
 pub mod valuenet;
 
 use crate::auth::Viewer;

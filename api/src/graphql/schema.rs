@@ -66,6 +66,7 @@ pub fn build(state: Option<AppState>) -> AppSchema {
             introspection: c.is_development(),
         };
         builder = builder
+            .extension(super::spans::PhaseSpans)
             .extension(limits)
             .extension(PersistedQueries::new(state.cache.clone(), limits));
         if !state.config.is_development() {

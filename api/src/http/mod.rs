@@ -38,8 +38,23 @@ pub fn router(state: AppState) -> Router {
                 .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]),
         );
     }
+    // Validated at start; an invalid list would have stopped the gateway.
+    let trusted =
+        crate::telemetry::TrustedParents::parse(&config.trace_parent_trusted).unwrap_or_default();
     router
         .layer(CatchPanicLayer::custom(graphql::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(move |req: &axum::http::Request<_>| {
+                    crate::telemetry::request_span(req, &trusted)
+                })
+                .on_response(
+                    |res: &axum::http::Response<_>,
+                     _: std::time::Duration,
+                     span: &tracing::Span| {
+                        span.record("http.response.status_code", res.status().as_u16());
+                    },
+                ),
+        )
         .with_state(state)
 }
