@@ -62,7 +62,7 @@ impl Metrics {
             .buckets(vec![
                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
             ]),
-            &["operation"],
+            &["operation", "outcome"],
         )
         .expect(VALID);
         let errors = IntCounterVec::new(

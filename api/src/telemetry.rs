@@ -49,7 +49,26 @@ pub fn init_with_traces(config: &Config) -> Result<(), String> {
 fn install(format: LogFormat, provider: Option<SdkTracerProvider>) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let fmt = tracing_subscriber::fmt::layer();
+    install_with(format, filter, provider, std::io::stdout);
+}
+
+/// JSON logs into `writer`, filtered by `filter` (tests read what operators would).
+pub fn init_json_to<W>(filter: &str, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    install_with(LogFormat::Json, EnvFilter::new(filter), None, writer);
+}
+
+fn install_with<W>(
+    format: LogFormat,
+    filter: EnvFilter,
+    provider: Option<SdkTracerProvider>,
+    writer: W,
+) where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let fmt = tracing_subscriber::fmt::layer().with_writer(writer);
     let logs = match format {
         LogFormat::Text => fmt.boxed(),
         // The span list carries the request span's `trace_id` onto every line within it.

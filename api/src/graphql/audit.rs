@@ -55,7 +55,10 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// Changes, newest first, optionally of one entity type (e.g. `Company`). IBM_CHANNEL.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

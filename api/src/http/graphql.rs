@@ -43,16 +43,16 @@ async fn run(app: &AppState, schema: &AppSchema, request: async_graphql::Request
     let activity = Arc::new(Activity::default());
     let request = request.data(loaders(app, activity.clone()));
     let response = Tracked::new(execute_timed(app, schema, request), activity).await;
-    metrics
-        .latency
-        .with_label_values(&[operation.as_str()])
-        .observe(started.elapsed().as_secs_f64());
     let outcome = match response.status().as_u16() {
         200 => "ok",
         400 => "refused",
         503 => "unavailable",
         _ => "error",
     };
+    metrics
+        .latency
+        .with_label_values(&[operation.as_str(), outcome])
+        .observe(started.elapsed().as_secs_f64());
     metrics
         .requests
         .with_label_values(&[operation.as_str(), outcome])

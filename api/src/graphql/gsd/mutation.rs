@@ -186,6 +186,7 @@ impl GsdMutation {
     }
 
     /// IBM_CHANNEL: approve (the solution becomes approved, 7 points) or deny with a reason.
+    #[graphql(tag = "ibm-internal")]
     async fn decide_customer_experience(
         &self,
         ctx: &Context<'_>,

@@ -123,7 +123,10 @@ pub struct OpportunitiesQuery;
 #[Object]
 impl OpportunitiesQuery {
     /// Leads to pass, oldest first. IBM_CHANNEL.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
@@ -183,6 +186,7 @@ impl OpportunitiesQuery {
     }
 
     /// Eligible partners for a lead, fairest first. IBM_CHANNEL.
+    #[graphql(tag = "ibm-internal")]
     async fn recommend_partners(
         &self,
         ctx: &Context<'_>,
@@ -221,6 +225,7 @@ pub struct OpportunitiesMutation;
 #[Object]
 impl OpportunitiesMutation {
     /// IBM_CHANNEL: pass an open lead to an eligible partner.
+    #[graphql(tag = "ibm-internal")]
     async fn pass_opportunity(
         &self,
         ctx: &Context<'_>,

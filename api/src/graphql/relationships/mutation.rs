@@ -166,6 +166,7 @@ impl RelationshipsMutation {
     }
 
     /// IBM_CHANNEL: approve (granting authorizations) or reject with a reason.
+    #[graphql(tag = "ibm-internal")]
     async fn decide_relationship_application(
         &self,
         ctx: &Context<'_>,

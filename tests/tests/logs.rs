@@ -1,0 +1,70 @@
+//! JSON logs: every line written while a request runs names that request's trace id, and
+//! two requests have two ids. Its own test binary: the log subscriber is process-wide.
+
+use serde_json::{Value, json};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use tests::{Backend, TestApp};
+
+#[derive(Clone, Default)]
+struct Lines(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The `trace_id` of each JSON line written inside an HTTP request span.
+fn request_lines(out: &Lines) -> Vec<(Value, String)> {
+    let text = out
+        .0
+        .lock()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("every line is JSON"))
+        .filter_map(|line| {
+            let spans = line["spans"].as_array()?.clone();
+            let http = spans.iter().find(|s| s["name"] == "http.request")?;
+            let id = http["trace_id"].as_str().unwrap_or_default().to_owned();
+            Some((line, id))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_lines_in_a_request_carry_its_trace_id() {
+    let out = Lines::default();
+    let writer = out.clone();
+    api::telemetry::init_json_to("debug,sqlx=warn,sea_orm=warn,h2=off,hyper=off", move || {
+        writer.clone()
+    });
+    let app = TestApp::start(Backend::Sqlite).await;
+    let q = "{ company(partnerWorldId: \"PW-000001\") { name } }";
+    app.graphql(q, json!({}), None).await.assert_no_errors();
+    let first = request_lines(&out);
+    assert!(first.len() >= 2, "lines inside the request: {first:?}");
+    let id = first[0].1.clone();
+    assert_eq!(id.len(), 32, "a W3C trace id: {id:?}");
+    assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(first.iter().all(|(_, i)| *i == id), "one id per request");
+
+    app.graphql(q, json!({}), None).await.assert_no_errors();
+    let second: Vec<String> = request_lines(&out)
+        .into_iter()
+        .skip(first.len())
+        .map(|(_, i)| i)
+        .collect();
+    assert!(!second.is_empty());
+    assert!(
+        second.iter().all(|i| *i != id && i.len() == 32),
+        "a new id for a new request"
+    );
+}
