@@ -138,6 +138,11 @@ pub struct Config {
     #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
     pub otel_endpoint: Option<String>,
 
+    /// `OTEL_EXPORTER_OTLP_TIMEOUT`: milliseconds one span export may take before its spans
+    /// count as dropped.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_TIMEOUT", default_value_t = 10_000)]
+    pub otel_export_timeout_ms: u64,
+
     /// `OTEL_SERVICE_NAME`: the `service.name` of every span.
     #[arg(
         long,

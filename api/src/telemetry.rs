@@ -139,6 +139,9 @@ fn provider(config: &Config, endpoint: &str) -> Result<SdkTracerProvider, String
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_endpoint(endpoint)
+        .with_timeout(std::time::Duration::from_millis(
+            config.otel_export_timeout_ms,
+        ))
         .build()
         .map_err(|e| format!("OTLP exporter: {e}"))?;
     let processor =
