@@ -31,9 +31,10 @@ if [ "$count" != "$COMPANIES" ]; then
 fi
 
 SECRET=bench-secret-of-at-least-thirty-two-bytes
+# The load generator is one client: rate limits off, so throughput is what is measured.
 taskset -c 0 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbench:$$:" \
   JWT_HS256_SECRET=$SECRET JWT_ALGORITHMS=HS256,RS256 JWT_JWKS=bench/jwks.json \
-  LISTEN_ADDR=$GW_ADDR RUST_LOG=warn "$BIN/partnerworld" serve &
+  LISTEN_ADDR=$GW_ADDR RUST_LOG=warn RATE_LIMIT_REQUESTS=0 "$BIN/partnerworld" serve &
 GW=$!
 taskset -c 0 env DATABASE_URL="$PG/$DB" BENCH_CEILING_ADDR=$CEIL_ADDR "$BIN/ceiling" &
 CEIL=$!

@@ -164,10 +164,25 @@ pub struct Config {
     #[arg(long, env = "OTEL_TRACES_SAMPLER_ARG", default_value_t = 1.0)]
     pub otel_traces_sampler_arg: f64,
 
-    /// `TRACE_PARENT_TRUSTED`: caller addresses (IPs or CIDR networks, comma separated)
-    /// whose W3C `traceparent` is honoured; anyone else's starts a new trace.
-    #[arg(long, env = "TRACE_PARENT_TRUSTED", value_delimiter = ',')]
-    pub trace_parent_trusted: Vec<String>,
+    /// `TRUSTED_CALLERS`: addresses of our own infrastructure (router, ingress), as IPs or
+    /// CIDR networks, comma separated. Their W3C `traceparent` is continued (anyone else's
+    /// starts a new trace) and their `X-Forwarded-For` names the client for rate limits.
+    #[arg(long, env = "TRUSTED_CALLERS", value_delimiter = ',')]
+    pub trusted_callers: Vec<String>,
+
+    /// `RATE_LIMIT_REQUESTS`: operations one caller (token subject, or client address
+    /// when anonymous) may send per window; 0 turns the limit off.
+    #[arg(long, env = "RATE_LIMIT_REQUESTS", default_value_t = 600)]
+    pub rate_limit_requests: u32,
+
+    /// `RATE_LIMIT_SENSITIVE`: occurrences of sensitive mutations (see
+    /// `ratelimit::SENSITIVE_MUTATIONS`) one caller may run per window; 0 turns it off.
+    #[arg(long, env = "RATE_LIMIT_SENSITIVE", default_value_t = 20)]
+    pub rate_limit_sensitive: u32,
+
+    /// `RATE_LIMIT_WINDOW_SECS`: length of the fixed window the two budgets above refill in.
+    #[arg(long, env = "RATE_LIMIT_WINDOW_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rate_limit_window_secs: u64,
 
     /// `LOADER_DELAY_MICROS`: extra wait before a batch, after the request task is idle
     /// (which alone gathers a level's keys; see `graphql::batching`).
@@ -282,7 +297,7 @@ impl Config {
 
     /// Checks what clap cannot: cross-field rules and secret strength.
     pub fn validate(&self) -> Result<(), String> {
-        crate::telemetry::TrustedParents::parse(&self.trace_parent_trusted)?;
+        crate::telemetry::TrustedCallers::parse(&self.trusted_callers)?;
         crate::telemetry::sampler(&self.otel_traces_sampler, self.otel_traces_sampler_arg)?;
         let algorithms = self.algorithms()?;
         if let Some(secret) = &self.jwt_hs256_secret

@@ -9,6 +9,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod ratelimit;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
@@ -78,7 +79,17 @@ impl Application {
             cache.clone(),
             Duration::from_secs(config.cache_ttl_secs),
         );
+        let limiter = ratelimit::RateLimiter::new(
+            cache.clone(),
+            config.rate_limit_requests,
+            config.rate_limit_sensitive,
+            Duration::from_secs(config.rate_limit_window_secs),
+        );
+        let trusted = telemetry::TrustedCallers::parse(&config.trusted_callers)
+            .map_err(StartupError::Config)?;
         let state = AppState {
+            limiter,
+            trusted,
             config: Arc::new(config),
             db,
             cache,

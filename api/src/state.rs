@@ -25,4 +25,7 @@ pub struct AppState {
     pub events: tokio::sync::broadcast::Sender<Event>,
     pub db_stats: Arc<crate::db::DbStats>,
     pub metrics: crate::metrics::Metrics,
+    pub limiter: crate::ratelimit::RateLimiter,
+    /// Our own proxies and router (`TRUSTED_CALLERS`).
+    pub trusted: crate::telemetry::TrustedCallers,
 }

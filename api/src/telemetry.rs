@@ -202,9 +202,9 @@ impl<E: SpanExporter> SpanExporter for Counted<E> {
 
 /// Which callers may continue their own trace.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedParents(Vec<ipnet::IpNet>);
+pub struct TrustedCallers(Vec<ipnet::IpNet>);
 
-impl TrustedParents {
+impl TrustedCallers {
     pub fn parse(entries: &[String]) -> Result<Self, String> {
         entries
             .iter()
@@ -213,7 +213,7 @@ impl TrustedParents {
             .map(|e| {
                 e.parse::<ipnet::IpNet>()
                     .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| format!("TRACE_PARENT_TRUSTED: {e:?} is not an IP or network"))
+                    .map_err(|_| format!("TRUSTED_CALLERS: {e:?} is not an IP or network"))
             })
             .collect::<Result<_, _>>()
             .map(Self)
@@ -228,7 +228,7 @@ impl TrustedParents {
 /// and records the trace id for the log lines within it.
 pub fn request_span<B>(
     request: &axum::http::Request<B>,
-    trusted: &TrustedParents,
+    trusted: &TrustedCallers,
 ) -> tracing::Span {
     let span = tracing::info_span!(
         "http.request",
@@ -281,12 +281,12 @@ mod tests {
 
     #[test]
     fn only_listed_networks_are_trusted() {
-        let t = TrustedParents::parse(&["10.0.0.0/8".into(), " 127.0.0.1 ".into()]).expect("valid");
+        let t = TrustedCallers::parse(&["10.0.0.0/8".into(), " 127.0.0.1 ".into()]).expect("valid");
         assert!(t.trusts(Some("10.1.2.3".parse().expect("ip"))));
         assert!(t.trusts(Some("127.0.0.1".parse().expect("ip"))));
         assert!(!t.trusts(Some("127.0.0.2".parse().expect("ip"))));
         assert!(!t.trusts(None));
-        assert!(TrustedParents::parse(&["not-an-ip".into()]).is_err());
-        assert!(!TrustedParents::default().trusts(Some("127.0.0.1".parse().expect("ip"))));
+        assert!(TrustedCallers::parse(&["not-an-ip".into()]).is_err());
+        assert!(!TrustedCallers::default().trusts(Some("127.0.0.1".parse().expect("ip"))));
     }
 }

@@ -89,14 +89,14 @@ async fn a_slow_reader_never_overwrites_a_newer_row() {
         );
         assert_eq!(
             store
-                .incr("gen", Duration::from_secs(30))
+                .incr("gen", 1, Duration::from_secs(30))
                 .await
                 .expect(kind),
             1
         );
         assert_eq!(
             store
-                .incr("gen", Duration::from_secs(30))
+                .incr("gen", 1, Duration::from_secs(30))
                 .await
                 .expect(kind),
             2

@@ -36,7 +36,7 @@ async fn one_request_is_one_trace_tree_without_secrets() {
     let mut config = test_config(Backend::Postgres).await;
     config.otel_traces_endpoint = Some(format!("{collector}/v1/traces"));
     config.otel_service_name = "pw-under-test".into();
-    config.trace_parent_trusted = vec!["127.0.0.1".into()];
+    config.trusted_callers = vec!["127.0.0.1".into()];
     api::telemetry::init_with_traces(&config).expect("telemetry");
     let app = TestApp::with_config(Backend::Postgres, config).await;
     let addr = app.serve().await;

@@ -208,7 +208,7 @@ impl EntityCache {
         self.flights.invalidate_all();
         // Generations outlive the values they guard.
         self.cache
-            .incr(&format!("{kind}-gen:{id}"), self.ttl * 4)
+            .incr(&format!("{kind}-gen:{id}"), 1, self.ttl * 4)
             .await;
     }
 }

@@ -87,7 +87,7 @@ impl CacheStore for MemoryStore {
         Ok(())
     }
 
-    async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError> {
+    async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError> {
         let result = self
             .cache
             .entry(key.to_owned())
@@ -100,7 +100,7 @@ impl CacheStore for MemoryStore {
                             .ok()
                     })
                     .unwrap_or(0)
-                    + 1;
+                    + by;
                 std::future::ready(moka::ops::compute::Op::Put(Entry {
                     value: next.to_string().into_bytes().into(),
                     ttl,

@@ -40,7 +40,8 @@ pub trait CacheStore: Send + Sync + 'static {
         ttl: Duration,
     ) -> Result<(), CacheError>;
     /// Atomically increments a counter (created at 1) and returns the new value.
-    async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError>;
+    /// Adds `by` to a counter (created at 0 with `ttl`) and returns the new value.
+    async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError>;
     /// Reachability, for `/readyz`.
     async fn ping(&self) -> Result<(), CacheError>;
 }
@@ -107,8 +108,8 @@ impl Cache {
         }
     }
 
-    pub async fn incr(&self, key: &str, ttl: Duration) -> Option<i64> {
-        match self.store.incr(key, ttl).await {
+    pub async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Option<i64> {
+        match self.store.incr(key, by, ttl).await {
             Ok(v) => Some(v),
             Err(e) => {
                 self.failed("incr", &e);

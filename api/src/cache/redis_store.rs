@@ -132,14 +132,14 @@ impl CacheStore for RedisStore {
         .map(|_| ())
     }
 
-    async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError> {
+    async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError> {
         let mut conn = self.conn.clone();
         let key = self.key(key);
         let ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1);
         self.run("INCR", async move {
             let (value,): (i64,) = redis::pipe()
                 .atomic()
-                .incr(&key, 1)
+                .incr(&key, by)
                 .pexpire(&key, ms)
                 .ignore()
                 .query_async(&mut conn)

@@ -68,6 +68,7 @@ pub fn build(state: Option<AppState>) -> AppSchema {
         builder = builder
             .extension(super::spans::PhaseSpans)
             .extension(limits)
+            .extension(crate::ratelimit::SensitiveMutations)
             .extension(PersistedQueries::new(state.cache.clone(), limits));
         if !state.config.is_development() {
             builder = builder.disable_introspection().disable_suggestions();

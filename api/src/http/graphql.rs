@@ -4,6 +4,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, ensure_codes};
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
+use crate::ratelimit::Caller;
 use crate::state::AppState;
 use async_graphql::Data;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
@@ -22,17 +23,62 @@ pub async fn execute(
     State(app): State<AppState>,
     Extension(schema): Extension<AppSchema>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     req: GraphQLRequest,
 ) -> Response {
     let viewer = match authenticate(&app, &headers).await {
         Ok(v) => v,
         Err(e) => return error_response(e),
     };
-    run(&app, &schema, req.into_inner().data(viewer)).await
+    let caller = caller(&app, &viewer, &headers, &extensions);
+    run(&app, &schema, caller, req.into_inner().data(viewer)).await
+}
+
+/// Who the rate limits count: the token's subject, else the client address (the peer,
+/// or the first `X-Forwarded-For` hop when the peer is one of our trusted proxies).
+fn caller(
+    app: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Caller {
+    let peer = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = || {
+        headers
+            .get("x-forwarded-for")?
+            .to_str()
+            .ok()?
+            .split(',')
+            .next()?
+            .trim()
+            .parse::<std::net::IpAddr>()
+            .ok()
+    };
+    let client = if app.trusted.trusts(peer) {
+        forwarded().or(peer)
+    } else {
+        peer
+    };
+    Caller::new(viewer.subject.as_deref(), client)
 }
 
 /// Executes with the per-request loaders under the execution timeout, and records it.
-async fn run(app: &AppState, schema: &AppSchema, request: async_graphql::Request) -> Response {
+async fn run(
+    app: &AppState,
+    schema: &AppSchema,
+    caller: Caller,
+    request: async_graphql::Request,
+) -> Response {
+    if let Err(e) = app.limiter.request(&caller).await {
+        app.metrics
+            .errors
+            .with_label_values(&[e.code().as_str()])
+            .inc();
+        return error_response(e);
+    }
+    let request = request.data(caller);
     let metrics = &app.metrics;
     let name = request
         .operation_name
@@ -97,8 +143,12 @@ async fn execute_timed(
             let request_error = response.data == async_graphql::Value::Null
                 && !response.errors.is_empty()
                 && response.errors.iter().all(|e| e.path.is_empty());
+            let retry_after = rate_limited(&response.errors);
             let mut http = GraphQLResponse::from(response).into_response();
-            if request_error {
+            if let Some(secs) = retry_after {
+                *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                http.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            } else if request_error {
                 *http.status_mut() = StatusCode::BAD_REQUEST;
             }
             http
@@ -162,6 +212,7 @@ pub async fn get(
     State(app): State<AppState>,
     Extension(schema): Extension<AppSchema>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     params: Result<axum::extract::Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(axum::extract::Query(params)) = params else {
@@ -226,13 +277,14 @@ pub async fn get(
         Ok(v) => v,
         Err(e) => return error_response(e),
     };
+    let caller = caller(&app, &viewer, &headers, &extensions);
     let mut request = async_graphql::Request::new(query)
         .variables(variables)
         .data(viewer);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    run(&app, &schema, request).await
+    run(&app, &schema, caller, request).await
 }
 
 /// A fresh per-request loader: its cache lives as long as the request, and its batches
@@ -314,6 +366,25 @@ async fn viewer_for(app: &AppState, authorization: Option<&str>) -> Result<Viewe
         .await
 }
 
+/// The retry hint when rate limits refused the whole operation.
+fn rate_limited(errors: &[async_graphql::ServerError]) -> Option<u64> {
+    let code =
+        |e: &async_graphql::ServerError| e.extensions.as_ref().and_then(|x| x.get("code")).cloned();
+    let limited = |e: &&async_graphql::ServerError| {
+        code(e) == Some(async_graphql::Value::String("RATE_LIMITED".into()))
+    };
+    if errors.is_empty() || !errors.iter().all(|e| limited(&e)) {
+        return None;
+    }
+    errors
+        .iter()
+        .filter_map(|e| match e.extensions.as_ref()?.get("retryAfter")? {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max()
+}
+
 /// A request-level failure as a GraphQL-shaped JSON body with the right status.
 pub fn error_response(e: AppError) -> Response {
     let status = match e.code() {
@@ -323,10 +394,24 @@ pub fn error_response(e: AppError) -> Response {
         crate::error::Code::BadUserInput => StatusCode::BAD_REQUEST,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
+    let mut extensions = serde_json::json!({ "code": e.code().as_str() });
+    let retry_after = match &e {
+        AppError::RateLimited { retry_after_secs } => {
+            extensions["retryAfter"] = (*retry_after_secs).into();
+            Some(*retry_after_secs)
+        }
+        _ => None,
+    };
     let body = serde_json::json!({
-        "errors": [{ "message": e.public_message(), "extensions": { "code": e.code().as_str() } }]
+        "errors": [{ "message": e.public_message(), "extensions": extensions }]
     });
-    (status, axum::Json(body)).into_response()
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, secs.into());
+    }
+    response
 }
 
 fn graphiql(app: &AppState) -> Response {

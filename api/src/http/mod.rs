@@ -38,9 +38,7 @@ pub fn router(state: AppState) -> Router {
                 .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]),
         );
     }
-    // Validated at start; an invalid list would have stopped the gateway.
-    let trusted =
-        crate::telemetry::TrustedParents::parse(&config.trace_parent_trusted).unwrap_or_default();
+    let trusted = state.trusted.clone();
     router
         .layer(CatchPanicLayer::custom(graphql::panic_response))
         .layer(

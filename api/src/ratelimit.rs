@@ -1,0 +1,251 @@
+//! Per-caller rate limits in fixed windows (a minute by default): one budget for requests, a smaller
+//! one for sensitive mutations, where every occurrence counts (aliases, fragments), so a
+//! document repeating `requestSiteAccess` fifty times spends fifty.
+//!
+//! Counters live in the shared cache (Redis across replicas); when it fails, an in-process
+//! counter takes over, so a Redis outage loosens the limit to per replica instead of
+//! dropping it.
+
+use crate::cache::{Cache, CacheStore, MemoryStore};
+use crate::error::{AppError, AppResult};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+};
+use async_graphql::parser::types::{
+    ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
+};
+use async_graphql::{Name, Positioned, Request, ServerResult, Variables};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Mutations anyone signed in (or anonymous) can repeat to create work or mail for other
+/// people, or to probe for existing values.
+pub const SENSITIVE_MUTATIONS: &[&str] = &[
+    "addCandidateId",
+    "createCommunity",
+    "joinCommunity",
+    "nominateForTechnicalValidation",
+    "requestSiteAccess",
+    "submitCustomerExperience",
+    "submitResponseCard",
+];
+
+/// Who is counted: the token's subject, or the client address for anonymous callers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller(pub String);
+
+impl Caller {
+    pub fn new(subject: Option<&str>, client: Option<std::net::IpAddr>) -> Self {
+        match (subject, client) {
+            (Some(sub), _) => Self(format!("sub:{sub}")),
+            (None, Some(ip)) => Self(format!("ip:{ip}")),
+            (None, None) => Self("ip:unknown".into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Budget {
+    Requests,
+    Sensitive,
+}
+
+#[derive(Clone)]
+pub struct RateLimiter {
+    shared: Cache,
+    local: Arc<MemoryStore>,
+    requests: u32,
+    sensitive: u32,
+    window: Duration,
+}
+
+impl RateLimiter {
+    /// `requests` and `sensitive` per `window`; 0 turns a budget off.
+    pub fn new(shared: Cache, requests: u32, sensitive: u32, window: Duration) -> Self {
+        Self {
+            shared,
+            local: Arc::new(MemoryStore::new(16 * 1024 * 1024)),
+            requests,
+            sensitive,
+            window: window.max(Duration::from_secs(1)),
+        }
+    }
+
+    pub async fn request(&self, caller: &Caller) -> AppResult<()> {
+        self.take(caller, Budget::Requests, 1).await
+    }
+
+    pub async fn sensitive(&self, caller: &Caller, n: u32) -> AppResult<()> {
+        self.take(caller, Budget::Sensitive, n).await
+    }
+
+    async fn take(&self, caller: &Caller, budget: Budget, n: u32) -> AppResult<()> {
+        let limit = match budget {
+            Budget::Requests => self.requests,
+            Budget::Sensitive => self.sensitive,
+        };
+        if limit == 0 || n == 0 {
+            return Ok(());
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let window = self.window.as_secs();
+        let start = now - now % window;
+        let key = format!("rl:{budget:?}:{}:{start}", caller.0);
+        let by = i64::from(n);
+        let count = match self.shared.incr(&key, by, self.window).await {
+            Some(c) => c,
+            None => self.local.incr(&key, by, self.window).await.unwrap_or(by),
+        };
+        if count > i64::from(limit) {
+            Err(AppError::RateLimited {
+                retry_after_secs: (start + window).saturating_sub(now).max(1),
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Counts sensitive mutation fields once the document is parsed, before validation or any
+/// resolver, and refuses the whole operation past the budget.
+pub struct SensitiveMutations;
+
+impl ExtensionFactory for SensitiveMutations {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Counting::default())
+    }
+}
+
+#[derive(Default)]
+struct Counting {
+    operation_name: Mutex<Option<String>>,
+}
+
+#[async_trait::async_trait]
+impl Extension for Counting {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        if let Ok(mut name) = self.operation_name.lock() {
+            name.clone_from(&request.operation_name);
+        }
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let name = self.operation_name.lock().ok().and_then(|n| n.clone());
+        let n = sensitive_fields(&document, name.as_deref());
+        if n > 0
+            && let (Some(state), Some(caller)) = (
+                ctx.data_opt::<crate::state::AppState>(),
+                ctx.data_opt::<Caller>(),
+            )
+        {
+            state
+                .limiter
+                .sensitive(caller, n)
+                .await
+                .map_err(|e| e.into_graphql().into_server_error(Default::default()))?;
+        }
+        Ok(document)
+    }
+}
+
+/// Occurrences of sensitive mutation fields at the root of the operation that will run.
+pub fn sensitive_fields(document: &ExecutableDocument, operation: Option<&str>) -> u32 {
+    let op = match operation {
+        Some(name) => document
+            .operations
+            .iter()
+            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+            .map(|(_, op)| op),
+        None => document.operations.iter().next().map(|(_, op)| op),
+    };
+    match op {
+        Some(op) if op.node.ty == OperationType::Mutation => {
+            count(&op.node.selection_set, &document.fragments, 0)
+        }
+        _ => 0,
+    }
+}
+
+fn count(
+    set: &Positioned<SelectionSet>,
+    fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+    depth: usize,
+) -> u32 {
+    // Fragments are not validated yet: a cycle stops here, and validation refuses it.
+    if depth > 8 {
+        return 0;
+    }
+    set.node
+        .items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) => {
+                u32::from(SENSITIVE_MUTATIONS.contains(&f.node.name.node.as_str()))
+            }
+            Selection::InlineFragment(f) => count(&f.node.selection_set, fragments, depth + 1),
+            Selection::FragmentSpread(s) => fragments
+                .get(&s.node.fragment_name.node)
+                .map_or(0, |f| count(&f.node.selection_set, fragments, depth + 1)),
+        })
+        .fold(0u32, u32::saturating_add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(q: &str, op: Option<&str>) -> u32 {
+        sensitive_fields(&async_graphql::parser::parse_query(q).expect("parses"), op)
+    }
+
+    #[test]
+    fn every_occurrence_counts_through_aliases_and_fragments() {
+        assert_eq!(
+            n(
+                "mutation { a: joinCommunity(x: 1) { x } b: joinCommunity(x: 2) { x } }",
+                None
+            ),
+            2
+        );
+        assert_eq!(
+            n(
+                "mutation { ...F ... on Mutation { requestSiteAccess { x } } } fragment F on Mutation { submitResponseCard { x } c: submitResponseCard { x } }",
+                None
+            ),
+            3
+        );
+        assert_eq!(n("mutation { updateSolution { x } }", None), 0);
+        assert_eq!(n("query { joinCommunity { x } }", None), 0);
+        assert_eq!(
+            n(
+                "query A { x } mutation B { joinCommunity { x } }",
+                Some("B")
+            ),
+            1
+        );
+        assert_eq!(
+            n(
+                "mutation { ...F } fragment F on Mutation { ...F joinCommunity { x } }",
+                None
+            ),
+            8
+        );
+    }
+}
