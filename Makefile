@@ -8,12 +8,12 @@ run:
 
 # The whole suite: unit tests, and end-to-end tests on SQLite and on the PostgreSQL and
 # Redis named by PW_TEST_POSTGRES_URL / PW_TEST_REDIS_URL (defaults: 127.0.0.1).
-test: tests/federation/node_modules chart
+test: tests/node/node_modules chart
 	cargo test --workspace --all-targets
 
 # The federation proof's router and composition library, from the npm registry.
-tests/federation/node_modules: tests/federation/package-lock.json
-	npm ci --prefix tests/federation --no-audit --no-fund
+tests/node/node_modules: tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund
 	touch $@
 
 # Render, lint and validate the Helm chart (helm-python-sdk and kubernetes-validate from

@@ -45,6 +45,11 @@ pub struct Config {
     #[arg(long, env = "DATABASE_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_migrate: bool,
 
+    /// `INTROSPECTION`: answer `__schema` and `__type`. Defaults to on in development only;
+    /// field suggestions stay off outside development whatever this says.
+    #[arg(long, env = "INTROSPECTION", action = clap::ArgAction::Set)]
+    pub introspection: Option<bool>,
+
     /// `SEED_DEMO`: load the demo data when the database has no company yet. Defaults to
     /// true only on the embedded SQLite default.
     #[arg(long, env = "SEED_DEMO", action = clap::ArgAction::Set)]
@@ -290,6 +295,10 @@ impl Config {
     }
 
     /// Seed the demo data on an empty database?
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection.unwrap_or(self.is_development())
+    }
+
     pub fn should_seed_demo(&self) -> bool {
         self.seed_demo
             .unwrap_or(self.database_url == DEFAULT_DATABASE_URL)

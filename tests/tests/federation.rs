@@ -1,6 +1,6 @@
 //! Federation proof: the gateway's subgraph composed with a second subgraph by Apollo's
 //! composition library and queried through a real federation gateway (@apollo/gateway),
-//! both from the npm registry (`npm ci --prefix tests/federation`, run by .ci/run).
+//! both from the npm registry (`npm ci --prefix tests/node`, run by .ci/run).
 //!
 //! The second subgraph, "insights", is served here: it extends `Company` (key `id`) with
 //! `partnerScore` and names a company by reference only (`topPartner`), so the router must
@@ -82,10 +82,10 @@ impl Drop for Router {
 }
 
 fn start_router(subgraphs: Value, supergraph_out: &std::path::Path) -> Router {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/federation");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/node");
     assert!(
         std::path::Path::new(dir).join("node_modules").is_dir(),
-        "the federation tooling is not installed: run `npm ci --prefix tests/federation`"
+        "the federation tooling is not installed: run `npm ci --prefix tests/node`"
     );
     let mut child = Command::new("node")
         .arg("router.mjs")

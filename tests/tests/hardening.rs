@@ -258,6 +258,20 @@ async fn mutations_only_over_post_and_only_as_json() {
         .await;
     assert_eq!(status.as_u16(), 200);
     assert!(String::from_utf8_lossy(&body).contains("Acme Analytics"));
+    // A lone named operation is told apart the same way.
+    for (document, expected) in [
+        ("query%20Named%20%7B%20__typename%20%7D", 200),
+        ("mutation%20Named%20%7B%20__typename%20%7D", 405),
+    ] {
+        let (status, _) = app
+            .request(
+                Request::get(format!("/graphql?query={document}"))
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(status.as_u16(), expected, "{document}");
+    }
     let body = json!({ "query": "mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\" }) { accessRequest { id } } }" }).to_string();
     for content_type in [
         Some("text/plain"),

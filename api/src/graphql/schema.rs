@@ -63,15 +63,18 @@ pub fn build(state: Option<AppState>) -> AppSchema {
             max_tokens: c.max_tokens,
             max_aliases: c.max_aliases,
             max_root_fields: c.max_root_fields,
-            introspection: c.is_development(),
+            introspection: c.introspection_enabled(),
         };
         builder = builder
             .extension(super::spans::PhaseSpans)
             .extension(limits)
             .extension(crate::ratelimit::SensitiveMutations)
             .extension(PersistedQueries::new(state.cache.clone(), limits));
+        if !state.config.introspection_enabled() {
+            builder = builder.disable_introspection();
+        }
         if !state.config.is_development() {
-            builder = builder.disable_introspection().disable_suggestions();
+            builder = builder.disable_suggestions();
         }
         builder = builder.data(state);
     }

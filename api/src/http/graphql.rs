@@ -31,7 +31,31 @@ pub async fn execute(
         Err(e) => return error_response(e),
     };
     let caller = caller(&app, &viewer, &headers, &extensions);
-    run(&app, &schema, caller, req.into_inner().data(viewer)).await
+    let media = response_media(&headers);
+    run(&app, &schema, caller, media, req.into_inner().data(viewer)).await
+}
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+/// GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
+/// else `application/json` (also for clients that send no `Accept`, as the spec asks).
+fn response_media(headers: &HeaderMap) -> &'static str {
+    let accepts = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|m| {
+            let mut parts = m.split(';');
+            let media = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            media.eq_ignore_ascii_case(GRAPHQL_RESPONSE_JSON) && !refused
+        });
+    if accepts {
+        GRAPHQL_RESPONSE_JSON
+    } else {
+        "application/json"
+    }
 }
 
 /// Who the rate limits count: the token's subject, else the client address (the peer,
@@ -69,6 +93,7 @@ async fn run(
     app: &AppState,
     schema: &AppSchema,
     caller: Caller,
+    media: &'static str,
     request: async_graphql::Request,
 ) -> Response {
     if let Err(e) = app.limiter.request(&caller).await {
@@ -88,7 +113,11 @@ async fn run(
     let started = std::time::Instant::now();
     let activity = Arc::new(Activity::default());
     let request = request.data(loaders(app, activity.clone()));
-    let response = Tracked::new(execute_timed(app, schema, request), activity).await;
+    let mut response = Tracked::new(execute_timed(app, schema, request), activity).await;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(media),
+    );
     let outcome = match response.status().as_u16() {
         200 => "ok",
         400 => "refused",
@@ -144,7 +173,12 @@ async fn execute_timed(
                 && !response.errors.is_empty()
                 && response.errors.iter().all(|e| e.path.is_empty());
             let retry_after = rate_limited(&response.errors);
-            let mut http = GraphQLResponse::from(response).into_response();
+            let mut http = if request_error {
+                // Nothing executed: no `data` entry at all, as GraphQL over HTTP asks.
+                axum::Json(serde_json::json!({ "errors": response.errors })).into_response()
+            } else {
+                GraphQLResponse::from(response).into_response()
+            };
             if let Some(secs) = retry_after {
                 *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
                 http.headers_mut().insert(header::RETRY_AFTER, secs.into());
@@ -244,6 +278,12 @@ pub async fn get(
         (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
             ops.get(name).map(|op| op.node.ty)
         }
+        // The parser keeps a lone named operation in the map too.
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None)
+            if ops.len() == 1 =>
+        {
+            ops.values().next().map(|op| op.node.ty)
+        }
         _ => None,
     };
     if operation != Some(async_graphql::parser::types::OperationType::Query) {
@@ -278,13 +318,14 @@ pub async fn get(
         Err(e) => return error_response(e),
     };
     let caller = caller(&app, &viewer, &headers, &extensions);
+    let media = response_media(&headers);
     let mut request = async_graphql::Request::new(query)
         .variables(variables)
         .data(viewer);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    run(&app, &schema, caller, request).await
+    run(&app, &schema, caller, media, request).await
 }
 
 /// A fresh per-request loader: its cache lives as long as the request, and its batches
