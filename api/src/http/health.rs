@@ -14,7 +14,11 @@ pub async fn alive() -> &'static str {
 }
 
 pub async fn ready(State(app): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    let db = app.db.ping().await.is_ok();
+    // Bounded well under the probe's own timeout: a database that hangs is not ready.
+    let db = matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(1), app.db.ping()).await,
+        Ok(Ok(()))
+    );
     let cache = app.cache.ping().await.is_ok();
     let status = if db {
         StatusCode::OK
