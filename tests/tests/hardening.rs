@@ -1,5 +1,6 @@
-//! Bad inputs 1–14 of shared/bad-inputs.md: query shapes, transport, and the limits that
-//! refuse them. Each refusal is one error with a stable code, and the next request works.
+//! Bad inputs 1–15 of shared/bad-inputs.md: query shapes, transport, the limits that
+//! refuse them, and a panicking handler. Each refusal is one error with a stable code, and
+//! the next request works.
 
 use axum::body::Body;
 use axum::http::{Request, header};
@@ -347,5 +348,56 @@ async fn two_hundred_headers_get_431_over_a_real_socket() {
     let n = stream.read(&mut buf).await.expect("read");
     let head = String::from_utf8_lossy(&buf[..n]);
     assert!(head.starts_with("HTTP/1.1 431"), "{head}");
+    still_serves(&app).await;
+}
+
+#[tokio::test]
+async fn a_panicking_handler_fails_alone_and_the_next_request_is_served() {
+    use tower::ServiceExt;
+    let app = app().await;
+    // A route that panics, behind exactly the layers every gateway route has.
+    let boom = axum::Router::new()
+        .route(
+            "/boom",
+            axum::routing::get(|| async {
+                let fail = true;
+                if fail {
+                    panic!("a resolver bug");
+                }
+                "unreachable"
+            }),
+        )
+        .route("/fine", axum::routing::get(|| async { "fine" }));
+    let router = api::http::with_layers(boom, app.app.state.clone());
+    let get = |path: &'static str| {
+        router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+    };
+    let resp = get("/boom")
+        .await
+        .expect("an answer, not a dropped connection");
+    assert_eq!(resp.status().as_u16(), 500);
+    let body = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    let body: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "INTERNAL_SERVER_ERROR"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["errorId"]
+            .as_str()
+            .map(str::len),
+        Some(16),
+        "an id to find the log line by: {body}"
+    );
+    assert!(
+        !body.to_string().contains("a resolver bug"),
+        "the panic text stays in the log"
+    );
+    assert_eq!(get("/fine").await.expect("answer").status().as_u16(), 200);
     still_serves(&app).await;
 }

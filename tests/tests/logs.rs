@@ -1,5 +1,5 @@
 //! JSON logs: every line written while a request runs names that request's trace id, and
-//! two requests have two ids. Its own test binary: the log subscriber is process-wide.
+//! two requests have two ids; no line holds a token or a variable (bad-inputs 44). Its own test binary: the log subscriber is process-wide.
 
 use serde_json::{Value, json};
 use std::io::Write;
@@ -67,4 +67,29 @@ async fn json_lines_in_a_request_carry_its_trace_id() {
         second.iter().all(|i| *i != id && i.len() == 32),
         "a new id for a new request"
     );
+
+    // Secrets in variables and headers never reach a log line, even at debug level, and
+    // neither does a refused token.
+    let token = app.token("apa@acme.example");
+    let q = "query($password: String, $token: String) { a: companies(first: 1, filter: { nameContains: $password }) { edges { cursor } } b: companies(first: 1, filter: { nameContains: $token }) { edges { cursor } } }";
+    let vars = json!({ "password": "hunter2-very-secret", "token": "tok-very-secret" });
+    app.graphql(q, vars.clone(), Some(&token))
+        .await
+        .assert_no_errors();
+    let refused = app.graphql(q, vars, Some("not.a.valid-token-secret")).await;
+    assert_eq!(refused.codes(), vec!["UNAUTHENTICATED"]);
+    let all = out
+        .0
+        .lock()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    for secret in [
+        token.as_str(),
+        "hunter2-very-secret",
+        "tok-very-secret",
+        "not.a.valid-token-secret",
+        "Bearer",
+    ] {
+        assert!(!all.contains(secret), "{secret:?} was logged");
+    }
 }

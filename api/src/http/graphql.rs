@@ -474,9 +474,10 @@ fn graphiql(app: &AppState) -> Response {
 
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let e = AppError::internal("a request handler panicked");
+    let id = crate::error::new_error_id();
     let body = serde_json::json!({
-        "errors": [{ "message": e.public_message(), "extensions": { "code": e.code().as_str() } }]
+        "errors": [{ "message": e.public_message(), "extensions": { "code": e.code().as_str(), "errorId": id } }]
     });
-    tracing::error!("request handler panicked");
+    tracing::error!(error.id = %id, "request handler panicked");
     (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
 }

@@ -13,17 +13,23 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
-    let config = state.config.clone();
     let graphql = get(graphql::get)
         .post(graphql::execute)
         .route_layer(axum::middleware::from_fn(graphql::require_json));
-    let mut router = Router::new()
+    let routes = Router::new()
         .route("/graphql", graphql)
         .route("/graphql/ws", get(graphql::subscriptions))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
-        .route("/metrics", get(health::metrics))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
+        .route("/metrics", get(health::metrics));
+    with_layers(routes, state)
+}
+
+/// What every route gets: the body limit, CORS, the panic catcher, the request span.
+/// Public so a test can put a route that panics behind exactly these layers.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let config = state.config.clone();
+    let mut router = routes.layer(RequestBodyLimitLayer::new(config.max_body_bytes));
     let origins: Vec<HeaderValue> = config
         .cors_allowed_origins
         .iter()
