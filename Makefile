@@ -1,5 +1,5 @@
 # Everyday targets; the README's two commands are `make run` and `make test`.
-.PHONY: run test chart fmt lint sdl migrate seed entities ci bench
+.PHONY: run test chart fuzz fmt lint sdl migrate seed entities ci bench
 
 # The gateway on the embedded default: SQLite file, in-process cache, demo data,
 # GraphiQL and printed development tokens.
@@ -8,10 +8,10 @@ run:
 
 # The whole suite: unit tests, and end-to-end tests on SQLite and on the PostgreSQL and
 # Redis named by PW_TEST_POSTGRES_URL / PW_TEST_REDIS_URL (defaults: 127.0.0.1).
-test: tests/node/node_modules chart
+test: tests/node/node_modules chart fuzz
 	cargo test --workspace --all-targets
 
-# The federation proof's router and composition library, from the npm registry.
+# The federation router, composition library and GraphQL-over-HTTP audit (npm registry).
 tests/node/node_modules: tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund
 	touch $@
@@ -23,6 +23,11 @@ chart:
 	test -x $(CHART_VENV)/bin/python || python3 -m venv $(CHART_VENV)
 	$(CHART_VENV)/bin/pip install -q --disable-pip-version-check -r helm/check-requirements.txt
 	$(CHART_VENV)/bin/python helm/check.py
+
+# schemathesis (PyPI) against the gateway binary from its own schema: no 5xx, no crash.
+fuzz:
+	cargo build -p api
+	bash tests/fuzz/run.sh "$${CARGO_TARGET_DIR:-target}/debug/partnerworld"
 
 fmt:
 	cargo fmt --all

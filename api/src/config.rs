@@ -194,8 +194,10 @@ pub struct Config {
     #[arg(long, env = "LOADER_DELAY_MICROS", default_value_t = 0)]
     pub loader_delay_micros: u64,
 
-    /// `MAX_DEPTH`: deepest selection nesting, fragments included.
-    #[arg(long, env = "MAX_DEPTH", default_value_t = 12)]
+    /// `MAX_DEPTH`: deepest selection nesting, fragments included. 15 lets the standard
+    /// introspection query of graphql-js and graphql-core (depth 15) through where
+    /// introspection is on; the cost limit is what bounds wide queries.
+    #[arg(long, env = "MAX_DEPTH", default_value_t = 15)]
     pub max_depth: usize,
 
     /// `MAX_COMPLEXITY`: cost budget of an operation; list fields cost their page size

@@ -206,6 +206,14 @@ pub fn ensure_codes(errors: &mut [async_graphql::ServerError]) {
             let mut ext = err.extensions.take().unwrap_or_default();
             ext.set("code", code);
             err.extensions = Some(ext);
+        } else if err.message.starts_with("Failed to parse \"")
+            || err.message.starts_with("Expected input type \"")
+        {
+            // An argument async-graphql could not read (an Int beyond 32 bits, say): the
+            // caller's input, described by its type only.
+            let mut ext = err.extensions.take().unwrap_or_default();
+            ext.set("code", Code::BadUserInput.as_str());
+            err.extensions = Some(ext);
         } else {
             let id = new_error_id();
             tracing::error!(error.id = %id, error.cause = %err.message, "uncoded resolver error");

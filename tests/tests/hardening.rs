@@ -47,14 +47,16 @@ async fn still_serves(app: &TestApp) {
 #[tokio::test]
 async fn nesting_beyond_the_limit_is_refused_directly_and_through_fragments() {
     let app = app().await;
-    let ok = app.graphql(&nested(12), json!({}), None).await;
+    let limit = api::config::Config::defaults().max_depth;
+    let ok = app.graphql(&nested(limit), json!({}), None).await;
     ok.assert_no_errors();
-    let deep = app.graphql(&nested(13), json!({}), None).await;
+    let deep = app.graphql(&nested(limit + 1), json!({}), None).await;
     assert_eq!(deep.codes(), vec![LIMIT], "{}", deep.body);
     assert_eq!(deep.status.as_u16(), 400);
     let via_fragments = "query { company(partnerWorldId: \"PW-000001\") { ...A } } \
         fragment A on Company { countryEnterprises { ...B } } fragment B on CountryEnterprise { company { ...C } } \
-        fragment C on Company { countryEnterprises { company { countryEnterprises { company { countryEnterprises { company { countryEnterprises { company { countryEnterprises { company { name } } } } } } } } } } }";
+        fragment C on Company { countryEnterprises { company { countryEnterprises { company { countryEnterprises { company { countryEnterprises { company { countryEnterprises { company { countryEnterprises { company { name } } } } } } } } } } } } }";
+    assert!(limit < 16, "the fragment document below is 16 deep");
     assert_eq!(
         app.graphql(via_fragments, json!({}), None).await.codes(),
         vec![LIMIT]
@@ -399,5 +401,33 @@ async fn a_panicking_handler_fails_alone_and_the_next_request_is_served() {
         "the panic text stays in the log"
     );
     assert_eq!(get("/fine").await.expect("answer").status().as_u16(), 200);
+    still_serves(&app).await;
+}
+
+#[tokio::test]
+async fn arguments_beyond_their_type_are_bad_user_input_not_internal_errors() {
+    // Found by the schemathesis run (tests/fuzz): an Int literal past 32 bits.
+    let app = app().await;
+    for q in [
+        "{ companies(first: 10584458069) { edges { cursor } } }",
+        "{ recommendPartners(opportunityId: \"x\", count: -10584458069) { leadsPassed } }",
+    ] {
+        let answer = app
+            .graphql(q, json!({}), Some(&app.ibm_channel_token()))
+            .await;
+        // Read during validation (a cost function uses `first`) or during execution: a
+        // client error either way, never INTERNAL_SERVER_ERROR.
+        let codes = answer.codes();
+        assert!(
+            codes == ["BAD_USER_INPUT"] || codes == ["GRAPHQL_VALIDATION_FAILED"],
+            "{q}: {}",
+            answer.body
+        );
+        assert!(
+            answer.body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("Int"))
+        );
+    }
     still_serves(&app).await;
 }
