@@ -139,11 +139,11 @@ async fn mixed_load_for_minutes_leaks_nothing_and_fails_nothing() {
                 while Instant::now() < deadline {
                     i += 1;
                     // One operation in ten writes.
-                    if (i + w as u64) % 10 == 0 {
+                    if (i + w as u64).is_multiple_of(10) {
                         write(&client, &url, &apa, i * WORKERS as u64 + w as u64, &tally).await;
                         continue;
                     }
-                    let token = if i % 2 == 0 {
+                    let token = if i.is_multiple_of(2) {
                         Some(member.as_str())
                     } else {
                         None
