@@ -18,7 +18,7 @@ use opentelemetry_sdk::trace::{
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
-use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
+use tracing_subscriber::filter::{EnvFilter, FilterExt, LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{Layer, Registry};
@@ -79,7 +79,11 @@ fn install_with<W>(
             .with_span_list(true)
             .boxed(),
     }
-    .with_filter(filter);
+    // Log lines need only the request span (for its trace id); recording the fields of
+    // every loader, SQL and Redis span for logs would cost each request for nothing.
+    .with_filter(filter.and(tracing_subscriber::filter::filter_fn(|m| {
+        !m.is_span() || m.name() == "http.request"
+    })));
     // Spans are exported whatever RUST_LOG says about logs (SQL spans come from sea_orm).
     let otel = provider.as_ref().map(|p| {
         let tracer = p.tracer("partnerworld");

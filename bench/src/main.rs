@@ -161,6 +161,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/canned", get(canned))
         .route("/tree", get(tree))
         .route("/company", get(company))
+        // S5's trace collector: takes OTLP/HTTP exports and drops them.
+        .route("/v1/traces", axum::routing::post(|| async { "" }))
         .with_state(pool);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     axum::serve(listener, app).await?;
