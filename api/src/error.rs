@@ -117,6 +117,9 @@ impl AppError {
             }
             if let Some(id) = &error_id {
                 ext.set("errorId", id.as_str());
+                if let Some(trace) = crate::telemetry::current_trace_id() {
+                    ext.set("traceId", trace);
+                }
             }
         });
         err

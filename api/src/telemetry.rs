@@ -204,6 +204,17 @@ impl<E: SpanExporter> SpanExporter for Counted<E> {
     }
 }
 
+/// The exported trace this code runs in, if traces are exported: lets an error answer
+/// point at its trace.
+pub fn current_trace_id() -> Option<String> {
+    let id = tracing::Span::current()
+        .context()
+        .span()
+        .span_context()
+        .trace_id();
+    (id != opentelemetry::trace::TraceId::INVALID).then(|| id.to_string())
+}
+
 /// Which callers may continue their own trace.
 #[derive(Debug, Clone, Default)]
 pub struct TrustedCallers(Vec<ipnet::IpNet>);
