@@ -87,7 +87,12 @@ impl Application {
         );
         let trusted = telemetry::TrustedCallers::parse(&config.trusted_callers)
             .map_err(StartupError::Config)?;
+        let documents = graphql::persisted::PersistedQueries::new(
+            cache.clone(),
+            graphql::limits::Limits::from_config(&config),
+        );
         let state = AppState {
+            documents,
             limiter,
             trusted,
             config: Arc::new(config),
@@ -101,7 +106,13 @@ impl Application {
             metrics: metrics::Metrics::new(),
         };
         let schema = graphql::schema::build(Some(state.clone()));
-        let router = http::router(state.clone()).layer(axum::Extension(schema));
+        let subscriptions = http::SubscriptionSchema(graphql::schema::build_for(
+            Some(state.clone()),
+            graphql::schema::Serving::Subscriptions,
+        ));
+        let router = http::router(state.clone())
+            .layer(axum::Extension(schema))
+            .layer(axum::Extension(subscriptions));
         Ok(Self {
             state,
             router,

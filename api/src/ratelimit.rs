@@ -8,15 +8,12 @@
 
 use crate::cache::{Cache, CacheStore, MemoryStore};
 use crate::error::{AppError, AppResult};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-};
 use async_graphql::parser::types::{
     ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
 };
-use async_graphql::{Name, Positioned, Request, ServerResult, Variables};
+use async_graphql::{Name, Positioned};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Mutations anyone signed in (or anonymous) can repeat to create work or mail for other
@@ -107,61 +104,6 @@ impl RateLimiter {
         } else {
             Ok(())
         }
-    }
-}
-
-/// Counts sensitive mutation fields once the document is parsed, before validation or any
-/// resolver, and refuses the whole operation past the budget.
-pub struct SensitiveMutations;
-
-impl ExtensionFactory for SensitiveMutations {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Counting::default())
-    }
-}
-
-#[derive(Default)]
-struct Counting {
-    operation_name: Mutex<Option<String>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for Counting {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if let Ok(mut name) = self.operation_name.lock() {
-            name.clone_from(&request.operation_name);
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let name = self.operation_name.lock().ok().and_then(|n| n.clone());
-        let n = sensitive_fields(&document, name.as_deref());
-        if n > 0
-            && let (Some(state), Some(caller)) = (
-                ctx.data_opt::<crate::state::AppState>(),
-                ctx.data_opt::<Caller>(),
-            )
-        {
-            state
-                .limiter
-                .sensitive(caller, n)
-                .await
-                .map_err(|e| e.into_graphql().into_server_error(Default::default()))?;
-        }
-        Ok(document)
     }
 }
 

@@ -26,6 +26,8 @@ pub struct AppState {
     pub db_stats: Arc<crate::db::DbStats>,
     pub metrics: crate::metrics::Metrics,
     pub limiter: crate::ratelimit::RateLimiter,
+    /// Persisted queries and the parsed-document cache.
+    pub documents: crate::graphql::persisted::PersistedQueries,
     /// Our own proxies and router (`TRUSTED_CALLERS`).
     pub trusted: crate::telemetry::TrustedCallers,
 }

@@ -108,6 +108,11 @@ fn install_with<W>(
     }
 }
 
+/// Whether this configuration exports traces (and so wants the GraphQL phase spans).
+pub fn exports_traces(config: &Config) -> bool {
+    traces_endpoint(config).is_some()
+}
+
 fn traces_endpoint(config: &Config) -> Option<String> {
     fn nonempty(s: &Option<String>) -> Option<&str> {
         s.as_deref().map(str::trim).filter(|s| !s.is_empty())

@@ -21,6 +21,18 @@ pub struct Limits {
     pub introspection: bool,
 }
 
+impl Limits {
+    pub fn from_config(c: &crate::config::Config) -> Self {
+        Self {
+            max_bytes: c.max_document_bytes,
+            max_tokens: c.max_tokens,
+            max_aliases: c.max_aliases,
+            max_root_fields: c.max_root_fields,
+            introspection: c.introspection_enabled(),
+        }
+    }
+}
+
 impl ExtensionFactory for Limits {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(*self)

@@ -6,9 +6,6 @@
 
 use super::limits::Limits;
 use crate::cache::Cache;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Pos, Request, ServerError, ServerResult};
 use sha2::{Digest, Sha256};
@@ -32,12 +29,6 @@ impl PersistedQueries {
             parsed: moka::future::Cache::builder().max_capacity(2_000).build(),
             limits,
         }
-    }
-}
-
-impl ExtensionFactory for PersistedQueries {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(self.clone())
     }
 }
 
@@ -68,7 +59,10 @@ impl PersistedQueries {
         Ok(doc)
     }
 
-    async fn resolve(&self, mut request: Request) -> ServerResult<Request> {
+    /// Puts the parsed document on the request: from the persisted-query store for a
+    /// hash, from the parsed-document cache for a text seen before, or parsed now under
+    /// the document limits.
+    pub async fn resolve(&self, mut request: Request) -> ServerResult<Request> {
         let Some(value) = request.extensions.remove("persistedQuery") else {
             // A plain operation: reuse its parsed document when seen before.
             if !request.query.is_empty() {
@@ -124,18 +118,5 @@ impl PersistedQueries {
         };
         request.set_parsed_query((*doc).clone());
         Ok(request)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for PersistedQueries {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let request = self.resolve(request).await?;
-        next.run(ctx, request).await
     }
 }

@@ -7,7 +7,6 @@ use super::limits::Limits;
 use super::node::NodeQuery;
 use super::opportunities::{OpportunitiesMutation, OpportunitiesQuery};
 use super::pao::{PaoMutation, PaoQuery, PaoSubscription};
-use super::persisted::PersistedQueries;
 use super::profiles::{ProfilesMutation, ProfilesQuery};
 use super::relationships::RelationshipsMutation;
 use super::valuenet::{ValueNetMutation, ValueNetQuery};
@@ -42,8 +41,22 @@ pub struct Subscription(PaoSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
+/// Which requests a schema serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serving {
+    /// `POST`/`GET /graphql`: the HTTP handler prepares each request (persisted queries,
+    /// parsed-document cache, document limits, rate limits) before the schema sees it.
+    Http,
+    /// `/graphql/ws`: no handler in front, so the document limits run as an extension.
+    Subscriptions,
+}
+
 /// The schema with its limits; `state` is None only for the SDL export.
 pub fn build(state: Option<AppState>) -> AppSchema {
+    build_for(state, Serving::Http)
+}
+
+pub fn build_for(state: Option<AppState>, serving: Serving) -> AppSchema {
     let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
@@ -58,18 +71,14 @@ pub fn build(state: Option<AppState>) -> AppSchema {
             .limit_complexity(c.max_complexity)
             .limit_recursive_depth(64)
             .limit_directives(c.max_directives);
-        let limits = Limits {
-            max_bytes: c.max_document_bytes,
-            max_tokens: c.max_tokens,
-            max_aliases: c.max_aliases,
-            max_root_fields: c.max_root_fields,
-            introspection: c.introspection_enabled(),
-        };
-        builder = builder
-            .extension(super::spans::PhaseSpans)
-            .extension(limits)
-            .extension(crate::ratelimit::SensitiveMutations)
-            .extension(PersistedQueries::new(state.cache.clone(), limits));
+        // Every extension costs every field of every answer (async-graphql's slow path),
+        // so HTTP requests get one only while traces are exported.
+        if crate::telemetry::exports_traces(c) {
+            builder = builder.extension(super::spans::PhaseSpans);
+        }
+        if serving == Serving::Subscriptions {
+            builder = builder.extension(Limits::from_config(c));
+        }
         if !state.config.introspection_enabled() {
             builder = builder.disable_introspection();
         }

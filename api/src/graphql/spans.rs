@@ -1,4 +1,5 @@
-//! Spans for the GraphQL phases: parse, validate, execute, named after the OpenTelemetry
+//! Spans for the GraphQL phases validate and execute (parse is spanned by the HTTP handler,
+//! which parses before execution), named after the OpenTelemetry
 //! GraphQL conventions (`graphql.operation.name`, `graphql.operation.type`). The document
 //! text and the variables are never recorded.
 
@@ -41,8 +42,9 @@ impl Extension for Phases {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let span = tracing::info_span!("graphql.parse", otel.name = "graphql.parse");
-        let document = next.run(ctx, query, variables).instrument(span).await?;
+        // The HTTP handler parses (and spans it) before execution; this only reads the
+        // operation off the document it hands over.
+        let document = next.run(ctx, query, variables).await?;
         // The operation that will run: the only one, or (named ones) the first; execute
         // corrects the name from the request when there are several.
         if let Some((name, op)) = document.operations.iter().next() {

@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 pub async fn execute(
     State(app): State<AppState>,
@@ -103,7 +104,7 @@ async fn run(
             .inc();
         return error_response(e);
     }
-    let request = request.data(caller);
+    let request = request.data(caller.clone());
     let metrics = &app.metrics;
     let name = request
         .operation_name
@@ -113,7 +114,11 @@ async fn run(
     let started = std::time::Instant::now();
     let activity = Arc::new(Activity::default());
     let request = request.data(loaders(app, activity.clone()));
-    let mut response = Tracked::new(execute_timed(app, schema, request), activity).await;
+    let span = tracing::info_span!("graphql.parse", otel.name = "graphql.parse");
+    let mut response = match prepare(app, &caller, request).instrument(span).await {
+        Ok(request) => Tracked::new(execute_timed(app, schema, request), activity).await,
+        Err(e) => to_http(app, async_graphql::Response::from_errors(vec![e])),
+    };
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static(media),
@@ -146,6 +151,27 @@ fn document_operation_name(query: &str) -> Option<String> {
     }
 }
 
+/// Before the schema sees it: the document from the persisted-query store or the parsed
+/// document cache (parsing only what is new, under the size and token limits), the
+/// document limits, and the sensitive-mutation budget. Done here rather than in schema
+/// extensions because any extension at all sends every field of every answer through
+/// async-graphql's slower per-field path.
+async fn prepare(
+    app: &AppState,
+    caller: &Caller,
+    request: async_graphql::Request,
+) -> Result<async_graphql::Request, async_graphql::ServerError> {
+    let mut request = app.documents.resolve(request).await?;
+    let operation = request.operation_name.clone();
+    let document = request.parsed_query()?;
+    let sensitive = crate::ratelimit::sensitive_fields(document, operation.as_deref());
+    app.limiter
+        .sensitive(caller, sensitive)
+        .await
+        .map_err(|e| e.into_graphql().into_server_error(Default::default()))?;
+    Ok(request)
+}
+
 async fn execute_timed(
     app: &AppState,
     schema: &AppSchema,
@@ -158,7 +184,22 @@ async fn execute_timed(
     // limits bound how long one poll can run.
     let execution = tokio::task::unconstrained(schema.execute(request));
     match tokio::time::timeout(limit, execution).await {
-        Ok(mut response) => {
+        Ok(response) => to_http(app, response),
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = app.config.request_timeout_ms,
+                "request timed out"
+            );
+            error_response(AppError::Unavailable("an answer within the time limit"))
+        }
+    }
+}
+
+/// The HTTP answer for a GraphQL response: codes on every error, counted, and the status
+/// GraphQL over HTTP asks for.
+fn to_http(app: &AppState, mut response: async_graphql::Response) -> Response {
+    {
+        {
             ensure_codes(&mut response.errors);
             for e in &response.errors {
                 if let Some(async_graphql::Value::String(code)) =
@@ -186,13 +227,6 @@ async fn execute_timed(
                 *http.status_mut() = StatusCode::BAD_REQUEST;
             }
             http
-        }
-        Err(_) => {
-            tracing::warn!(
-                timeout_ms = app.config.request_timeout_ms,
-                "request timed out"
-            );
-            error_response(AppError::Unavailable("an answer within the time limit"))
         }
     }
 }
@@ -352,7 +386,7 @@ fn loaders(app: &AppState, activity: Arc<Activity>) -> Loaders {
 /// `connection_init` payload as `{"Authorization": "Bearer <JWT>"}`.
 pub async fn subscriptions(
     State(app): State<AppState>,
-    Extension(schema): Extension<AppSchema>,
+    Extension(super::SubscriptionSchema(schema)): Extension<super::SubscriptionSchema>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {

@@ -12,6 +12,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+/// The schema `/graphql/ws` executes with (see `graphql::schema::Serving`).
+#[derive(Clone)]
+pub struct SubscriptionSchema(pub crate::graphql::schema::AppSchema);
+
 pub fn router(state: AppState) -> Router {
     let graphql = get(graphql::get)
         .post(graphql::execute)
