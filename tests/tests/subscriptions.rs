@@ -34,6 +34,17 @@ async fn subscribe(
 + futures::Sink<Message>
 + Unpin
 + use<> {
+    subscribe_to(url, token, "subscription { accessRequestSubmitted(siteNumber: \"S-1000001\") { requesterIbmId believesPrimary status } }").await
+}
+
+async fn subscribe_to(
+    url: &str,
+    token: &str,
+    query: &str,
+) -> impl futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>>
++ futures::Sink<Message>
++ Unpin
++ use<> {
     let mut req = url.into_client_request().expect("request");
     req.headers_mut().insert(
         "Sec-WebSocket-Protocol",
@@ -47,7 +58,7 @@ async fn subscribe(
         .await
         .expect("init");
     assert_eq!(next_json(&mut ws).await["type"], "connection_ack");
-    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { accessRequestSubmitted(siteNumber: \"S-1000001\") { requesterIbmId believesPrimary status } }" } });
+    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
     ws.send(Message::text(sub.to_string()))
         .await
         .expect("subscribe");
@@ -85,6 +96,24 @@ async fn a_caller_without_site_administration_cannot_subscribe() {
     assert_eq!(event["payload"]["data"], Value::Null, "{event}");
     assert_eq!(
         event["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{event}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_obey_the_document_limits_too() {
+    // No HTTP handler prepares WebSocket operations: the limits run inside the schema.
+    let app = TestApp::start(Backend::Sqlite).await;
+    let url = serve(&app).await;
+    let aliases: String = (0..40).map(|i| format!("a{i}: requesterIbmId ")).collect();
+    let query = format!(
+        "subscription {{ accessRequestSubmitted(siteNumber: \"S-1000001\") {{ {aliases} }} }}"
+    );
+    let mut ws = subscribe_to(&url, &app.token("site.primary@acme.example"), &query).await;
+    let event = next_json(&mut ws).await;
+    assert_eq!(event["payload"]["data"], Value::Null, "{event}");
+    assert_eq!(
+        event["payload"]["errors"][0]["extensions"]["code"], "OPERATION_LIMIT_EXCEEDED",
         "{event}"
     );
 }
