@@ -107,6 +107,22 @@ async fn drop_stale_databases(admin: &sea_orm::DatabaseConnection) {
     }
 }
 
+/// An address that accepts connections and never says a word (a hung Redis, a silent
+/// collector), for as long as the test runs.
+pub async fn silent_listener() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    addr
+}
+
 /// The configuration a test gateway runs with.
 pub async fn test_config(backend: Backend) -> Config {
     let mut config = Config::defaults();

@@ -273,17 +273,7 @@ async fn serves_from_cache(app: &TestApp) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redis_that_never_answers_costs_tens_of_milliseconds() {
-    // Accepts connections and never says a word.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((s, _)) = listener.accept().await {
-            held.push(s);
-        }
-    });
+    let addr = tests::silent_listener().await;
     let app = gateway_on(&format!("redis://{addr}"), 50).await;
     let started = std::time::Instant::now();
     assert_eq!(burst(&app, 20).await, 20);

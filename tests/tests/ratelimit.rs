@@ -125,16 +125,7 @@ async fn postgres_aliased_sensitive_mutations_each_spend_the_budget() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_redis_falls_back_to_counting_in_process() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((s, _)) = listener.accept().await {
-            held.push(s);
-        }
-    });
+    let addr = tests::silent_listener().await;
     let mut config = test_config(Backend::Postgres).await;
     config.redis_url = Some(format!("redis://{addr}"));
     config.redis_command_timeout_ms = 50;

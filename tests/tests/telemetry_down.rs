@@ -9,16 +9,7 @@ use tests::{Backend, TestApp, test_config};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_collector_fails_no_request_and_its_spans_are_counted() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((s, _)) = listener.accept().await {
-            held.push(s);
-        }
-    });
+    let addr = tests::silent_listener().await;
     let mut config = test_config(Backend::Postgres).await;
     config.otel_endpoint = Some(format!("http://{addr}"));
     config.otel_export_timeout_ms = 300;
