@@ -259,6 +259,10 @@ pub fn request_span<B>(
         http.response.status_code = tracing::field::Empty,
         trace_id = tracing::field::Empty,
     );
+    // Filtered out (RUST_LOG above info, no exporter): nothing would read the ids.
+    if span.is_disabled() {
+        return span;
+    }
     let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use tests::{Backend, TestApp};
+use tests::{Answer, Backend, TestApp};
 
 #[derive(SimpleObject)]
 #[graphql(name = "Company", complex)]
@@ -112,7 +112,7 @@ fn start_router(subgraphs: Value, supergraph_out: &std::path::Path) -> Router {
     Router { child, url }
 }
 
-async fn query(router: &Router, q: &str, token: Option<&str>) -> Value {
+async fn query(router: &Router, q: &str, token: Option<&str>) -> Answer {
     let client = reqwest::Client::new();
     let mut req = client
         .post(&router.url)
@@ -122,24 +122,11 @@ async fn query(router: &Router, q: &str, token: Option<&str>) -> Value {
         req = req.header("authorization", format!("Bearer {t}"));
     }
     let resp = req.send().await.expect("router answers");
+    let status = resp.status();
     let text = resp.text().await.expect("body");
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON from the router: {text}"))
-}
-
-fn codes(answer: &Value) -> Vec<String> {
-    answer["errors"]
-        .as_array()
-        .map(|e| {
-            e.iter()
-                .map(|e| {
-                    e["extensions"]["code"]
-                        .as_str()
-                        .unwrap_or("<none>")
-                        .to_owned()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let body =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON from the router: {text}"));
+    Answer { status, body }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -188,8 +175,8 @@ async fn a_real_router_composes_both_subgraphs_and_keeps_guards() {
     // PartnerWorld first, then insights' `_entities` for the score.
     let q = "{ company(partnerWorldId: \"PW-000001\") { name partnerScore companyToken } }";
     let signed_in = query(&router, q, Some(&apa)).await;
-    assert!(signed_in.get("errors").is_none(), "{signed_in}");
-    let company = &signed_in["data"]["company"];
+    assert!(signed_in.body.get("errors").is_none(), "{}", signed_in.body);
+    let company = &signed_in.body["data"]["company"];
     assert_eq!(company["name"], "Acme Analytics");
     assert_eq!(company["partnerScore"], score(&acme_id));
     assert!(
@@ -201,45 +188,61 @@ async fn a_real_router_composes_both_subgraphs_and_keeps_guards() {
     // The same through the router without a token: the guard holds, the rest answers.
     let anonymous = query(&router, q, None).await;
     assert_eq!(
-        anonymous["data"]["company"]["name"], "Acme Analytics",
-        "{anonymous}"
+        anonymous.body["data"]["company"]["name"], "Acme Analytics",
+        "{}",
+        anonymous.body
     );
     assert_eq!(
-        anonymous["data"]["company"]["partnerScore"],
+        anonymous.body["data"]["company"]["partnerScore"],
         score(&acme_id)
     );
-    assert_eq!(anonymous["data"]["company"]["companyToken"], Value::Null);
-    assert_eq!(codes(&anonymous), vec!["FORBIDDEN"], "{anonymous}");
+    assert_eq!(
+        anonymous.body["data"]["company"]["companyToken"],
+        Value::Null
+    );
+    assert_eq!(anonymous.codes(), vec!["FORBIDDEN"], "{}", anonymous.body);
 
     // Insights first, then PartnerWorld's `_entities`: guarded fields stay guarded there too.
     let q = "{ topPartner { partnerScore name companyToken employees(first: 2) { edges { node { ibmId } } } } }";
     let anonymous = query(&router, q, None).await;
     assert_eq!(
-        anonymous["data"]["topPartner"]["name"], "Acme Analytics",
-        "{anonymous}"
+        anonymous.body["data"]["topPartner"]["name"], "Acme Analytics",
+        "{}",
+        anonymous.body
     );
-    assert_eq!(anonymous["data"]["topPartner"]["companyToken"], Value::Null);
-    assert_eq!(anonymous["data"]["topPartner"]["employees"], Value::Null);
     assert_eq!(
-        codes(&anonymous),
+        anonymous.body["data"]["topPartner"]["companyToken"],
+        Value::Null
+    );
+    assert_eq!(
+        anonymous.body["data"]["topPartner"]["employees"],
+        Value::Null
+    );
+    assert_eq!(
+        anonymous.codes(),
         vec!["FORBIDDEN", "FORBIDDEN"],
-        "{anonymous}"
+        "{}",
+        anonymous.body
     );
     let outsider = query(&router, q, Some(&app.token("apa@globex.example"))).await;
-    assert_eq!(outsider["data"]["topPartner"]["companyToken"], Value::Null);
     assert_eq!(
-        codes(&outsider),
+        outsider.body["data"]["topPartner"]["companyToken"],
+        Value::Null
+    );
+    assert_eq!(
+        outsider.codes(),
         vec!["FORBIDDEN", "FORBIDDEN"],
-        "{outsider}"
+        "{}",
+        outsider.body
     );
     let insider = query(&router, q, Some(&apa)).await;
-    assert!(insider.get("errors").is_none(), "{insider}");
+    assert!(insider.body.get("errors").is_none(), "{}", insider.body);
     assert_eq!(
-        insider["data"]["topPartner"]["companyToken"],
+        insider.body["data"]["topPartner"]["companyToken"],
         company["companyToken"]
     );
     assert_eq!(
-        insider["data"]["topPartner"]["employees"]["edges"]
+        insider.body["data"]["topPartner"]["employees"]["edges"]
             .as_array()
             .map(Vec::len),
         Some(2)

@@ -72,6 +72,26 @@ where
         .collect())
 }
 
+/// The row a global id names, wrapped as its GraphQL type: None for an id that is
+/// malformed, of another kind, or of no row (what `_entities` answers for such a key).
+pub async fn by_global_id<K, M, T>(
+    ctx: &Context<'_>,
+    id: &async_graphql::ID,
+    kind: ids::Kind,
+    key: impl FnOnce(i64) -> K,
+    wrap: impl FnOnce(M) -> T,
+) -> AppResult<Option<T>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    DbLoader: async_graphql::dataloader::Loader<K, Value = M, Error = loader::LoadError>,
+{
+    let Ok(row) = ids::decode(id, kind, "id") else {
+        return Ok(None);
+    };
+    Ok(ctx.loaders()?.load_one(key(row)).await?.map(wrap))
+}
+
 /// Parses a database enum string into its GraphQL enum; an unknown value is a data bug.
 pub fn parse_db_enum<T: std::str::FromStr>(column: &'static str, value: &str) -> AppResult<T> {
     value

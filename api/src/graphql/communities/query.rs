@@ -3,7 +3,7 @@
 use super::service;
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::{CommunityRole, CommunityVisibility, MembershipStatus};
-use crate::graphql::ids::{Kind, decode, encode};
+use crate::graphql::ids::{Kind, encode};
 use crate::graphql::loader::{keys, load_many, load_one};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Person;
@@ -145,13 +145,6 @@ impl CommunitiesQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> AppResult<Option<Community>> {
-        let Ok(row) = decode(&id, Kind::Community, "id") else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .loaders()?
-            .load_one(CommunityKey(row))
-            .await?
-            .map(Community))
+        crate::graphql::by_global_id(ctx, &id, Kind::Community, CommunityKey, Community).await
     }
 }

@@ -85,14 +85,7 @@ impl GsdQuery {
 
     #[graphql(entity)]
     async fn find_solution_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Solution>> {
-        let Ok(row) = decode(&id, Kind::Solution, "id") else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .loaders()?
-            .load_one(SolutionKey(row))
-            .await?
-            .map(Solution))
+        crate::graphql::by_global_id(ctx, &id, Kind::Solution, SolutionKey, Solution).await
     }
 
     /// Approved experiences for everyone; the others only for the solution's company and

@@ -8,7 +8,7 @@ use crate::graphql::ContextExt;
 use crate::graphql::enums::{MembershipLevel, PartnerType, SkillTrack};
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, after_id, name_contains, page_size};
-use crate::graphql::parse_db_enum;
+use crate::graphql::{by_global_id, parse_db_enum};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entities::{companies, company_partner_types, country_enterprises, people, skill_points};
@@ -185,10 +185,7 @@ impl ProfilesQuery {
 
     #[graphql(entity)]
     async fn find_company_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Company>> {
-        let Ok(row) = decode(&id, Kind::Company, "id") else {
-            return Ok(None);
-        };
-        Ok(ctx.loaders()?.load_one(CompanyKey(row)).await?.map(Company))
+        by_global_id(ctx, &id, Kind::Company, CompanyKey, Company).await
     }
 
     #[graphql(entity)]
@@ -206,26 +203,19 @@ impl ProfilesQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> AppResult<Option<CountryEnterprise>> {
-        let Ok(row) = decode(&id, Kind::CountryEnterprise, "id") else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .loaders()?
-            .load_one(CountryEnterpriseKey(row))
-            .await?
-            .map(CountryEnterprise))
+        by_global_id(
+            ctx,
+            &id,
+            Kind::CountryEnterprise,
+            CountryEnterpriseKey,
+            CountryEnterprise,
+        )
+        .await
     }
 
     #[graphql(entity)]
     async fn find_location_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Location>> {
-        let Ok(row) = decode(&id, Kind::Location, "id") else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .loaders()?
-            .load_one(LocationKey(row))
-            .await?
-            .map(Location))
+        by_global_id(ctx, &id, Kind::Location, LocationKey, Location).await
     }
 
     #[graphql(entity)]
