@@ -213,6 +213,12 @@ pub struct Config {
     #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20)]
     pub max_root_fields: usize,
 
+    /// `MAX_EXPANDED_FIELDS`: fields of a document once every fragment is inlined (each
+    /// fragment measured once). Bounds what validation and execution walk: a 1.5 KB chain
+    /// of fragments that each spread the next twice names 2^40 fields.
+    #[arg(long, env = "MAX_EXPANDED_FIELDS", default_value_t = 5_000)]
+    pub max_expanded_fields: u64,
+
     /// `MAX_DIRECTIVES`: directives on one field.
     #[arg(long, env = "MAX_DIRECTIVES", default_value_t = 10)]
     pub max_directives: usize,

@@ -106,13 +106,7 @@ impl Application {
             metrics: metrics::Metrics::new(),
         };
         let schema = graphql::schema::build(Some(state.clone()));
-        let subscriptions = http::SubscriptionSchema(graphql::schema::build_for(
-            Some(state.clone()),
-            graphql::schema::Serving::Subscriptions,
-        ));
-        let router = http::router(state.clone())
-            .layer(axum::Extension(schema))
-            .layer(axum::Extension(subscriptions));
+        let router = http::router(state.clone()).layer(axum::Extension(schema));
         Ok(Self {
             state,
             router,

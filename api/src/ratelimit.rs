@@ -8,11 +8,6 @@
 
 use crate::cache::{Cache, CacheStore, MemoryStore};
 use crate::error::{AppError, AppResult};
-use async_graphql::parser::types::{
-    ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
-};
-use async_graphql::{Name, Positioned};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -108,53 +103,21 @@ impl RateLimiter {
 }
 
 /// Occurrences of sensitive mutation fields at the root of the operation that will run.
-pub fn sensitive_fields(document: &ExecutableDocument, operation: Option<&str>) -> u32 {
-    let op = match operation {
-        Some(name) => document
-            .operations
-            .iter()
-            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
-            .map(|(_, op)| op),
-        None => document.operations.iter().next().map(|(_, op)| op),
-    };
-    match op {
-        Some(op) if op.node.ty == OperationType::Mutation => {
-            count(&op.node.selection_set, &document.fragments, 0)
-        }
-        _ => 0,
-    }
-}
-
-fn count(
-    set: &Positioned<SelectionSet>,
-    fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
-    depth: usize,
-) -> u32 {
-    // Fragments are not validated yet: a cycle stops here, and validation refuses it.
-    if depth > 8 {
-        return 0;
-    }
-    set.node
-        .items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(f) => {
-                u32::from(SENSITIVE_MUTATIONS.contains(&f.node.name.node.as_str()))
-            }
-            Selection::InlineFragment(f) => count(&f.node.selection_set, fragments, depth + 1),
-            Selection::FragmentSpread(s) => fragments
-                .get(&s.node.fragment_name.node)
-                .map_or(0, |f| count(&f.node.selection_set, fragments, depth + 1)),
-        })
-        .fold(0u32, u32::saturating_add)
+/// Is `name` a root mutation the sensitive budget counts? The occurrences in a document
+/// are counted by `graphql::shape`, through every nesting of fragments.
+pub fn is_sensitive(name: &str) -> bool {
+    SENSITIVE_MUTATIONS.contains(&name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn n(q: &str, op: Option<&str>) -> u32 {
-        sensitive_fields(&async_graphql::parser::parse_query(q).expect("parses"), op)
+    fn n(q: &str, op: Option<&str>) -> u64 {
+        let doc = async_graphql::parser::parse_query(q).expect("parses");
+        crate::graphql::shape::measure(&doc, &is_sensitive)
+            .operation(op)
+            .map_or(0, |o| o.sensitive)
     }
 
     #[test]
@@ -182,12 +145,13 @@ mod tests {
             ),
             1
         );
+        // A cycle ends the walk (validation refuses the document); what is in it counts.
         assert_eq!(
             n(
                 "mutation { ...F } fragment F on Mutation { ...F joinCommunity { x } }",
                 None
             ),
-            8
+            1
         );
     }
 }

@@ -98,16 +98,28 @@ impl Rule {
 
 use Cell::{AtHeadquarters as HQ, No, WithReporting as REP, Yes};
 
+/// Declares the matrix once: `rule` is an exhaustive `match` (an action without a row, or
+/// with two, does not compile), and `MATRIX` lists the same rows in order for tests and docs.
 macro_rules! rules {
     ($($action:ident: $anon:expr, $member:expr, $prc:expr, $apa:expr, $site:expr, $ibm:expr;)*) => {
-        &[$(Rule { action: Action::$action, anonymous: $anon, member: $member, prc: $prc,
-                   apa: $apa, site_primary: $site, ibm_channel: $ibm }),*]
+        /// The row of `action`. There is no fallback: a new action without a row is a
+        /// compile error, so nothing ships unguarded.
+        pub const fn rule(action: Action) -> Rule {
+            match action {
+                $(Action::$action => Rule { action: Action::$action, anonymous: $anon,
+                    member: $member, prc: $prc, apa: $apa, site_primary: $site,
+                    ibm_channel: $ibm },)*
+            }
+        }
+
+        /// Every row, in the order of domain.md §7.
+        pub static MATRIX: &[Rule] = &[$(rule(Action::$action)),*];
     };
 }
 
-/// domain.md §7, column for column:
-/// anonymous | member of company | PRC (own) | APA (own) | Site Primary (own site) | IBM_CHANNEL
-pub static MATRIX: &[Rule] = rules! {
+// domain.md §7, column for column:
+// anonymous | member of company | PRC (own) | APA (own) | Site Primary (own site) | IBM_CHANNEL
+rules! {
     ReadPublicProfile:             Yes, Yes, Yes, Yes, Yes, Yes;
     ReadCompanyToken:              No,  No,  Yes, Yes, No,  No;
     ReadLevelExplanation:          No,  No,  No,  Yes, No,  Yes;
@@ -124,14 +136,6 @@ pub static MATRIX: &[Rule] = rules! {
     ReadSiteAdministration:        No,  No,  No,  No,  Yes, Yes;
     ManageSite:                    No,  No,  No,  No,  Yes, No;
     ReadSiteReports:               No,  REP, REP, REP, Yes, Yes;
-};
-
-pub fn rule(action: Action) -> &'static Rule {
-    // Every action has exactly one row; the matrix test proves it.
-    MATRIX
-        .iter()
-        .find(|r| r.action == action)
-        .unwrap_or(&MATRIX[0])
 }
 
 /// What an action is asked about.

@@ -60,6 +60,44 @@ impl Viewer {
     }
 }
 
+/// A verified identity that outlives one request: a WebSocket connection. Its roles are
+/// read again (through the same `ROLE_CACHE_SECS` cache as HTTP) for every operation and
+/// before every subscription event, and it ends when its token expires.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Session {
+    pub subject: Option<String>,
+    pub ibm_channel: bool,
+    /// Unix seconds after which the token no longer counts (its `exp` plus the leeway
+    /// verification allowed). None for anonymous sessions.
+    pub expires_at: Option<u64>,
+}
+
+impl Session {
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    /// Has the token run out at unix time `now`?
+    pub fn expired_at(&self, now: u64) -> bool {
+        self.expires_at.is_some_and(|exp| now >= exp)
+    }
+
+    /// The caller as of now: UNAUTHENTICATED once the token has expired.
+    pub async fn viewer(&self, roles: &RoleDirectory) -> AppResult<Viewer> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        if self.expired_at(now) {
+            return Err(crate::error::AppError::Unauthenticated);
+        }
+        match &self.subject {
+            None => Ok(Viewer::anonymous()),
+            Some(sub) => roles.viewer(sub.clone(), self.ibm_channel).await,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Roles {
     person: Option<PersonRole>,

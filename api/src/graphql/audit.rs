@@ -66,7 +66,7 @@ impl AuditQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> AppResult<Connection<Cursor, AuditRecord>> {
-        ensure(ctx.viewer(), Action::ReadAuditLog, Target::Global)?;
+        ensure(&ctx.viewer(), Action::ReadAuditLog, Target::Global)?;
         let app = ctx.app()?;
         let first = page_size(first, app.config.max_page_size)?;
         let mut q = audit_log::Entity::find();

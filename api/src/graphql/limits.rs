@@ -3,10 +3,9 @@
 //! aliases and root fields (checked on the parsed document). Depth, complexity and
 //! directives use async-graphql's own limits, set in `schema`.
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use super::shape::DocumentShape;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Pos, Positioned, ServerError, ServerResult, Variables};
-use std::sync::Arc;
+use async_graphql::{Pos, Positioned, ServerError, ServerResult};
 
 /// The code every limit refusal carries.
 pub const LIMIT_CODE: &str = "OPERATION_LIMIT_EXCEEDED";
@@ -17,6 +16,8 @@ pub struct Limits {
     pub max_tokens: usize,
     pub max_aliases: usize,
     pub max_root_fields: usize,
+    /// Fields of the document with every fragment inlined (see `shape`).
+    pub max_expanded_fields: u64,
     /// Refuse `__schema` and `__type` with an error instead of answering null.
     pub introspection: bool,
 }
@@ -28,14 +29,9 @@ impl Limits {
             max_tokens: c.max_tokens,
             max_aliases: c.max_aliases,
             max_root_fields: c.max_root_fields,
+            max_expanded_fields: c.max_expanded_fields,
             introspection: c.introspection_enabled(),
         }
-    }
-}
-
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
     }
 }
 
@@ -43,7 +39,7 @@ pub fn refusal(message: String) -> ServerError {
     refusal_with(LIMIT_CODE, message)
 }
 
-fn refusal_with(code: &str, message: String) -> ServerError {
+pub fn refusal_with(code: &str, message: String) -> ServerError {
     let mut err = ServerError::new(message, Some(Pos::default()));
     let mut ext = async_graphql::ErrorExtensionValues::default();
     ext.set("code", code);
@@ -167,15 +163,35 @@ impl Limits {
         Ok(())
     }
 
-    /// Parses text that passed `check_text`, and checks the document.
-    pub fn parse(&self, query: &str) -> ServerResult<ExecutableDocument> {
+    /// Parses text that passed `check_text`, measures and checks the document.
+    pub fn parse(&self, query: &str) -> ServerResult<(ExecutableDocument, DocumentShape)> {
         self.check_text(query)?;
         let doc = async_graphql::parser::parse_query(query)?;
-        self.check_document(&doc)?;
-        Ok(doc)
+        let shape = self.check_document(&doc)?;
+        Ok((doc, shape))
     }
 
-    pub fn check_document(&self, doc: &ExecutableDocument) -> ServerResult<()> {
+    /// Measures the document once (fragments inlined, each measured once) and refuses it
+    /// past any limit, before validation would walk it.
+    pub fn check_document(&self, doc: &ExecutableDocument) -> ServerResult<DocumentShape> {
+        let shape = super::shape::measure(doc, &crate::ratelimit::is_sensitive);
+        if shape.expanded_fields > self.max_expanded_fields {
+            return Err(refusal(format!(
+                "the document selects {} fields once its fragments are inlined; the limit is {}",
+                shape.expanded_fields, self.max_expanded_fields
+            )));
+        }
+        // By field name: an alias (`x: __schema`) must not hide introspection.
+        if !self.introspection
+            && shape
+                .root_fields()
+                .any(|name| name == "__schema" || name == "__type")
+        {
+            return Err(refusal_with(
+                "GRAPHQL_VALIDATION_FAILED",
+                "introspection is disabled".to_owned(),
+            ));
+        }
         let mut aliases = 0;
         for (_, op) in doc.operations.iter() {
             count_aliases(&op.node.selection_set.node, &mut aliases);
@@ -186,12 +202,6 @@ impl Limits {
                 &mut keys,
                 &mut std::collections::HashSet::new(),
             );
-            if !self.introspection && (keys.contains("__schema") || keys.contains("__type")) {
-                return Err(refusal_with(
-                    "GRAPHQL_VALIDATION_FAILED",
-                    "introspection is disabled".to_owned(),
-                ));
-            }
             let roots = keys.len();
             if roots > self.max_root_fields {
                 return Err(refusal(format!(
@@ -209,23 +219,7 @@ impl Limits {
                 self.max_aliases
             )));
         }
-        Ok(())
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for Limits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        self.check_text(query)?;
-        let doc = next.run(ctx, query, variables).await?;
-        self.check_document(&doc)?;
-        Ok(doc)
+        Ok(shape)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod enums;
 pub mod gsd;
 pub mod ids;
 pub mod limits;
+pub mod live;
 pub mod loader;
 pub mod node;
 pub mod opportunities;
@@ -18,6 +19,7 @@ pub mod persisted;
 pub mod profiles;
 pub mod relationships;
 pub mod schema;
+pub mod shape;
 pub mod spans;
 pub mod valuenet;
 
@@ -27,23 +29,68 @@ use crate::state::AppState;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 pub use loader::DbLoader;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, RwLock};
 
 /// The per-request loader: batches and caches for the life of one request only.
 pub type Loaders = DataLoader<DbLoader, HashMapCache>;
 
 static ANONYMOUS: LazyLock<Viewer> = LazyLock::new(Viewer::anonymous);
 
+/// The caller of a long-lived operation (a subscription): the viewer is replaced with the
+/// caller's current standing before each event is resolved (see `live`), so the event's
+/// fields are checked against the rights the subscriber holds now, not at subscribe time.
+#[derive(Clone)]
+pub struct LiveViewer(Arc<RwLock<Arc<Viewer>>>);
+
+impl LiveViewer {
+    pub fn new(viewer: Viewer) -> Self {
+        Self(Arc::new(RwLock::new(Arc::new(viewer))))
+    }
+
+    pub fn current(&self) -> Arc<Viewer> {
+        // A poisoned lock only means a writer panicked between two whole values.
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn replace(&self, viewer: Viewer) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(viewer);
+    }
+}
+
+/// The viewer a resolver reads: borrowed from the request, or the current value of a
+/// subscription's `LiveViewer`.
+pub enum ViewerRef<'a> {
+    Borrowed(&'a Viewer),
+    Current(Arc<Viewer>),
+}
+
+impl std::ops::Deref for ViewerRef<'_> {
+    type Target = Viewer;
+
+    fn deref(&self) -> &Viewer {
+        match self {
+            Self::Borrowed(v) => v,
+            Self::Current(v) => v,
+        }
+    }
+}
+
 /// Request-scoped accessors. A request without a viewer is anonymous.
 pub trait ContextExt {
-    fn viewer(&self) -> &Viewer;
+    fn viewer(&self) -> ViewerRef<'_>;
     fn loaders(&self) -> AppResult<&Loaders>;
     fn app(&self) -> AppResult<&AppState>;
 }
 
 impl ContextExt for Context<'_> {
-    fn viewer(&self) -> &Viewer {
-        self.data_opt::<Viewer>().unwrap_or(&ANONYMOUS)
+    fn viewer(&self) -> ViewerRef<'_> {
+        if let Some(v) = self.data_opt::<Viewer>() {
+            return ViewerRef::Borrowed(v);
+        }
+        match self.data_opt::<LiveViewer>() {
+            Some(live) => ViewerRef::Current(live.current()),
+            None => ViewerRef::Borrowed(&ANONYMOUS),
+        }
     }
 
     fn loaders(&self) -> AppResult<&Loaders> {

@@ -5,6 +5,7 @@
 //! a plain request would be refused for.
 
 use super::limits::Limits;
+use super::shape::DocumentShape;
 use crate::cache::Cache;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Pos, Request, ServerError, ServerResult};
@@ -15,10 +16,17 @@ use std::time::Duration;
 /// How long a registered query is kept in the shared store.
 const PERSISTED_TTL: Duration = Duration::from_secs(24 * 3600);
 
+/// A document that passed the limits, with its measurements (kept together so a cached
+/// document is never used without them).
+pub struct Parsed {
+    pub document: ExecutableDocument,
+    pub shape: DocumentShape,
+}
+
 #[derive(Clone)]
 pub struct PersistedQueries {
     store: Cache,
-    parsed: moka::future::Cache<String, Arc<ExecutableDocument>>,
+    parsed: moka::future::Cache<String, Arc<Parsed>>,
     limits: Limits,
 }
 
@@ -50,27 +58,26 @@ fn sha256_hex(text: &str) -> String {
 
 impl PersistedQueries {
     /// The parsed document for `text` (known by `hash`), from memory or parsed now.
-    async fn document(&self, hash: &str, text: &str) -> ServerResult<Arc<ExecutableDocument>> {
+    async fn document(&self, hash: &str, text: &str) -> ServerResult<Arc<Parsed>> {
         if let Some(doc) = self.parsed.get(hash).await {
             return Ok(doc);
         }
-        let doc = Arc::new(self.limits.parse(text)?);
+        let (document, shape) = self.limits.parse(text)?;
+        let doc = Arc::new(Parsed { document, shape });
         self.parsed.insert(hash.to_owned(), doc.clone()).await;
         Ok(doc)
     }
 
-    /// Puts the parsed document on the request: from the persisted-query store for a
-    /// hash, from the parsed-document cache for a text seen before, or parsed now under
-    /// the document limits.
-    pub async fn resolve(&self, mut request: Request) -> ServerResult<Request> {
+    /// Puts the parsed document on the request and returns its measurements: from the
+    /// persisted-query store for a hash, from the parsed-document cache for a text seen
+    /// before, or parsed now under the document limits.
+    pub async fn resolve(&self, mut request: Request) -> ServerResult<(Request, Arc<Parsed>)> {
         let Some(value) = request.extensions.remove("persistedQuery") else {
             // A plain operation: reuse its parsed document when seen before.
-            if !request.query.is_empty() {
-                let hash = sha256_hex(&request.query);
-                let doc = self.document(&hash, &request.query).await?;
-                request.set_parsed_query((*doc).clone());
-            }
-            return Ok(request);
+            let hash = sha256_hex(&request.query);
+            let doc = self.document(&hash, &request.query).await?;
+            request.set_parsed_query(doc.document.clone());
+            return Ok((request, doc));
         };
         let version = value
             .clone()
@@ -97,8 +104,8 @@ impl PersistedQueries {
         let doc = if request.query.is_empty() {
             let text = match self.parsed.get(&hash).await {
                 Some(doc) => {
-                    request.set_parsed_query((*doc).clone());
-                    return Ok(request);
+                    request.set_parsed_query(doc.document.clone());
+                    return Ok((request, doc));
                 }
                 None => self.store.get(&key).await,
             };
@@ -116,7 +123,7 @@ impl PersistedQueries {
                 .await;
             doc
         };
-        request.set_parsed_query((*doc).clone());
-        Ok(request)
+        request.set_parsed_query(doc.document.clone());
+        Ok((request, doc))
     }
 }

@@ -3,7 +3,6 @@
 use super::audit::AuditQuery;
 use super::communities::{CommunitiesMutation, CommunitiesQuery};
 use super::gsd::{GsdMutation, GsdQuery};
-use super::limits::Limits;
 use super::node::NodeQuery;
 use super::opportunities::{OpportunitiesMutation, OpportunitiesQuery};
 use super::pao::{PaoMutation, PaoQuery, PaoSubscription};
@@ -41,22 +40,10 @@ pub struct Subscription(PaoSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
-/// Which requests a schema serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Serving {
-    /// `POST`/`GET /graphql`: the HTTP handler prepares each request (persisted queries,
-    /// parsed-document cache, document limits, rate limits) before the schema sees it.
-    Http,
-    /// `/graphql/ws`: no handler in front, so the document limits run as an extension.
-    Subscriptions,
-}
-
-/// The schema with its limits; `state` is None only for the SDL export.
+/// The schema with its limits; `state` is None only for the SDL export. Document limits
+/// and budgets are not extensions: `http::admission` applies them to every transport
+/// before the schema sees a request.
 pub fn build(state: Option<AppState>) -> AppSchema {
-    build_for(state, Serving::Http)
-}
-
-pub fn build_for(state: Option<AppState>, serving: Serving) -> AppSchema {
     let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
@@ -75,9 +62,6 @@ pub fn build_for(state: Option<AppState>, serving: Serving) -> AppSchema {
         // so HTTP requests get one only while traces are exported.
         if crate::telemetry::exports_traces(c) {
             builder = builder.extension(super::spans::PhaseSpans);
-        }
-        if serving == Serving::Subscriptions {
-            builder = builder.extension(Limits::from_config(c));
         }
         if !state.config.introspection_enabled() {
             builder = builder.disable_introspection();

@@ -1,19 +1,17 @@
 //! `POST /graphql`: authenticate, build the per-request viewer and loaders, execute.
 
-use crate::auth::Viewer;
+use super::admission::admit;
+use super::identity::{self, authenticate};
 use crate::error::{AppError, ensure_codes};
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
 use crate::ratelimit::Caller;
 use crate::state::AppState;
-use async_graphql::Data;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Extension;
 use axum::extract::State;
-use axum::extract::WebSocketUpgrade;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use std::sync::Arc;
@@ -31,9 +29,22 @@ pub async fn execute(
         Ok(v) => v,
         Err(e) => return error_response(e),
     };
-    let caller = caller(&app, &viewer, &headers, &extensions);
+    let peer = identity::peer(&extensions);
+    let caller = Caller::new(
+        viewer.subject.as_deref(),
+        identity::client_address(&app, &headers, peer),
+    );
     let media = response_media(&headers);
-    run(&app, &schema, caller, media, req.into_inner().data(viewer)).await
+    let trusted = app.trusted.trusts(peer);
+    run(
+        &app,
+        &schema,
+        caller,
+        trusted,
+        media,
+        req.into_inner().data(viewer),
+    )
+    .await
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -59,51 +70,15 @@ fn response_media(headers: &HeaderMap) -> &'static str {
     }
 }
 
-/// Who the rate limits count: the token's subject, else the client address (the peer,
-/// or the first `X-Forwarded-For` hop when the peer is one of our trusted proxies).
-fn caller(
-    app: &AppState,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    extensions: &axum::http::Extensions,
-) -> Caller {
-    let peer = extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
-    let forwarded = || {
-        headers
-            .get("x-forwarded-for")?
-            .to_str()
-            .ok()?
-            .split(',')
-            .next()?
-            .trim()
-            .parse::<std::net::IpAddr>()
-            .ok()
-    };
-    let client = if app.trusted.trusts(peer) {
-        forwarded().or(peer)
-    } else {
-        peer
-    };
-    Caller::new(viewer.subject.as_deref(), client)
-}
-
 /// Executes with the per-request loaders under the execution timeout, and records it.
 async fn run(
     app: &AppState,
     schema: &AppSchema,
     caller: Caller,
+    trusted_peer: bool,
     media: &'static str,
     request: async_graphql::Request,
 ) -> Response {
-    if let Err(e) = app.limiter.request(&caller).await {
-        app.metrics
-            .errors
-            .with_label_values(&[e.code().as_str()])
-            .inc();
-        return error_response(e);
-    }
     let request = request.data(caller.clone());
     let metrics = &app.metrics;
     let name = request
@@ -115,8 +90,11 @@ async fn run(
     let activity = Arc::new(Activity::default());
     let request = request.data(loaders(app, activity.clone()));
     let span = tracing::info_span!("graphql.parse", otel.name = "graphql.parse");
-    let mut response = match prepare(app, &caller, request).instrument(span).await {
-        Ok(request) => Tracked::new(execute_timed(app, schema, request), activity).await,
+    let admitted = admit(app, &caller, trusted_peer, request)
+        .instrument(span)
+        .await;
+    let mut response = match admitted {
+        Ok((request, _)) => Tracked::new(execute_timed(app, schema, request), activity).await,
         Err(e) => to_http(app, async_graphql::Response::from_errors(vec![e])),
     };
     response.headers_mut().insert(
@@ -149,27 +127,6 @@ fn document_operation_name(query: &str) -> Option<String> {
         "query" | "mutation" | "subscription" => words.next().map(str::to_owned),
         _ => None,
     }
-}
-
-/// Before the schema sees it: the document from the persisted-query store or the parsed
-/// document cache (parsing only what is new, under the size and token limits), the
-/// document limits, and the sensitive-mutation budget. Done here rather than in schema
-/// extensions because any extension at all sends every field of every answer through
-/// async-graphql's slower per-field path.
-async fn prepare(
-    app: &AppState,
-    caller: &Caller,
-    request: async_graphql::Request,
-) -> Result<async_graphql::Request, async_graphql::ServerError> {
-    let mut request = app.documents.resolve(request).await?;
-    let operation = request.operation_name.clone();
-    let document = request.parsed_query()?;
-    let sensitive = crate::ratelimit::sensitive_fields(document, operation.as_deref());
-    app.limiter
-        .sensitive(caller, sensitive)
-        .await
-        .map_err(|e| e.into_graphql().into_server_error(Default::default()))?;
-    Ok(request)
 }
 
 async fn execute_timed(
@@ -351,7 +308,11 @@ pub async fn get(
         Ok(v) => v,
         Err(e) => return error_response(e),
     };
-    let caller = caller(&app, &viewer, &headers, &extensions);
+    let peer = identity::peer(&extensions);
+    let caller = Caller::new(
+        viewer.subject.as_deref(),
+        identity::client_address(&app, &headers, peer),
+    );
     let media = response_media(&headers);
     let mut request = async_graphql::Request::new(query)
         .variables(variables)
@@ -359,12 +320,13 @@ pub async fn get(
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    run(&app, &schema, caller, media, request).await
+    let trusted = app.trusted.trusts(peer);
+    run(&app, &schema, caller, trusted, media, request).await
 }
 
 /// A fresh per-request loader: its cache lives as long as the request, and its batches
 /// start once the request task is idle (see `graphql::batching`).
-fn loaders(app: &AppState, activity: Arc<Activity>) -> Loaders {
+pub(super) fn loaders(app: &AppState, activity: Arc<Activity>) -> Loaders {
     DataLoader::with_cache(
         DbLoader {
             db: app.db.clone(),
@@ -380,65 +342,6 @@ fn loaders(app: &AppState, activity: Arc<Activity>) -> Loaders {
         HashMapCache::default(),
     )
     .delay(Duration::from_micros(app.config.loader_delay_micros))
-}
-
-/// `GET /graphql/ws`: subscriptions over graphql-ws. The token travels in the
-/// `connection_init` payload as `{"Authorization": "Bearer <JWT>"}`.
-pub async fn subscriptions(
-    State(app): State<AppState>,
-    Extension(super::SubscriptionSchema(schema)): Extension<super::SubscriptionSchema>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let auth = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str());
-                    let viewer = match auth {
-                        None => Viewer::anonymous(),
-                        Some(value) => viewer_for(&app, Some(value))
-                            .await
-                            .map_err(AppError::into_graphql)?,
-                    };
-                    let mut data = Data::default();
-                    data.insert(viewer);
-                    data.insert(loaders(&app, Arc::new(Activity::default())));
-                    Ok(data)
-                })
-                .serve()
-        })
-}
-
-/// No `Authorization` header: anonymous. A bearer token that fails any check: 401.
-async fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
-    match headers.get(header::AUTHORIZATION) {
-        None => Ok(Viewer::anonymous()),
-        Some(value) => viewer_for(app, value.to_str().ok()).await,
-    }
-}
-
-/// The viewer for an `Authorization` value (`Bearer <JWT>`).
-async fn viewer_for(app: &AppState, authorization: Option<&str>) -> Result<Viewer, AppError> {
-    let token = authorization
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .filter(|t| !t.is_empty() && t.len() <= 8 * 1024)
-        .ok_or(AppError::Unauthenticated)?;
-    let claims = app.auth.verify(token).await.map_err(|e| {
-        tracing::info!(auth.failure = %e, "token refused");
-        if e.is_unavailable() {
-            AppError::Unavailable("token verification")
-        } else {
-            AppError::Unauthenticated
-        }
-    })?;
-    app.roles
-        .viewer(claims.sub.clone(), claims.is_ibm_channel())
-        .await
 }
 
 /// The retry hint when rate limits refused the whole operation.

@@ -1,7 +1,10 @@
 //! HTTP surface: the GraphQL endpoint, GraphiQL, health and readiness.
 
+mod admission;
 mod graphql;
 mod health;
+mod identity;
+pub mod ws;
 
 use crate::state::AppState;
 use axum::Router;
@@ -12,17 +15,13 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-/// The schema `/graphql/ws` executes with (see `graphql::schema::Serving`).
-#[derive(Clone)]
-pub struct SubscriptionSchema(pub crate::graphql::schema::AppSchema);
-
 pub fn router(state: AppState) -> Router {
     let graphql = get(graphql::get)
         .post(graphql::execute)
         .route_layer(axum::middleware::from_fn(graphql::require_json));
     let routes = Router::new()
         .route("/graphql", graphql)
-        .route("/graphql/ws", get(graphql::subscriptions))
+        .route("/graphql/ws", get(ws::subscriptions))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics));

@@ -57,7 +57,7 @@ impl CommunitiesMutation {
     ) -> AppResult<CommunityPayload> {
         let row = service::create(
             ctx.app()?,
-            ctx.viewer(),
+            &ctx.viewer(),
             &input.slug,
             &input.name,
             &input.description,
@@ -76,7 +76,7 @@ impl CommunitiesMutation {
         community_id: ID,
     ) -> AppResult<MembershipPayload> {
         let id = decode(&community_id, Kind::Community, "communityId")?;
-        let row = service::join(ctx.app()?, ctx.viewer(), id).await?;
+        let row = service::join(ctx.app()?, &ctx.viewer(), id).await?;
         Ok(MembershipPayload {
             membership: Membership(row),
         })
@@ -90,7 +90,7 @@ impl CommunitiesMutation {
     ) -> AppResult<MembershipPayload> {
         let id = decode(&input.community_id, Kind::Community, "input.communityId")?;
         let person = decode(&input.person_id, Kind::Person, "input.personId")?;
-        let row = service::invite_or_approve(ctx.app()?, ctx.viewer(), id, person).await?;
+        let row = service::invite_or_approve(ctx.app()?, &ctx.viewer(), id, person).await?;
         Ok(MembershipPayload {
             membership: Membership(row),
         })
@@ -102,7 +102,7 @@ impl CommunitiesMutation {
         community_id: ID,
     ) -> AppResult<LeaveCommunityPayload> {
         let id = decode(&community_id, Kind::Community, "communityId")?;
-        service::leave(ctx.app()?, ctx.viewer(), id).await?;
+        service::leave(ctx.app()?, &ctx.viewer(), id).await?;
         Ok(LeaveCommunityPayload { community_id })
     }
 
@@ -114,7 +114,7 @@ impl CommunitiesMutation {
     ) -> AppResult<MembershipPayload> {
         let id = decode(&input.community_id, Kind::Community, "input.communityId")?;
         let person = decode(&input.person_id, Kind::Person, "input.personId")?;
-        let row = service::set_owner(ctx.app()?, ctx.viewer(), id, person, input.owner).await?;
+        let row = service::set_owner(ctx.app()?, &ctx.viewer(), id, person, input.owner).await?;
         Ok(MembershipPayload {
             membership: Membership(row),
         })

@@ -88,7 +88,7 @@ impl Community {
         let insider = all
             .iter()
             .any(|m| Some(m.person_id) == me && m.status == "ACTIVE");
-        if !service::may_list_members(viewer, &self.0, insider) {
+        if !service::may_list_members(&viewer, &self.0, insider) {
             return Err(AppError::Forbidden);
         }
         Ok(Some(all.into_iter().map(Membership).collect()))

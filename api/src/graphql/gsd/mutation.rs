@@ -97,7 +97,7 @@ impl GsdMutation {
         };
         let row = service::create_solution(
             ctx.app()?,
-            ctx.viewer(),
+            &ctx.viewer(),
             company,
             &input.name,
             &input.description,
@@ -127,7 +127,7 @@ impl GsdMutation {
             },
         };
         let row =
-            service::update_solution(ctx.app()?, ctx.viewer(), id, input.version, changes).await?;
+            service::update_solution(ctx.app()?, &ctx.viewer(), id, input.version, changes).await?;
         Ok(SolutionPayload {
             solution: Solution(row),
         })
@@ -140,7 +140,7 @@ impl GsdMutation {
         input: NominateInput,
     ) -> AppResult<SolutionPayload> {
         let id = decode(&input.solution_id, Kind::Solution, "input.solutionId")?;
-        let row = service::nominate(ctx.app()?, ctx.viewer(), id, input.notes).await?;
+        let row = service::nominate(ctx.app()?, &ctx.viewer(), id, input.notes).await?;
         Ok(SolutionPayload {
             solution: Solution(row),
         })
@@ -159,7 +159,7 @@ impl GsdMutation {
             reader_company: input.reader_company,
             message: input.message,
         };
-        let row = service::submit_response_card(ctx.app()?, ctx.viewer(), id, card).await?;
+        let row = service::submit_response_card(ctx.app()?, &ctx.viewer(), id, card).await?;
         Ok(ResponseCardPayload {
             response_card: ResponseCard(row),
         })
@@ -174,7 +174,7 @@ impl GsdMutation {
         let id = decode(&input.solution_id, Kind::Solution, "input.solutionId")?;
         let row = service::submit_experience(
             ctx.app()?,
-            ctx.viewer(),
+            &ctx.viewer(),
             id,
             &input.customer_name,
             &input.summary,
@@ -199,7 +199,7 @@ impl GsdMutation {
         )?;
         let row = service::decide_experience(
             ctx.app()?,
-            ctx.viewer(),
+            &ctx.viewer(),
             id,
             input.version,
             input.approve,

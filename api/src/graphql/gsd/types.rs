@@ -105,7 +105,7 @@ impl Solution {
     )]
     async fn nominations(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Nomination>>> {
         crate::auth::ensure(
-            ctx.viewer(),
+            &ctx.viewer(),
             Action::ReadEmployees,
             Target::Company(self.0.company_id),
         )?;
@@ -122,7 +122,7 @@ impl Solution {
     )]
     async fn response_cards(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<ResponseCard>>> {
         crate::auth::ensure(
-            ctx.viewer(),
+            &ctx.viewer(),
             Action::ReadEmployees,
             Target::Company(self.0.company_id),
         )?;

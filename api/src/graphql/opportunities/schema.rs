@@ -134,7 +134,7 @@ impl OpportunitiesQuery {
         after: Option<String>,
         open_only: Option<bool>,
     ) -> AppResult<Connection<Cursor, Opportunity>> {
-        ensure(ctx.viewer(), Action::PassOpportunities, Target::Global)?;
+        ensure(&ctx.viewer(), Action::PassOpportunities, Target::Global)?;
         let mut select = opportunities::Entity::find();
         if open_only.unwrap_or(false) {
             select = select.filter(opportunities::Column::Status.eq("OPEN"));
@@ -161,7 +161,7 @@ impl OpportunitiesQuery {
     ) -> AppResult<Eligibility> {
         let id = decode(&company_id, Kind::Company, "companyId")?;
         ensure(
-            ctx.viewer(),
+            &ctx.viewer(),
             Action::ReadRelationshipApplications,
             Target::Company(id),
         )?;
@@ -193,7 +193,7 @@ impl OpportunitiesQuery {
         opportunity_id: ID,
         #[graphql(default = 3)] count: i32,
     ) -> AppResult<Vec<Recommendation>> {
-        ensure(ctx.viewer(), Action::PassOpportunities, Target::Global)?;
+        ensure(&ctx.viewer(), Action::PassOpportunities, Target::Global)?;
         if !(1..=50).contains(&count) {
             return Err(AppError::bad_input("count", "between 1 and 50"));
         }
@@ -232,7 +232,7 @@ impl OpportunitiesMutation {
         input: PassOpportunityInput,
     ) -> AppResult<PassOpportunityPayload> {
         let viewer = ctx.viewer();
-        ensure(viewer, Action::PassOpportunities, Target::Global)?;
+        ensure(&viewer, Action::PassOpportunities, Target::Global)?;
         let app = ctx.app()?;
         let o = opportunity(ctx, &input.opportunity_id, "input.opportunityId").await?;
         if o.status != "OPEN" {
@@ -264,7 +264,7 @@ impl OpportunitiesMutation {
                 (best.company_id, recommendation(best, ranked.len()).reason)
             }
         };
-        let w = Write::begin(app, viewer).await?;
+        let w = Write::begin(app, &viewer).await?;
         let updated = opportunities::Entity::update_many()
             .col_expr(opportunities::Column::Status, Expr::value("PASSED"))
             .col_expr(

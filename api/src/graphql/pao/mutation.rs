@@ -112,7 +112,7 @@ impl PaoMutation {
             account_management: input.account_management,
             privileges: input.privileges,
         };
-        let row = service::add_user(ctx.app()?, ctx.viewer(), site, user).await?;
+        let row = service::add_user(ctx.app()?, &ctx.viewer(), site, user).await?;
         Ok(SiteUserPayload {
             site_user: SiteUser(row),
         })
@@ -132,7 +132,7 @@ impl PaoMutation {
             privileges: input.privileges,
         };
         let row =
-            service::update_user(ctx.app()?, ctx.viewer(), id, input.version, changes).await?;
+            service::update_user(ctx.app()?, &ctx.viewer(), id, input.version, changes).await?;
         Ok(SiteUserPayload {
             site_user: SiteUser(row),
         })
@@ -144,7 +144,7 @@ impl PaoMutation {
         input: RemoveSiteUserInput,
     ) -> AppResult<RemoveSiteUserPayload> {
         let id = decode(&input.site_user_id, Kind::SiteUser, "input.siteUserId")?;
-        service::remove_user(ctx.app()?, ctx.viewer(), id, input.version).await?;
+        service::remove_user(ctx.app()?, &ctx.viewer(), id, input.version).await?;
         Ok(RemoveSiteUserPayload {
             removed_site_user_id: input.site_user_id,
         })
@@ -159,7 +159,7 @@ impl PaoMutation {
         let site = decode(&input.site_id, Kind::Site, "input.siteId")?;
         let to = decode(&input.to_site_user_id, Kind::SiteUser, "input.toSiteUserId")?;
         let row =
-            service::transfer_primary(ctx.app()?, ctx.viewer(), site, input.version, to).await?;
+            service::transfer_primary(ctx.app()?, &ctx.viewer(), site, input.version, to).await?;
         Ok(SitePayload { site: Site(row) })
     }
 
@@ -171,7 +171,7 @@ impl PaoMutation {
     ) -> AppResult<AccessRequestPayload> {
         let row = service::request_access(
             ctx.app()?,
-            ctx.viewer(),
+            &ctx.viewer(),
             &input.site_number,
             input.believes_primary,
         )
@@ -195,7 +195,7 @@ impl PaoMutation {
             privileges: input.privileges,
         });
         let row =
-            service::decide_request(ctx.app()?, ctx.viewer(), id, input.version, decision).await?;
+            service::decide_request(ctx.app()?, &ctx.viewer(), id, input.version, decision).await?;
         Ok(AccessRequestPayload {
             access_request: AccessRequest(row),
         })
@@ -209,7 +209,7 @@ impl PaoMutation {
         let id = decode(&input.request_id, Kind::AccessRequest, "input.requestId")?;
         let decision = Decision::Reject(input.reason);
         let row =
-            service::decide_request(ctx.app()?, ctx.viewer(), id, input.version, decision).await?;
+            service::decide_request(ctx.app()?, &ctx.viewer(), id, input.version, decision).await?;
         Ok(AccessRequestPayload {
             access_request: AccessRequest(row),
         })

@@ -38,7 +38,7 @@ impl PaoQuery {
 
     /// The caller's own access requests, newest first.
     async fn my_access_requests(&self, ctx: &Context<'_>) -> AppResult<Vec<AccessRequest>> {
-        Ok(service::my_requests(ctx.app()?, ctx.viewer())
+        Ok(service::my_requests(ctx.app()?, &ctx.viewer())
             .await?
             .into_iter()
             .map(AccessRequest)
@@ -61,12 +61,14 @@ pub struct PaoSubscription;
 #[Subscription]
 impl PaoSubscription {
     /// New access requests for a site, as they arrive. For whoever may read the site's
-    /// administration (its primary contact, IBM_CHANNEL).
+    /// administration (its primary contact, IBM_CHANNEL), checked again before each event:
+    /// a subscriber who loses that right receives FORBIDDEN and nothing more.
     async fn access_request_submitted(
         &self,
         ctx: &Context<'_>,
         site_number: String,
-    ) -> async_graphql::Result<impl Stream<Item = AccessRequest> + use<>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AccessRequest>> + use<>>
+    {
         let app = ctx.app()?.clone();
         let site = sites::Entity::find()
             .filter(sites::Column::SiteNumber.eq(site_number.trim()))
@@ -74,20 +76,15 @@ impl PaoSubscription {
             .await
             .map_err(AppError::from)?
             .ok_or(AppError::NotFound("site"))?;
-        ensure(
-            ctx.viewer(),
-            Action::ReadSiteAdministration,
-            Target::Site(site.id),
-        )?;
-        let events = tokio_stream_from(app.events.subscribe());
-        Ok(events.filter_map(move |event| {
+        let site_id = site.id;
+        let events = tokio_stream_from(app.events.subscribe()).filter_map(move |event| {
             let db = app.db.clone();
             async move {
                 match event {
                     Event::AccessRequested {
-                        site_id,
+                        site_id: s,
                         request_id,
-                    } if site_id == site.id => access_requests::Entity::find_by_id(request_id)
+                    } if s == site_id => access_requests::Entity::find_by_id(request_id)
                         .one(&db)
                         .await
                         .ok()
@@ -96,7 +93,14 @@ impl PaoSubscription {
                     _ => None,
                 }
             }
-        }))
+        });
+        Ok(crate::graphql::live::checked(ctx, events, move |viewer| {
+            ensure(
+                viewer,
+                Action::ReadSiteAdministration,
+                Target::Site(site_id),
+            )
+        })?)
     }
 }
 

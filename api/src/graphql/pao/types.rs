@@ -21,7 +21,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 pub struct Site(pub sites::Model);
 
 fn guard(ctx: &Context<'_>, action: Action, site: i64) -> AppResult<()> {
-    ensure(ctx.viewer(), action, Target::Site(site))
+    ensure(&ctx.viewer(), action, Target::Site(site))
 }
 
 /// Filters of the renewal report; all given filters must match.

@@ -62,7 +62,7 @@ impl ProfilesMutation {
             description: input.description,
         };
         let model =
-            service::update_company_profile(ctx.app()?, ctx.viewer(), id, input.version, changes)
+            service::update_company_profile(ctx.app()?, &ctx.viewer(), id, input.version, changes)
                 .await?;
         Ok(UpdateCompanyProfilePayload {
             company: Company(model),
@@ -77,7 +77,7 @@ impl ProfilesMutation {
     ) -> AppResult<PersonPayload> {
         let id = decode(&input.person_id, Kind::Person, "input.personId")?;
         let model =
-            service::add_candidate_id(ctx.app()?, ctx.viewer(), id, &input.candidate_id).await?;
+            service::add_candidate_id(ctx.app()?, &ctx.viewer(), id, &input.candidate_id).await?;
         Ok(PersonPayload {
             person: Person(model),
         })
@@ -92,7 +92,7 @@ impl ProfilesMutation {
         let id = decode(&input.person_id, Kind::Person, "input.personId")?;
         let approve = input.decision == ReviewDecision::Approve;
         let model =
-            service::review_person(ctx.app()?, ctx.viewer(), id, input.version, approve).await?;
+            service::review_person(ctx.app()?, &ctx.viewer(), id, input.version, approve).await?;
         Ok(PersonPayload {
             person: Person(model),
         })

@@ -159,7 +159,7 @@ impl ProfilesQuery {
 
     /// The points table. APA (of any company) and IBM_CHANNEL.
     async fn points_table(&self, ctx: &Context<'_>) -> AppResult<Vec<SkillPoints>> {
-        ensure(ctx.viewer(), Action::ReadLevelExplanation, Target::Global)?;
+        ensure(&ctx.viewer(), Action::ReadLevelExplanation, Target::Global)?;
         skill_points::Entity::find()
             .order_by_asc(skill_points::Column::Name)
             .all(&ctx.app()?.db)
@@ -246,7 +246,11 @@ pub async fn person(ctx: &Context<'_>, row: i64) -> AppResult<Option<Person>> {
     };
     let viewer = ctx.viewer();
     if viewer.person_id() != Some(p.id) {
-        ensure(viewer, Action::ReadEmployees, Target::Company(p.company_id))?;
+        ensure(
+            &viewer,
+            Action::ReadEmployees,
+            Target::Company(p.company_id),
+        )?;
     }
     Ok(Some(Person(p)))
 }

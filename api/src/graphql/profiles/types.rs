@@ -19,7 +19,7 @@ use entities::{
 };
 
 fn guard(ctx: &Context<'_>, action: Action, target: Target) -> AppResult<()> {
-    ensure(ctx.viewer(), action, target)
+    ensure(&ctx.viewer(), action, target)
 }
 
 async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
@@ -424,7 +424,7 @@ impl Person {
             return Ok(());
         }
         ensure(
-            viewer,
+            &viewer,
             Action::ReadEmployees,
             Target::Company(self.0.company_id),
         )

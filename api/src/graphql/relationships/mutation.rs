@@ -87,7 +87,7 @@ impl RelationshipsMutation {
         input: CreateRelationshipApplicationInput,
     ) -> AppResult<RelationshipApplicationPayload> {
         let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
-        let row = service::create(ctx.app()?, ctx.viewer(), company, input.kind).await?;
+        let row = service::create(ctx.app()?, &ctx.viewer(), company, input.kind).await?;
         Ok(RelationshipApplicationPayload {
             application: RelationshipApplication(row),
         })
@@ -119,7 +119,7 @@ impl RelationshipsMutation {
             key_contact_ids: people(input.key_contact_ids, "input.keyContactIds")?,
             trainee_ids: people(input.trainee_ids, "input.traineeIds")?,
         };
-        let row = service::update(ctx.app()?, ctx.viewer(), id, input.version, changes).await?;
+        let row = service::update(ctx.app()?, &ctx.viewer(), id, input.version, changes).await?;
         Ok(RelationshipApplicationPayload {
             application: RelationshipApplication(row),
         })
@@ -142,7 +142,7 @@ impl RelationshipsMutation {
             size_bytes: input.size_bytes,
             sha256: input.sha256,
         };
-        let row = service::add_document(ctx.app()?, ctx.viewer(), id, doc).await?;
+        let row = service::add_document(ctx.app()?, &ctx.viewer(), id, doc).await?;
         Ok(RelationshipApplicationPayload {
             application: RelationshipApplication(row),
         })
@@ -159,7 +159,7 @@ impl RelationshipsMutation {
             Kind::RelationshipApplication,
             "input.applicationId",
         )?;
-        let row = service::submit(ctx.app()?, ctx.viewer(), id, input.version).await?;
+        let row = service::submit(ctx.app()?, &ctx.viewer(), id, input.version).await?;
         Ok(RelationshipApplicationPayload {
             application: RelationshipApplication(row),
         })
@@ -179,7 +179,7 @@ impl RelationshipsMutation {
         )?;
         let row = service::decide(
             ctx.app()?,
-            ctx.viewer(),
+            &ctx.viewer(),
             id,
             input.version,
             input.approve_with,

@@ -56,7 +56,7 @@ impl ValueNetMutation {
             industries: input.industries,
             geographies: input.geographies,
         };
-        let row = service::register_focus(ctx.app()?, ctx.viewer(), company, focus).await?;
+        let row = service::register_focus(ctx.app()?, &ctx.viewer(), company, focus).await?;
         Ok(ValueNetFocusPayload {
             registration: Registration(row),
         })
@@ -75,7 +75,7 @@ impl ValueNetMutation {
             .collect::<AppResult<Vec<_>>>()?;
         let row = service::register_value_net(
             ctx.app()?,
-            ctx.viewer(),
+            &ctx.viewer(),
             company,
             &input.name,
             input.description,

@@ -204,7 +204,7 @@ impl ValueNetQuery {
         after: Option<String>,
     ) -> AppResult<Connection<Cursor, ValueNetMatch>> {
         let id = decode(&company_id, Kind::Company, "companyId")?;
-        ensure(ctx.viewer(), Action::ReadEmployees, Target::Company(id))?;
+        ensure(&ctx.viewer(), Action::ReadEmployees, Target::Company(id))?;
         let app = ctx.app()?;
         let first = page_size(first, app.config.max_page_size)?;
         // The cursor is the rank position: the order is by score, not by id.

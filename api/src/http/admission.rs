@@ -1,0 +1,53 @@
+//! Admission: what every operation passes before the schema sees it, on every transport
+//! (POST, GET, persisted queries, WebSocket operations), in one place so no transport can
+//! skip a check: the caller's request budget, the document limits (through the
+//! parsed-document cache, which measures each document once), who may read `_service`,
+//! and the sensitive-mutation budget counted through any nesting of fragments.
+
+use crate::error::AppError;
+use crate::graphql::limits::refusal_with;
+use crate::graphql::persisted::Parsed;
+use crate::ratelimit::Caller;
+use crate::state::AppState;
+use async_graphql::{Request, ServerError};
+use std::sync::Arc;
+
+/// A request error (nothing runs) from an `AppError`, with its code and no location.
+pub fn request_error(e: AppError) -> ServerError {
+    let mut err = e.into_graphql().into_server_error(Default::default());
+    err.locations.clear();
+    err
+}
+
+/// Admits `request` for `caller`, or says why not. `trusted_peer`: the connection comes
+/// from `TRUSTED_CALLERS` (the router's network).
+pub async fn admit(
+    app: &AppState,
+    caller: &Caller,
+    trusted_peer: bool,
+    request: Request,
+) -> Result<(Request, Arc<Parsed>), ServerError> {
+    app.limiter.request(caller).await.map_err(request_error)?;
+    let (request, parsed) = app.documents.resolve(request).await?;
+    // The federation SDL is the whole schema: published only where introspection is, or
+    // to the router that composes it.
+    if !trusted_peer
+        && !app.config.introspection_enabled()
+        && parsed.shape.root_fields().any(|name| name == "_service")
+    {
+        return Err(refusal_with(
+            "GRAPHQL_VALIDATION_FAILED",
+            "`_service` is answered only where introspection is on, or to TRUSTED_CALLERS"
+                .to_owned(),
+        ));
+    }
+    let sensitive = parsed
+        .shape
+        .operation(request.operation_name.as_deref())
+        .map_or(0, |op| op.sensitive);
+    app.limiter
+        .sensitive(caller, u32::try_from(sensitive).unwrap_or(u32::MAX))
+        .await
+        .map_err(request_error)?;
+    Ok((request, parsed))
+}
