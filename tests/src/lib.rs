@@ -7,6 +7,7 @@
 //!   An unreachable server fails the test; nothing is skipped.
 
 pub mod otlp;
+pub mod ws;
 
 use api::Application;
 use api::config::{Config, Environment};
@@ -294,6 +295,32 @@ macro_rules! on_both_backends {
             $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                async fn $name() {
                    let $app = $crate::TestApp::start($crate::Backend::Postgres).await;
+                   $body
+               } )*
+        }
+    };
+}
+
+/// As `on_both_backends!`, for tests that configure their own gateway: the body gets the
+/// `Backend` and starts what it needs.
+#[macro_export]
+macro_rules! with_each_backend {
+    ($( $(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block )*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   let $backend = $crate::Backend::Sqlite;
+                   $body
+               } )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   let $backend = $crate::Backend::Postgres;
                    $body
                } )*
         }

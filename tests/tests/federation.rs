@@ -131,7 +131,10 @@ async fn query(router: &Router, q: &str, token: Option<&str>) -> Answer {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_router_composes_both_subgraphs_and_keeps_guards() {
-    let app = TestApp::start(Backend::Postgres).await;
+    // The router reads `_service { sdl }`: production answers it only to TRUSTED_CALLERS.
+    let mut config = tests::test_config(Backend::Postgres).await;
+    config.trusted_callers = vec!["127.0.0.1/32".into()];
+    let app = TestApp::with_config(Backend::Postgres, config).await;
     let acme = app
         .graphql(
             "{ company(partnerWorldId: \"PW-000001\") { id } }",

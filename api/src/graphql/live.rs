@@ -43,17 +43,19 @@ where
             let viewer = session.viewer(&app.roles).await?;
             allowed(&viewer)?;
             live.replace(viewer);
-            Ok(event)
+            Ok::<T, AppError>(event)
         }
     });
-    // After a refusal nothing more is sent: the subscription ends with its error.
-    Ok(events.scan(false, |ended, event: AppResult<T>| {
-        let item = if *ended {
-            None
-        } else {
-            *ended = event.is_err();
-            Some(event.map_err(AppError::into_graphql))
-        };
-        std::future::ready(item)
-    }))
+    // After a refusal nothing more is sent: the subscription ends with its error at once,
+    // without waiting for another event.
+    Ok(futures::stream::unfold(
+        Some(Box::pin(events)),
+        |events| async move {
+            let mut events = events?;
+            match events.next().await? {
+                Ok(event) => Some((Ok(event), Some(events))),
+                Err(e) => Some((Err(e.into_graphql()), None)),
+            }
+        },
+    ))
 }
