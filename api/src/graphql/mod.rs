@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod batching;
 pub mod communities;
+pub mod complete;
+pub mod entity;
 pub mod enums;
 pub mod gsd;
 pub mod ids;

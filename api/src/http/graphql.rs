@@ -3,6 +3,8 @@
 use super::admission::admit;
 use super::identity::{self, authenticate};
 use crate::error::{AppError, ensure_codes};
+use crate::graphql::complete::complete;
+use crate::graphql::persisted::Parsed;
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
 use crate::ratelimit::Caller;
@@ -79,7 +81,9 @@ async fn run(
     media: &'static str,
     request: async_graphql::Request,
 ) -> Response {
-    let request = request.data(caller.clone());
+    let request = request
+        .data(caller.clone())
+        .data(crate::graphql::entity::EntityClaims::default());
     let metrics = &app.metrics;
     let name = request
         .operation_name
@@ -94,7 +98,9 @@ async fn run(
         .instrument(span)
         .await;
     let mut response = match admitted {
-        Ok((request, _)) => Tracked::new(execute_timed(app, schema, request), activity).await,
+        Ok((request, parsed)) => {
+            Tracked::new(execute_timed(app, schema, request, &parsed), activity).await
+        }
         Err(e) => to_http(app, async_graphql::Response::from_errors(vec![e])),
     };
     response.headers_mut().insert(
@@ -133,7 +139,9 @@ async fn execute_timed(
     app: &AppState,
     schema: &AppSchema,
     request: async_graphql::Request,
+    parsed: &Parsed,
 ) -> Response {
+    let operation = request.operation_name.clone();
     let limit = Duration::from_millis(app.config.request_timeout_ms);
     // Without tokio's cooperative budget a level of a wide list registers all its loader
     // keys in one poll; with it, a 100-company page yields half way and its batch splits
@@ -141,7 +149,10 @@ async fn execute_timed(
     // limits bound how long one poll can run.
     let execution = tokio::task::unconstrained(schema.execute(request));
     match tokio::time::timeout(limit, execution).await {
-        Ok(response) => to_http(app, response),
+        Ok(mut response) => {
+            complete(&mut response, &parsed.document, operation.as_deref());
+            to_http(app, response)
+        }
         Err(_) => {
             tracing::warn!(
                 timeout_ms = app.config.request_timeout_ms,

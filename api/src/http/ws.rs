@@ -17,6 +17,7 @@ use super::identity;
 use crate::auth::viewer::Session;
 use crate::error::{AppError, ensure_codes};
 use crate::graphql::LiveViewer;
+use crate::graphql::complete::complete;
 use crate::graphql::batching::Activity;
 use crate::graphql::schema::AppSchema;
 use crate::ratelimit::Caller;
@@ -192,8 +193,15 @@ impl SocketExecutor {
         let request = request
             .data(LiveViewer::new(viewer))
             .data(loaders)
-            .data(caller);
-        let responses = Executor::execute_stream(&self.schema, request, connection);
+            .data(caller)
+            .data(crate::graphql::entity::EntityClaims::default());
+        let operation = request.operation_name.clone();
+        let responses = Executor::execute_stream(&self.schema, request, connection)
+            .map(move |mut response| {
+                complete(&mut response, &parsed.document, operation.as_deref());
+                response
+            })
+            .boxed();
         if subscription {
             return Ok(responses);
         }

@@ -9,6 +9,7 @@ use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::PersonKey;
 use crate::graphql::{ContextExt, parse_db_enum};
+use crate::graphql::entity::Entity;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use entities::{communities, community_members as members};
@@ -140,11 +141,11 @@ impl CommunitiesQuery {
 
     /// Communities are listed to everyone; their members stay behind `members`' check.
     #[graphql(entity)]
-    async fn find_community_by_id(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-    ) -> AppResult<Option<Community>> {
-        crate::graphql::by_global_id(ctx, &id, Kind::Community, CommunityKey, Community).await
+    async fn find_community_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Community> {
+        let found: AppResult<Option<Community>> = async {
+            crate::graphql::by_global_id(ctx, &id, Kind::Community, CommunityKey, Community).await
+        }
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 }

@@ -7,6 +7,7 @@ use crate::error::AppResult;
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, keyset_page, name_contains};
+use crate::graphql::entity::Entity;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{solution_tags, solutions};
@@ -84,39 +85,43 @@ impl GsdQuery {
     }
 
     #[graphql(entity)]
-    async fn find_solution_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Solution>> {
-        crate::graphql::by_global_id(ctx, &id, Kind::Solution, SolutionKey, Solution).await
+    async fn find_solution_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Solution> {
+        let found: AppResult<Option<Solution>> = async {
+            crate::graphql::by_global_id(ctx, &id, Kind::Solution, SolutionKey, Solution).await
+        }
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 
     /// Approved experiences for everyone; the others only for the solution's company and
     /// IBM_CHANNEL, as on `Solution.customerExperiences` (null, not an error, otherwise).
     #[graphql(entity)]
-    async fn find_customer_experience_by_id(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-    ) -> AppResult<Option<CustomerExperience>> {
-        let Ok(row) = decode(&id, Kind::CustomerExperience, "id") else {
-            return Ok(None);
-        };
-        let loaders = ctx.loaders()?;
-        let Some(experience) = loaders.load_one(ExperienceKey(row)).await? else {
-            return Ok(None);
-        };
-        if experience.status != "APPROVED" {
-            let Some(solution) = loaders
-                .load_one(SolutionKey(experience.solution_id))
-                .await?
-            else {
+    async fn find_customer_experience_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<CustomerExperience> {
+        let found: AppResult<Option<CustomerExperience>> = async {
+            let Ok(row) = decode(&id, Kind::CustomerExperience, "id") else {
                 return Ok(None);
             };
-            if !ctx
-                .viewer()
-                .may(Action::ReadEmployees, Target::Company(solution.company_id))
-            {
+            let loaders = ctx.loaders()?;
+            let Some(experience) = loaders.load_one(ExperienceKey(row)).await? else {
                 return Ok(None);
+            };
+            if experience.status != "APPROVED" {
+                let Some(solution) = loaders
+                    .load_one(SolutionKey(experience.solution_id))
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                if !ctx
+                    .viewer()
+                    .may(Action::ReadEmployees, Target::Company(solution.company_id))
+                {
+                    return Ok(None);
+                }
             }
+            Ok(Some(CustomerExperience(experience)))
         }
-        Ok(Some(CustomerExperience(experience)))
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 }

@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode};
 use crate::state::Event;
+use crate::graphql::entity::Entity;
 use async_graphql::{Context, ID, Object, Subscription};
 use entities::{access_requests, sites};
 use futures::{Stream, StreamExt};
@@ -46,12 +47,16 @@ impl PaoQuery {
     }
 
     #[graphql(entity)]
-    async fn find_site_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Site>> {
-        let Ok(row) = decode(&id, Kind::Site, "id") else {
-            return Ok(None);
-        };
-        let site = ctx.loaders()?.load_one(SiteKey(row)).await?;
-        site.map(|s| visible(ctx, s)).transpose()
+    async fn find_site_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Site> {
+        let found: AppResult<Option<Site>> = async {
+            let Ok(row) = decode(&id, Kind::Site, "id") else {
+                return Ok(None);
+            };
+            let site = ctx.loaders()?.load_one(SiteKey(row)).await?;
+            site.map(|s| visible(ctx, s)).transpose()
+        }
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::graphql::enums::{MembershipLevel, PartnerType, SkillTrack};
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, after_id, name_contains, page_size};
 use crate::graphql::{by_global_id, parse_db_enum};
+use crate::graphql::entity::Entity;
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entities::{companies, company_partner_types, country_enterprises, people, skill_points};
@@ -184,46 +185,58 @@ impl ProfilesQuery {
     }
 
     #[graphql(entity)]
-    async fn find_company_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Company>> {
-        by_global_id(ctx, &id, Kind::Company, CompanyKey, Company).await
+    async fn find_company_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Company> {
+        let found: AppResult<Option<Company>> = async {
+            by_global_id(ctx, &id, Kind::Company, CompanyKey, Company).await
+        }
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 
     #[graphql(entity)]
-    async fn find_company_by_partner_world_id(
-        &self,
-        ctx: &Context<'_>,
-        partner_world_id: String,
-    ) -> AppResult<Option<Company>> {
-        company_by_partner_world_id(ctx, &partner_world_id).await
+    async fn find_company_by_partner_world_id(&self, ctx: &Context<'_>, partner_world_id: String) -> Entity<Company> {
+        let found: AppResult<Option<Company>> = async {
+            company_by_partner_world_id(ctx, &partner_world_id).await
+        }
+        .await;
+        Entity::new(ctx, "partnerWorldId", partner_world_id.as_str(), found)
     }
 
     #[graphql(entity)]
-    async fn find_country_enterprise_by_id(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-    ) -> AppResult<Option<CountryEnterprise>> {
-        by_global_id(
-            ctx,
-            &id,
-            Kind::CountryEnterprise,
-            CountryEnterpriseKey,
-            CountryEnterprise,
-        )
-        .await
+    async fn find_country_enterprise_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<CountryEnterprise> {
+        let found: AppResult<Option<CountryEnterprise>> = async {
+            by_global_id(
+                ctx,
+                &id,
+                Kind::CountryEnterprise,
+                CountryEnterpriseKey,
+                CountryEnterprise,
+            )
+            .await
+        }
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 
     #[graphql(entity)]
-    async fn find_location_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Location>> {
-        by_global_id(ctx, &id, Kind::Location, LocationKey, Location).await
+    async fn find_location_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Location> {
+        let found: AppResult<Option<Location>> = async {
+            by_global_id(ctx, &id, Kind::Location, LocationKey, Location).await
+        }
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 
     #[graphql(entity)]
-    async fn find_person_by_id(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Person>> {
-        let Ok(row) = decode(&id, Kind::Person, "id") else {
-            return Ok(None);
-        };
-        person(ctx, row).await
+    async fn find_person_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Person> {
+        let found: AppResult<Option<Person>> = async {
+            let Ok(row) = decode(&id, Kind::Person, "id") else {
+                return Ok(None);
+            };
+            person(ctx, row).await
+        }
+        .await;
+        Entity::new(ctx, "id", id.as_str(), found)
     }
 }
 

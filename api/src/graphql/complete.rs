@@ -1,0 +1,261 @@
+//! Field errors as the GraphQL spec handles them ("Handling Field Errors"): the failed
+//! field is `null` at its path, and a `null` in a non-null position propagates to the
+//! nearest nullable parent (or `data`).
+//!
+//! async-graphql 7 does neither: it leaves the failed field's key out of the object, never
+//! propagates, and answers `null` for an object whose every selected field failed (so a
+//! public `company` whose only selected field was refused became `null`). Clients such as
+//! Apollo Client and Relay read a missing key as a cache miss and a wrongly null parent as
+//! missing data. Every answer with errors passes through [`complete`], which rebuilds the
+//! spec's answer from the errors' paths, the executed document and the schema's types.
+//! Answers without errors are untouched (the hot path pays nothing).
+
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+    Type, TypeKind,
+};
+use async_graphql::{Name, PathSegment, Response, Value};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Output field types by type and field name, read from the schema once.
+struct TypeIndex {
+    fields: HashMap<String, HashMap<String, Type>>,
+}
+
+static TYPES: LazyLock<TypeIndex> = LazyLock::new(|| {
+    let sdl = super::schema::build(None).sdl();
+    let mut fields: HashMap<String, HashMap<String, Type>> = HashMap::new();
+    if let Ok(doc) = async_graphql::parser::parse_schema(&sdl) {
+        for def in doc.definitions {
+            let async_graphql::parser::types::TypeSystemDefinition::Type(t) = def else {
+                continue;
+            };
+            let list = match t.node.kind {
+                TypeKind::Object(o) => o.fields,
+                TypeKind::Interface(i) => i.fields,
+                _ => continue,
+            };
+            fields.entry(t.node.name.node.to_string()).or_default().extend(
+                list.into_iter()
+                    .map(|f| (f.node.name.node.to_string(), f.node.ty.node)),
+            );
+        }
+    }
+    TypeIndex { fields }
+});
+
+/// Where an error's path passes: a field (by response key) or a list element, and whether
+/// a `null` may stand there.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    nullable: bool,
+}
+
+/// Rewrites `response` as the spec answers it. `document` is the executed document and
+/// `operation` the name of the operation that ran.
+pub fn complete(response: &mut Response, document: &ExecutableDocument, operation: Option<&str>) {
+    if response.errors.is_empty() {
+        return;
+    }
+    let Some((root_type, root_set)) = root(document, operation) else {
+        return;
+    };
+    // The path to set to null for each error: the failed field, or the nearest nullable
+    // ancestor when the field may not be null.
+    let mut targets: Vec<Vec<PathSegment>> = Vec::new();
+    for error in &response.errors {
+        if error.path.is_empty() {
+            continue;
+        }
+        let positions = positions(document, root_type, root_set, &error.path);
+        let mut end = error.path.len();
+        while end > 0 && !positions[end - 1].nullable {
+            end -= 1;
+        }
+        targets.push(error.path[..end].to_vec());
+    }
+    targets.sort_by_key(Vec::len);
+    let mut applied: Vec<Vec<PathSegment>> = Vec::new();
+    for target in targets {
+        if applied.iter().any(|a| target.starts_with(a)) {
+            continue;
+        }
+        set_null(&mut response.data, &target);
+        applied.push(target);
+    }
+}
+
+fn root<'a>(
+    document: &'a ExecutableDocument,
+    operation: Option<&str>,
+) -> Option<(&'static str, &'a SelectionSet)> {
+    let op = match (&document.operations, operation) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
+        _ => return None,
+    };
+    let ty = match op.node.ty {
+        OperationType::Query => "Query",
+        OperationType::Mutation => "Mutation",
+        OperationType::Subscription => "Subscription",
+    };
+    Some((ty, &op.node.selection_set.node))
+}
+
+/// Nullability of each segment of `path`, read by walking the document along it.
+fn positions(
+    document: &ExecutableDocument,
+    root_type: &str,
+    root_set: &SelectionSet,
+    path: &[PathSegment],
+) -> Vec<Position> {
+    let mut out = Vec::with_capacity(path.len());
+    let mut sets: Vec<(&SelectionSet, String)> = vec![(root_set, root_type.to_owned())];
+    // The type still to unwrap at list indexes below the last field.
+    let mut pending: Option<Type> = None;
+    for segment in path {
+        match segment {
+            PathSegment::Index(_) => {
+                let element = match pending.take().map(|t| t.base) {
+                    Some(BaseType::List(inner)) => Some(*inner),
+                    _ => None,
+                };
+                out.push(Position {
+                    nullable: element.as_ref().is_none_or(|t| t.nullable),
+                });
+                pending = element;
+            }
+            PathSegment::Field(key) => {
+                let mut found: Option<Type> = None;
+                let mut next = Vec::new();
+                for (set, parent) in &sets {
+                    collect(document, set, parent, key, &mut found, &mut next, &mut Vec::new());
+                }
+                out.push(Position {
+                    nullable: found.as_ref().is_none_or(|t| t.nullable),
+                });
+                sets = next;
+                pending = found;
+            }
+        }
+    }
+    out
+}
+
+/// The fields under response key `key` in `set` (through fragments), their type, and their
+/// selection sets with the type they select on.
+fn collect<'a>(
+    document: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    parent: &str,
+    key: &str,
+    found: &mut Option<Type>,
+    next: &mut Vec<(&'a SelectionSet, String)>,
+    seen: &mut Vec<&'a Name>,
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(f) => {
+                let f = &f.node;
+                if f.response_key().node.as_str() != key {
+                    continue;
+                }
+                let ty = TYPES
+                    .fields
+                    .get(parent)
+                    .and_then(|fields| fields.get(f.name.node.as_str()));
+                if let Some(ty) = ty {
+                    next.push((&f.selection_set.node, named(ty).to_owned()));
+                    found.get_or_insert_with(|| ty.clone());
+                }
+            }
+            Selection::InlineFragment(frag) => {
+                let on = frag
+                    .node
+                    .type_condition
+                    .as_ref()
+                    .map_or(parent, |c| c.node.on.node.as_str());
+                collect(
+                    document,
+                    &frag.node.selection_set.node,
+                    on,
+                    key,
+                    found,
+                    next,
+                    seen,
+                );
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                if seen.contains(&name) {
+                    continue;
+                }
+                seen.push(name);
+                if let Some(frag) = document.fragments.get(name) {
+                    let on = frag.node.type_condition.node.on.node.as_str();
+                    collect(
+                        document,
+                        &frag.node.selection_set.node,
+                        on,
+                        key,
+                        found,
+                        next,
+                        seen,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn named(ty: &Type) -> &str {
+    match &ty.base {
+        BaseType::Named(name) => name.as_str(),
+        BaseType::List(inner) => named(inner),
+    }
+}
+
+/// Sets the value at `path` to null, turning the objects on the way that async-graphql
+/// answered `null` (every selected field failed) back into objects.
+fn set_null(data: &mut Value, path: &[PathSegment]) {
+    let Some((last, parents)) = path.split_last() else {
+        *data = Value::Null;
+        return;
+    };
+    let mut at = data;
+    for segment in parents {
+        at = match segment {
+            PathSegment::Field(key) => {
+                if matches!(at, Value::Null) {
+                    *at = Value::Object(Default::default());
+                }
+                let Value::Object(map) = at else { return };
+                map.entry(Name::new(key)).or_insert(Value::Null)
+            }
+            PathSegment::Index(i) => {
+                let Value::List(items) = at else { return };
+                let Some(item) = items.get_mut(*i) else { return };
+                item
+            }
+        };
+    }
+    match last {
+        PathSegment::Field(key) => {
+            if matches!(at, Value::Null) {
+                *at = Value::Object(Default::default());
+            }
+            if let Value::Object(map) = at {
+                map.insert(Name::new(key), Value::Null);
+            }
+        }
+        PathSegment::Index(i) => {
+            if let Value::List(items) = at
+                && let Some(item) = items.get_mut(*i)
+            {
+                *item = Value::Null;
+            }
+        }
+    }
+}
