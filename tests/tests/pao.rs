@@ -80,9 +80,11 @@ on_both_backends! {
             let reps = json!({ "r": [{ "__typename": "Site", "id": site_id }] });
             assert_eq!(app.as_user(who, by_entity, reps).await.codes(), vec!["FORBIDDEN"], "{who} _entities");
         }
+        // Sites are for signed-in callers: anonymous callers get what an unknown site gets.
         let anonymous = app.graphql(direct, json!({}), None).await;
-        assert_eq!(anonymous.codes(), vec!["FORBIDDEN"]);
-        assert_eq!(anonymous.data()["site"], Value::Null);
+        let unknown = app.graphql(&direct.replace("S-1000001", "S-9999999"), json!({}), None).await;
+        assert_eq!(anonymous.body, json!({ "data": { "site": null } }));
+        assert_eq!(anonymous.body, unknown.body);
     }
 
     async fn the_primary_contact_cannot_be_removed_or_demoted_by_an_update(app) {

@@ -66,7 +66,10 @@ on_both_backends! {
             assert!(!text.contains(leak), "leaked {leak:?}: {text}");
         }
         assert!(a.body["errors"][0]["extensions"]["errorId"].is_string());
-        assert_eq!(a.data()["company"]["name"], "Acme Analytics");
+        assert_eq!(a.body["errors"][0]["path"], serde_json::json!(["company", "partnerTypes"]));
+        // `partnerTypes` is non-null: its null reaches the nearest nullable parent, as the
+        // spec's Handling Field Errors asks.
+        assert_eq!(a.data(), &serde_json::json!({ "company": null }));
     }
 }
 

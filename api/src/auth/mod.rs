@@ -5,6 +5,7 @@ pub mod jwks;
 pub mod jwt;
 pub mod policy;
 pub mod viewer;
+pub mod visibility;
 
 pub use policy::{Action, Target, ensure};
 pub use viewer::Viewer;

@@ -210,6 +210,14 @@ impl Viewer {
         }
     }
 
+    /// Could the caller perform `action` on anything at all (some company or site of
+    /// theirs)? False means no id can change the answer, so it is FORBIDDEN for every id.
+    pub fn may_somewhere(&self, action: Action) -> bool {
+        let rule = rule(action);
+        <Standing as strum::IntoEnumIterator>::iter()
+            .any(|s| rule.cell(s) != Cell::No && self.holds(s, Target::Global))
+    }
+
     /// May the caller perform `action` on `target`?
     pub fn may(&self, action: Action, target: Target) -> bool {
         let rule = rule(action);

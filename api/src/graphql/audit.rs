@@ -11,7 +11,14 @@ use chrono::{DateTime, FixedOffset};
 use entities::audit_log;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-pub struct AuditRecord(pub audit_log::Model);
+/// Built only by [`AuditRecord::visible`] (`auth::visibility`).
+pub struct AuditRecord(audit_log::Model);
+
+impl AuditRecord {
+    pub fn visible(viewer: &crate::auth::Viewer, row: audit_log::Model) -> Option<Self> {
+        crate::auth::visibility::audit_record(viewer, &row).then_some(Self(row))
+    }
+}
 
 #[Object]
 impl AuditRecord {
@@ -87,10 +94,11 @@ impl AuditQuery {
         let has_next = rows.len() > first as usize;
         rows.truncate(first as usize);
         let mut conn = Connection::new(false, has_next);
-        conn.edges.extend(
-            rows.into_iter()
-                .map(|r| Edge::new(OpaqueCursor(r.id), AuditRecord(r))),
-        );
+        let viewer = ctx.viewer();
+        conn.edges.extend(rows.into_iter().filter_map(|r| {
+            let id = r.id;
+            AuditRecord::visible(&viewer, r).map(|r| Edge::new(OpaqueCursor(id), r))
+        }));
         Ok(conn)
     }
 }

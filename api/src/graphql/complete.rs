@@ -11,8 +11,8 @@
 //! Answers without errors are untouched (the hot path pays nothing).
 
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-    Type, TypeKind,
+    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, Type,
+    TypeKind,
 };
 use async_graphql::{Name, PathSegment, Response, Value};
 use std::collections::HashMap;
@@ -36,10 +36,13 @@ static TYPES: LazyLock<TypeIndex> = LazyLock::new(|| {
                 TypeKind::Interface(i) => i.fields,
                 _ => continue,
             };
-            fields.entry(t.node.name.node.to_string()).or_default().extend(
-                list.into_iter()
-                    .map(|f| (f.node.name.node.to_string(), f.node.ty.node)),
-            );
+            fields
+                .entry(t.node.name.node.to_string())
+                .or_default()
+                .extend(
+                    list.into_iter()
+                        .map(|f| (f.node.name.node.to_string(), f.node.ty.node)),
+                );
         }
     }
     TypeIndex { fields }
@@ -131,7 +134,15 @@ fn positions(
                 let mut found: Option<Type> = None;
                 let mut next = Vec::new();
                 for (set, parent) in &sets {
-                    collect(document, set, parent, key, &mut found, &mut next, &mut Vec::new());
+                    collect(
+                        document,
+                        set,
+                        parent,
+                        key,
+                        &mut found,
+                        &mut next,
+                        &mut Vec::new(),
+                    );
                 }
                 out.push(Position {
                     nullable: found.as_ref().is_none_or(|t| t.nullable),
@@ -236,7 +247,9 @@ fn set_null(data: &mut Value, path: &[PathSegment]) {
             }
             PathSegment::Index(i) => {
                 let Value::List(items) = at else { return };
-                let Some(item) = items.get_mut(*i) else { return };
+                let Some(item) = items.get_mut(*i) else {
+                    return;
+                };
                 item
             }
         };

@@ -12,7 +12,9 @@
 use crate::error::{AppError, AppResult};
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
-use async_graphql::{Any, Context, ContextSelectionSet, OutputType, Positioned, ServerResult, Value};
+use async_graphql::{
+    Any, Context, ContextSelectionSet, OutputType, Positioned, ServerResult, Value,
+};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};

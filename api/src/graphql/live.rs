@@ -13,17 +13,20 @@ use async_graphql::Context;
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
 
-/// `source`'s events, each sent only while `allowed` holds for the subscriber as they
-/// stand at that moment. Every subscription resolver returns its events through here.
-pub fn checked<T, S, F>(
+/// `source`'s events, each turned into what is sent by `admit` with the subscriber as
+/// they stand at that moment (`admit` checks the subscription's right and builds the
+/// event's object through its visibility constructor). Every subscription resolver
+/// returns its events through here.
+pub fn checked<R, T, S, F>(
     ctx: &Context<'_>,
     source: S,
-    allowed: F,
-) -> AppResult<impl Stream<Item = async_graphql::Result<T>> + use<T, S, F>>
+    admit: F,
+) -> AppResult<impl Stream<Item = async_graphql::Result<T>> + use<R, T, S, F>>
 where
+    R: Send + 'static,
     T: Send + 'static,
-    S: Stream<Item = T> + Send + 'static,
-    F: Fn(&Viewer) -> AppResult<()> + Send + Sync + 'static,
+    S: Stream<Item = R> + Send + 'static,
+    F: Fn(&Viewer, R) -> AppResult<T> + Send + Sync + 'static,
 {
     let app = ctx.app()?.clone();
     let (Some(live), Some(session)) = (
@@ -34,14 +37,13 @@ where
             "a subscription without a session and live viewer",
         ));
     };
-    allowed(&ctx.viewer())?;
-    let allowed = Arc::new(allowed);
+    let admit = Arc::new(admit);
     let events = source.then(move |event| {
-        let (app, live, session, allowed) =
-            (app.clone(), live.clone(), session.clone(), allowed.clone());
+        let (app, live, session, admit) =
+            (app.clone(), live.clone(), session.clone(), admit.clone());
         async move {
             let viewer = session.viewer(&app.roles).await?;
-            allowed(&viewer)?;
+            let event = admit(&viewer, event)?;
             live.replace(viewer);
             Ok::<T, AppError>(event)
         }

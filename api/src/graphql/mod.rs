@@ -121,6 +121,35 @@ where
         .collect())
 }
 
+/// Every row a loader holds under `key` that the caller may see, as its GraphQL type
+/// (`visible` is the type's constructor, which applies `auth::visibility`).
+pub async fn list_visible<K, M, T>(
+    ctx: &Context<'_>,
+    key: K,
+    visible: impl Fn(&Viewer, M) -> Option<T>,
+) -> AppResult<Vec<T>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    DbLoader: async_graphql::dataloader::Loader<K, Value = Vec<M>, Error = loader::LoadError>,
+{
+    let viewer = ctx.viewer();
+    Ok(ctx
+        .loaders()?
+        .load_one(key)
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|row| visible(&viewer, row))
+        .collect())
+}
+
+/// What a mutation hands back, through the type's visibility constructor: the service
+/// authorized the change, so None means the result is not the caller's to see.
+pub fn shown<T>(what: &'static str, visible: Option<T>) -> AppResult<T> {
+    visible.ok_or(AppError::NotFound(what))
+}
+
 /// The row a global id names, wrapped as its GraphQL type: None for an id that is
 /// malformed, of another kind, or of no row (what `_entities` answers for such a key).
 pub async fn by_global_id<K, M, T>(

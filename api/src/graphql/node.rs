@@ -3,8 +3,8 @@
 
 use super::ContextExt;
 use super::ids::{Kind, decode_any};
+use super::pao::Site;
 use super::pao::loader::SiteKey;
-use super::pao::{Site, query::visible};
 use super::profiles::loader::{CompanyKey, CountryEnterpriseKey, LocationKey};
 use super::profiles::{Company, CountryEnterprise, Location, Person, query::person};
 use crate::error::AppResult;
@@ -43,10 +43,11 @@ impl NodeQuery {
                 .await?
                 .map(|m| Node::Location(Location(m))),
             Kind::Person => person(ctx, row).await?.map(Node::Person),
-            Kind::Site => match loaders.load_one(SiteKey(row)).await? {
-                Some(s) => Some(Node::Site(visible(ctx, s)?)),
-                None => None,
-            },
+            Kind::Site => loaders
+                .load_one(SiteKey(row))
+                .await?
+                .and_then(|s| Site::visible(&ctx.viewer(), s))
+                .map(Node::Site),
             _ => None,
         })
     }

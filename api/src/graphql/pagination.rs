@@ -52,7 +52,7 @@ pub async fn keyset_page<E, M, T>(
     id_col: E::Column,
     first: Option<i32>,
     after: Option<String>,
-    wrap: impl Fn(M) -> (i64, T),
+    wrap: impl Fn(M) -> Option<(i64, T)>,
 ) -> AppResult<Connection<Cursor, T>>
 where
     E: EntityTrait<Model = M>,
@@ -71,9 +71,10 @@ where
     let has_next = rows.len() > first as usize;
     rows.truncate(first as usize);
     let mut conn = Connection::new(after > 0, has_next);
-    conn.edges.extend(rows.into_iter().map(|m| {
-        let (id, node) = wrap(m);
-        Edge::new(OpaqueCursor(id), node)
+    // `wrap` is the node type's constructor: a row the caller may not see is left out.
+    conn.edges.extend(rows.into_iter().filter_map(|m| {
+        let (id, node) = wrap(m)?;
+        Some(Edge::new(OpaqueCursor(id), node))
     }));
     Ok(conn)
 }

@@ -3,9 +3,9 @@
 use super::admission::admit;
 use super::identity::{self, authenticate};
 use crate::error::{AppError, ensure_codes};
+use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::complete::complete;
 use crate::graphql::persisted::Parsed;
-use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
 use crate::ratelimit::Caller;
 use crate::state::AppState;

@@ -78,7 +78,7 @@ impl CommunitiesMutation {
         let id = decode(&community_id, Kind::Community, "communityId")?;
         let row = service::join(ctx.app()?, &ctx.viewer(), id).await?;
         Ok(MembershipPayload {
-            membership: Membership(row),
+            membership: Membership::own(row),
         })
     }
 
@@ -92,7 +92,7 @@ impl CommunitiesMutation {
         let person = decode(&input.person_id, Kind::Person, "input.personId")?;
         let row = service::invite_or_approve(ctx.app()?, &ctx.viewer(), id, person).await?;
         Ok(MembershipPayload {
-            membership: Membership(row),
+            membership: Membership::listed(row),
         })
     }
 
@@ -116,7 +116,7 @@ impl CommunitiesMutation {
         let person = decode(&input.person_id, Kind::Person, "input.personId")?;
         let row = service::set_owner(ctx.app()?, &ctx.viewer(), id, person, input.owner).await?;
         Ok(MembershipPayload {
-            membership: Membership(row),
+            membership: Membership::listed(row),
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use super::service;
 use crate::error::{AppError, AppResult};
+use crate::graphql::entity::Entity;
 use crate::graphql::enums::{CommunityRole, CommunityVisibility, MembershipStatus};
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::loader::{keys, load_many, load_one};
@@ -9,7 +10,6 @@ use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::PersonKey;
 use crate::graphql::{ContextExt, parse_db_enum};
-use crate::graphql::entity::Entity;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use entities::{communities, community_members as members};
@@ -17,22 +17,48 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 pub struct Community(pub communities::Model);
 
-pub struct Membership(pub members::Model);
+/// A person's place in a community. `listed`: reached through the community's member
+/// list by a caller who may read it (or by its owners, in their payloads).
+pub struct Membership {
+    row: members::Model,
+    listed: bool,
+}
+
+impl Membership {
+    /// A membership shown to whoever may read the community's member list.
+    pub fn listed(row: members::Model) -> Self {
+        Self { row, listed: true }
+    }
+
+    /// The caller's own membership.
+    pub fn own(row: members::Model) -> Self {
+        Self { row, listed: false }
+    }
+}
 
 #[Object]
 impl Membership {
-    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
-        ctx.loaders()?
-            .load_one(PersonKey(self.0.person_id))
+    /// The member, as the caller may see them: anyone they may see anyway, and in a member
+    /// list they may read, those who joined or asked to join. An invited person is shown
+    /// to outsiders only once they accept (an owner cannot learn names by inviting ids).
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
+        let row = ctx
+            .loaders()?
+            .load_one(PersonKey(self.row.person_id))
             .await?
-            .map(Person)
-            .ok_or_else(|| AppError::internal("dangling person reference"))
+            .ok_or_else(|| AppError::internal("dangling person reference"))?;
+        let shown = self.listed && (self.row.status == "ACTIVE" || self.row.status == "PENDING");
+        match Person::visible(&ctx.viewer(), row.clone()) {
+            Some(person) => Ok(Some(person)),
+            None if shown => Ok(Some(Person::listed_member(row))),
+            None => Err(AppError::Forbidden),
+        }
     }
     async fn role(&self) -> AppResult<CommunityRole> {
-        parse_db_enum("community_members.role", &self.0.role)
+        parse_db_enum("community_members.role", &self.row.role)
     }
     async fn status(&self) -> AppResult<MembershipStatus> {
-        parse_db_enum("community_members.status", &self.0.status)
+        parse_db_enum("community_members.status", &self.row.status)
     }
 }
 
@@ -92,7 +118,7 @@ impl Community {
         if !service::may_list_members(&viewer, &self.0, insider) {
             return Err(AppError::Forbidden);
         }
-        Ok(Some(all.into_iter().map(Membership).collect()))
+        Ok(Some(all.into_iter().map(Membership::listed).collect()))
     }
     /// The caller's own membership, if any.
     async fn my_membership(&self, ctx: &Context<'_>) -> AppResult<Option<Membership>> {
@@ -104,7 +130,7 @@ impl Community {
             .await?
             .into_iter()
             .find(|m| m.person_id == me)
-            .map(Membership))
+            .map(Membership::own))
     }
 }
 
@@ -126,7 +152,7 @@ impl CommunitiesQuery {
             communities::Column::Id,
             first,
             after,
-            |c: communities::Model| (c.id, Community(c)),
+            |c: communities::Model| Some((c.id, Community(c))),
         )
         .await
     }

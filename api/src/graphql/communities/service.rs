@@ -188,6 +188,14 @@ pub async fn invite_or_approve(
         }
         Some(_) => return Err(AppError::Conflict("already a member or invited")),
         None => {
+            // Only people the owner may see can be invited: an id of anyone else answers
+            // as an id of nobody (and never reaches the database as a dangling key).
+            let invitee = entities::people::Entity::find_by_id(person)
+                .one(&w.txn)
+                .await?;
+            if !invitee.is_some_and(|p| crate::auth::visibility::person(viewer, &p)) {
+                return Err(AppError::NotFound("person"));
+            }
             members::Entity::insert(members::ActiveModel {
                 community_id: Set(id),
                 person_id: Set(person),

@@ -3,8 +3,8 @@
 use super::service::{self, Card, SolutionChanges, Tags};
 use super::types::{CustomerExperience, ResponseCard, Solution};
 use crate::error::AppResult;
-use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode};
+use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 #[derive(InputObject)]
@@ -172,7 +172,7 @@ impl GsdMutation {
         input: SubmitCustomerExperienceInput,
     ) -> AppResult<CustomerExperiencePayload> {
         let id = decode(&input.solution_id, Kind::Solution, "input.solutionId")?;
-        let row = service::submit_experience(
+        let (row, company) = service::submit_experience(
             ctx.app()?,
             &ctx.viewer(),
             id,
@@ -181,7 +181,10 @@ impl GsdMutation {
         )
         .await?;
         Ok(CustomerExperiencePayload {
-            customer_experience: CustomerExperience(row),
+            customer_experience: shown(
+                "customer experience",
+                CustomerExperience::visible(&ctx.viewer(), row, company),
+            )?,
         })
     }
 
@@ -197,7 +200,7 @@ impl GsdMutation {
             Kind::CustomerExperience,
             "input.customerExperienceId",
         )?;
-        let row = service::decide_experience(
+        let (row, company) = service::decide_experience(
             ctx.app()?,
             &ctx.viewer(),
             id,
@@ -207,7 +210,10 @@ impl GsdMutation {
         )
         .await?;
         Ok(CustomerExperiencePayload {
-            customer_experience: CustomerExperience(row),
+            customer_experience: shown(
+                "customer experience",
+                CustomerExperience::visible(&ctx.viewer(), row, company),
+            )?,
         })
     }
 }

@@ -2,12 +2,11 @@
 
 use super::loader::{ExperienceKey, SolutionKey};
 use super::types::{CustomerExperience, Solution};
-use crate::auth::{Action, Target};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
+use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, keyset_page, name_contains};
-use crate::graphql::entity::Entity;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{solution_tags, solutions};
@@ -79,7 +78,7 @@ impl GsdQuery {
             solutions::Column::Id,
             first,
             after,
-            |s: solutions::Model| (s.id, Solution(s)),
+            |s: solutions::Model| Some((s.id, Solution(s))),
         )
         .await
     }
@@ -96,7 +95,11 @@ impl GsdQuery {
     /// Approved experiences for everyone; the others only for the solution's company and
     /// IBM_CHANNEL, as on `Solution.customerExperiences` (null, not an error, otherwise).
     #[graphql(entity)]
-    async fn find_customer_experience_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<CustomerExperience> {
+    async fn find_customer_experience_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Entity<CustomerExperience> {
         let found: AppResult<Option<CustomerExperience>> = async {
             let Ok(row) = decode(&id, Kind::CustomerExperience, "id") else {
                 return Ok(None);
@@ -105,21 +108,17 @@ impl GsdQuery {
             let Some(experience) = loaders.load_one(ExperienceKey(row)).await? else {
                 return Ok(None);
             };
-            if experience.status != "APPROVED" {
-                let Some(solution) = loaders
-                    .load_one(SolutionKey(experience.solution_id))
-                    .await?
-                else {
-                    return Ok(None);
-                };
-                if !ctx
-                    .viewer()
-                    .may(Action::ReadEmployees, Target::Company(solution.company_id))
-                {
-                    return Ok(None);
-                }
-            }
-            Ok(Some(CustomerExperience(experience)))
+            let Some(solution) = loaders
+                .load_one(SolutionKey(experience.solution_id))
+                .await?
+            else {
+                return Ok(None);
+            };
+            Ok(CustomerExperience::visible(
+                &ctx.viewer(),
+                experience,
+                solution.company_id,
+            ))
         }
         .await;
         Entity::new(ctx, "id", id.as_str(), found)

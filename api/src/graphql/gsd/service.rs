@@ -3,7 +3,7 @@
 //! experiences. Levels are computed from the rows, so an approval changes the company's
 //! achieved level with the commit.
 
-use crate::auth::{Action, Target, Viewer, ensure};
+use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::write::{Write, text, update_versioned};
@@ -298,7 +298,7 @@ pub async fn submit_experience(
     id: i64,
     customer_name: &str,
     summary: &str,
-) -> AppResult<cx::Model> {
+) -> AppResult<(cx::Model, i64)> {
     let s = solution(state, id).await?;
     ensure(
         viewer,
@@ -326,7 +326,7 @@ pub async fn submit_experience(
     )
     .await?;
     w.commit().await?;
-    Ok(row)
+    Ok((row, s.company_id))
 }
 
 /// IBM_CHANNEL approves or denies (with a reason) a submitted customer experience.
@@ -337,12 +337,18 @@ pub async fn decide_experience(
     version: i32,
     approve: bool,
     reason: Option<String>,
-) -> AppResult<cx::Model> {
-    let before = cx::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("customer experience"))?;
-    let s = solution(state, before.solution_id).await?;
+) -> AppResult<(cx::Model, i64)> {
+    if !viewer.may_somewhere(Action::DecideApplications) {
+        return Err(AppError::Forbidden);
+    }
+    let found = cx::Entity::find_by_id(id).one(&state.db).await?;
+    let Some((before, s)) = (match found {
+        Some(row) => Some((row.clone(), solution(state, row.solution_id).await?)),
+        None => None,
+    })
+    .filter(|(row, s)| visibility::customer_experience(viewer, &row.status, s.company_id)) else {
+        return Err(AppError::NotFound("customer experience"));
+    };
     ensure(
         viewer,
         Action::DecideApplications,
@@ -389,8 +395,9 @@ pub async fn decide_experience(
     w.commit().await?;
     // An approved experience makes its solution approved: 7 points, at once.
     state.entities.bump("level", s.company_id).await;
-    cx::Entity::find_by_id(id)
+    let row = cx::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .ok_or(AppError::NotFound("customer experience"))
+        .ok_or(AppError::NotFound("customer experience"))?;
+    Ok((row, s.company_id))
 }

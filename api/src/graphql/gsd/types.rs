@@ -3,7 +3,7 @@
 //! (its people and IBM_CHANNEL).
 
 use super::loader::*;
-use crate::auth::{Action, Target};
+use crate::auth::{Action, Target, Viewer, visibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::*;
 use crate::graphql::ids::{Kind, encode};
@@ -28,12 +28,6 @@ impl Solution {
             .filter(|t| t.kind == kind)
             .map(|t| t.value)
             .collect())
-    }
-
-    /// Whether the caller sees the company's own side of the listing.
-    fn insider(&self, ctx: &Context<'_>) -> bool {
-        ctx.viewer()
-            .may(Action::ReadEmployees, Target::Company(self.0.company_id))
     }
 }
 
@@ -89,11 +83,10 @@ impl Solution {
             .load_one(ExperiencesOf(self.0.id))
             .await?
             .unwrap_or_default();
-        let insider = self.insider(ctx);
+        let viewer = ctx.viewer();
         Ok(all
             .into_iter()
-            .filter(|e| insider || e.status == "APPROVED")
-            .map(CustomerExperience)
+            .filter_map(|e| CustomerExperience::visible(&viewer, e, self.0.company_id))
             .collect())
     }
     /// Technical-validation nominations: the company and IBM_CHANNEL.
@@ -132,7 +125,19 @@ impl Solution {
     }
 }
 
-pub struct CustomerExperience(pub customer_experiences::Model);
+/// Built only by [`CustomerExperience::visible`] (`auth::visibility`).
+pub struct CustomerExperience(customer_experiences::Model);
+
+impl CustomerExperience {
+    /// `solution_company`: the company owning the experience's solution.
+    pub fn visible(
+        viewer: &Viewer,
+        row: customer_experiences::Model,
+        solution_company: i64,
+    ) -> Option<Self> {
+        visibility::customer_experience(viewer, &row.status, solution_company).then_some(Self(row))
+    }
+}
 
 #[Object]
 impl CustomerExperience {

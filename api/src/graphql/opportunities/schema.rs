@@ -1,13 +1,13 @@
 //! Opportunity queries and the pass mutation.
 
 use super::eligibility::{Criterion, assess, recommend};
-use crate::auth::{Action, Target, ensure};
+use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
-use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode, encode};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
+use crate::graphql::{ContextExt, shown};
 use crate::write::Write;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -17,7 +17,14 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-pub struct Opportunity(pub opportunities::Model);
+/// A lead. Built only by [`Opportunity::visible`] (`auth::visibility`).
+pub struct Opportunity(opportunities::Model);
+
+impl Opportunity {
+    pub fn visible(viewer: &Viewer, row: opportunities::Model) -> Option<Self> {
+        visibility::opportunity(viewer, &row).then_some(Self(row))
+    }
+}
 
 #[Object]
 impl Opportunity {
@@ -134,7 +141,8 @@ impl OpportunitiesQuery {
         after: Option<String>,
         open_only: Option<bool>,
     ) -> AppResult<Connection<Cursor, Opportunity>> {
-        ensure(&ctx.viewer(), Action::PassOpportunities, Target::Global)?;
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::PassOpportunities, Target::Global)?;
         let mut select = opportunities::Entity::find();
         if open_only.unwrap_or(false) {
             select = select.filter(opportunities::Column::Status.eq("OPEN"));
@@ -145,7 +153,7 @@ impl OpportunitiesQuery {
             opportunities::Column::Id,
             first,
             after,
-            |o: opportunities::Model| (o.id, Opportunity(o)),
+            |o: opportunities::Model| Some((o.id, Opportunity::visible(&viewer, o)?)),
         )
         .await
     }
@@ -298,7 +306,7 @@ impl OpportunitiesMutation {
             .await?
             .ok_or(AppError::NotFound("opportunity"))?;
         Ok(PassOpportunityPayload {
-            opportunity: Opportunity(row),
+            opportunity: shown("opportunity", Opportunity::visible(&viewer, row))?,
         })
     }
 }

@@ -3,9 +3,9 @@
 use super::service::{self, Decision, NewSiteUser, SiteUserChanges};
 use super::types::{AccessRequest, Site, SiteUser};
 use crate::error::AppResult;
-use crate::graphql::ContextExt;
 use crate::graphql::enums::{SitePrivilege, SiteRole};
 use crate::graphql::ids::{Kind, decode};
+use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 #[derive(InputObject)]
@@ -114,7 +114,7 @@ impl PaoMutation {
         };
         let row = service::add_user(ctx.app()?, &ctx.viewer(), site, user).await?;
         Ok(SiteUserPayload {
-            site_user: SiteUser(row),
+            site_user: shown("site user", SiteUser::visible(&ctx.viewer(), row))?,
         })
     }
 
@@ -134,7 +134,7 @@ impl PaoMutation {
         let row =
             service::update_user(ctx.app()?, &ctx.viewer(), id, input.version, changes).await?;
         Ok(SiteUserPayload {
-            site_user: SiteUser(row),
+            site_user: shown("site user", SiteUser::visible(&ctx.viewer(), row))?,
         })
     }
 
@@ -160,7 +160,9 @@ impl PaoMutation {
         let to = decode(&input.to_site_user_id, Kind::SiteUser, "input.toSiteUserId")?;
         let row =
             service::transfer_primary(ctx.app()?, &ctx.viewer(), site, input.version, to).await?;
-        Ok(SitePayload { site: Site(row) })
+        Ok(SitePayload {
+            site: shown("site", Site::visible(&ctx.viewer(), row))?,
+        })
     }
 
     /// Any signed-in person: ask for access to a site.
@@ -177,7 +179,7 @@ impl PaoMutation {
         )
         .await?;
         Ok(AccessRequestPayload {
-            access_request: AccessRequest(row),
+            access_request: shown("access request", AccessRequest::visible(&ctx.viewer(), row))?,
         })
     }
 
@@ -197,7 +199,7 @@ impl PaoMutation {
         let row =
             service::decide_request(ctx.app()?, &ctx.viewer(), id, input.version, decision).await?;
         Ok(AccessRequestPayload {
-            access_request: AccessRequest(row),
+            access_request: shown("access request", AccessRequest::visible(&ctx.viewer(), row))?,
         })
     }
 
@@ -211,7 +213,7 @@ impl PaoMutation {
         let row =
             service::decide_request(ctx.app()?, &ctx.viewer(), id, input.version, decision).await?;
         Ok(AccessRequestPayload {
-            access_request: AccessRequest(row),
+            access_request: shown("access request", AccessRequest::visible(&ctx.viewer(), row))?,
         })
     }
 }

@@ -3,25 +3,16 @@
 use super::loader::SiteKey;
 use super::service;
 use super::types::{AccessRequest, Site};
-use crate::auth::{Action, Target, ensure};
+use crate::auth::{Action, Target, Viewer, ensure};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
+use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use crate::state::Event;
-use crate::graphql::entity::Entity;
 use async_graphql::{Context, ID, Object, Subscription};
 use entities::{access_requests, sites};
 use futures::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-/// Site basics are for signed-in callers: they need them to ask for access.
-pub fn visible(ctx: &Context<'_>, site: sites::Model) -> AppResult<Site> {
-    if ctx.viewer().is_signed_in() {
-        Ok(Site(site))
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 #[derive(Default)]
 pub struct PaoQuery;
@@ -34,7 +25,7 @@ impl PaoQuery {
             .filter(sites::Column::SiteNumber.eq(site_number.trim()))
             .one(&ctx.app()?.db)
             .await?;
-        row.map(|s| visible(ctx, s)).transpose()
+        Ok(row.and_then(|s| Site::visible(&ctx.viewer(), s)))
     }
 
     /// The caller's own access requests, newest first.
@@ -42,7 +33,7 @@ impl PaoQuery {
         Ok(service::my_requests(ctx.app()?, &ctx.viewer())
             .await?
             .into_iter()
-            .map(AccessRequest)
+            .filter_map(|r| AccessRequest::visible(&ctx.viewer(), r))
             .collect())
     }
 
@@ -53,7 +44,7 @@ impl PaoQuery {
                 return Ok(None);
             };
             let site = ctx.loaders()?.load_one(SiteKey(row)).await?;
-            site.map(|s| visible(ctx, s)).transpose()
+            Ok(site.and_then(|s| Site::visible(&ctx.viewer(), s)))
         }
         .await;
         Entity::new(ctx, "id", id.as_str(), found)
@@ -93,19 +84,27 @@ impl PaoSubscription {
                         .one(&db)
                         .await
                         .ok()
-                        .flatten()
-                        .map(AccessRequest),
+                        .flatten(),
                     _ => None,
                 }
             }
         });
-        Ok(crate::graphql::live::checked(ctx, events, move |viewer| {
+        let allowed = move |viewer: &Viewer| {
             ensure(
                 viewer,
                 Action::ReadSiteAdministration,
                 Target::Site(site_id),
             )
-        })?)
+        };
+        allowed(&ctx.viewer())?;
+        Ok(crate::graphql::live::checked(
+            ctx,
+            events,
+            move |viewer, row| {
+                allowed(viewer)?;
+                AccessRequest::visible(viewer, row).ok_or(AppError::Forbidden)
+            },
+        )?)
     }
 }
 

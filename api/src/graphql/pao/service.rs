@@ -4,7 +4,7 @@
 //! hand-overs serialize and all but one get CONFLICT) and a partial unique index refuses
 //! a second primary whatever the code does.
 
-use crate::auth::{Action, Target, Viewer, ensure};
+use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::{SitePrivilege, SiteRole};
 use crate::state::AppState;
@@ -26,7 +26,30 @@ pub async fn site(state: &AppState, id: i64) -> AppResult<sites::Model> {
         .ok_or(AppError::NotFound("site"))
 }
 
-async fn site_user(state: &AppState, id: i64) -> AppResult<site_users::Model> {
+/// The site an action names, as `visibility::target` lets the caller know it.
+async fn site_target(
+    state: &AppState,
+    viewer: &Viewer,
+    action: Action,
+    id: i64,
+) -> AppResult<sites::Model> {
+    let found = sites::Entity::find_by_id(id).one(&state.db).await?;
+    visibility::target(viewer, action, found, "site", visibility::site)
+}
+
+/// The site user an action names, as `visibility::target` lets the caller know them.
+async fn site_user(
+    state: &AppState,
+    viewer: &Viewer,
+    action: Action,
+    id: i64,
+) -> AppResult<site_users::Model> {
+    let found = site_users::Entity::find_by_id(id).one(&state.db).await?;
+    visibility::target(viewer, action, found, "site user", visibility::site_user)
+}
+
+/// A site user just written by the caller.
+async fn reload_user(state: &AppState, id: i64) -> AppResult<site_users::Model> {
     site_users::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -136,7 +159,7 @@ pub async fn add_user(
     site_id: i64,
     user: NewSiteUser,
 ) -> AppResult<site_users::Model> {
-    site(state, site_id).await?;
+    site_target(state, viewer, Action::ManageSite, site_id).await?;
     ensure(viewer, Action::ManageSite, Target::Site(site_id))?;
     let mut w = Write::begin(state, viewer).await?;
     let row = insert_user(&w, site_id, &user).await?;
@@ -159,7 +182,7 @@ pub async fn update_user(
     version: i32,
     changes: SiteUserChanges,
 ) -> AppResult<site_users::Model> {
-    let before = site_user(state, id).await?;
+    let before = site_user(state, viewer, Action::ManageSite, id).await?;
     ensure(viewer, Action::ManageSite, Target::Site(before.site_id))?;
     let mut sets = Vec::new();
     if let Some(n) = &changes.name {
@@ -220,7 +243,7 @@ pub async fn update_user(
     .await?;
     w.forget_roles_of(before.ibm_id.clone());
     w.commit().await?;
-    site_user(state, id).await
+    reload_user(state, id).await
 }
 
 pub async fn remove_user(
@@ -229,7 +252,7 @@ pub async fn remove_user(
     id: i64,
     version: i32,
 ) -> AppResult<()> {
-    let before = site_user(state, id).await?;
+    let before = site_user(state, viewer, Action::ManageSite, id).await?;
     ensure(viewer, Action::ManageSite, Target::Site(before.site_id))?;
     if before.role == PRIMARY {
         return Err(AppError::Conflict(
@@ -268,9 +291,9 @@ pub async fn transfer_primary(
     site_version: i32,
     to_user: i64,
 ) -> AppResult<sites::Model> {
-    site(state, site_id).await?;
+    site_target(state, viewer, Action::ManageSite, site_id).await?;
     ensure(viewer, Action::ManageSite, Target::Site(site_id))?;
-    let target = site_user(state, to_user).await?;
+    let target = site_user(state, viewer, Action::ManageSite, to_user).await?;
     if target.site_id != site_id {
         return Err(AppError::bad_input(
             "input.toSiteUserId",
@@ -418,10 +441,16 @@ pub async fn decide_request(
     version: i32,
     decision: Decision,
 ) -> AppResult<access_requests::Model> {
-    let request = access_requests::Entity::find_by_id(id)
+    let found = access_requests::Entity::find_by_id(id)
         .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound("access request"))?;
+        .await?;
+    let request = visibility::target(
+        viewer,
+        Action::ManageSite,
+        found,
+        "access request",
+        visibility::access_request,
+    )?;
     ensure(viewer, Action::ManageSite, Target::Site(request.site_id))?;
     if request.status != "PENDING" {
         return Err(AppError::Conflict("the request was already decided"));

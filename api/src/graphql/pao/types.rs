@@ -2,11 +2,11 @@
 //! them to ask for access); its users, requests and reports follow the access matrix.
 
 use super::loader::*;
-use crate::auth::{Action, Target, ensure};
+use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::*;
 use crate::graphql::ids::{Kind, encode};
-use crate::graphql::list;
+use crate::graphql::list_visible;
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
@@ -17,8 +17,27 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use entities::{access_requests, orders, pao_customers, renewal_line_items, site_users, sites};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-/// A Passport Advantage site.
-pub struct Site(pub sites::Model);
+/// A Passport Advantage site. Site, user and request objects are built only by their
+/// `visible` constructors (`auth::visibility`).
+pub struct Site(sites::Model);
+
+impl Site {
+    pub fn visible(viewer: &Viewer, row: sites::Model) -> Option<Self> {
+        visibility::site(viewer, &row).then_some(Self(row))
+    }
+}
+
+impl SiteUser {
+    pub fn visible(viewer: &Viewer, row: site_users::Model) -> Option<Self> {
+        visibility::site_user(viewer, &row).then_some(Self(row))
+    }
+}
+
+impl AccessRequest {
+    pub fn visible(viewer: &Viewer, row: access_requests::Model) -> Option<Self> {
+        visibility::access_request(viewer, &row).then_some(Self(row))
+    }
+}
 
 fn guard(ctx: &Context<'_>, action: Action, site: i64) -> AppResult<()> {
     ensure(&ctx.viewer(), action, Target::Site(site))
@@ -70,7 +89,9 @@ impl Site {
     )]
     async fn users(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<SiteUser>>> {
         guard(ctx, Action::ReadSiteAdministration, self.0.id)?;
-        list(ctx, SiteUsersOf(self.0.id), SiteUser).await.map(Some)
+        list_visible(ctx, SiteUsersOf(self.0.id), SiteUser::visible)
+            .await
+            .map(Some)
     }
     /// Access requests routed to this site, optionally only those in `status`.
     #[graphql(
@@ -88,10 +109,11 @@ impl Site {
             .load_one(AccessRequestsOf(self.0.id))
             .await?
             .unwrap_or_default();
+        let viewer = ctx.viewer();
         Ok(Some(
             rows.into_iter()
                 .filter(|r| status.is_none_or(|s| r.status == s.as_db()))
-                .map(AccessRequest)
+                .filter_map(|r| AccessRequest::visible(&viewer, r))
                 .collect(),
         ))
     }
@@ -127,7 +149,7 @@ impl Site {
             pao_customers::Column::Id,
             first,
             after,
-            |m: pao_customers::Model| (m.id, PaoCustomer(m)),
+            |m: pao_customers::Model| Some((m.id, PaoCustomer(m))),
         )
         .await
         .map(Some)
@@ -171,7 +193,7 @@ impl Site {
             renewal_line_items::Column::Id,
             first,
             after,
-            |m: renewal_line_items::Model| (m.id, RenewalLineItem(m)),
+            |m: renewal_line_items::Model| Some((m.id, RenewalLineItem(m))),
         )
         .await
         .map(Some)
@@ -207,7 +229,7 @@ impl Site {
             orders::Column::Id,
             first,
             after,
-            |m: orders::Model| (m.id, Order(m)),
+            |m: orders::Model| Some((m.id, Order(m))),
         )
         .await
         .map(Some)
@@ -215,7 +237,7 @@ impl Site {
 }
 
 /// A person's access to a site.
-pub struct SiteUser(pub site_users::Model);
+pub struct SiteUser(site_users::Model);
 
 #[Object]
 impl SiteUser {
@@ -250,7 +272,7 @@ impl SiteUser {
 }
 
 /// A self-nomination for access to a site.
-pub struct AccessRequest(pub access_requests::Model);
+pub struct AccessRequest(access_requests::Model);
 
 #[Object]
 impl AccessRequest {

@@ -2,7 +2,7 @@
 
 use super::service::{self, CompanyChanges};
 use super::types::{Company, Person};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -79,7 +79,7 @@ impl ProfilesMutation {
         let model =
             service::add_candidate_id(ctx.app()?, &ctx.viewer(), id, &input.candidate_id).await?;
         Ok(PersonPayload {
-            person: Person(model),
+            person: Person::visible(&ctx.viewer(), model).ok_or(AppError::NotFound("person"))?,
         })
     }
 
@@ -94,7 +94,7 @@ impl ProfilesMutation {
         let model =
             service::review_person(ctx.app()?, &ctx.viewer(), id, input.version, approve).await?;
         Ok(PersonPayload {
-            person: Person(model),
+            person: Person::visible(&ctx.viewer(), model).ok_or(AppError::NotFound("person"))?,
         })
     }
 }

@@ -5,11 +5,11 @@ use super::types::*;
 use crate::auth::{Action, Target, ensure};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
+use crate::graphql::entity::Entity;
 use crate::graphql::enums::{MembershipLevel, PartnerType, SkillTrack};
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, after_id, name_contains, page_size};
 use crate::graphql::{by_global_id, parse_db_enum};
-use crate::graphql::entity::Entity;
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entities::{companies, company_partner_types, country_enterprises, people, skill_points};
@@ -181,29 +181,34 @@ impl ProfilesQuery {
         let Some(id) = ctx.viewer().person_id() else {
             return Ok(None);
         };
-        Ok(ctx.loaders()?.load_one(PersonKey(id)).await?.map(Person))
+        let row = ctx.loaders()?.load_one(PersonKey(id)).await?;
+        Ok(row.and_then(|p| Person::visible(&ctx.viewer(), p)))
     }
 
     #[graphql(entity)]
     async fn find_company_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Company> {
-        let found: AppResult<Option<Company>> = async {
-            by_global_id(ctx, &id, Kind::Company, CompanyKey, Company).await
-        }
-        .await;
+        let found: AppResult<Option<Company>> =
+            async { by_global_id(ctx, &id, Kind::Company, CompanyKey, Company).await }.await;
         Entity::new(ctx, "id", id.as_str(), found)
     }
 
     #[graphql(entity)]
-    async fn find_company_by_partner_world_id(&self, ctx: &Context<'_>, partner_world_id: String) -> Entity<Company> {
-        let found: AppResult<Option<Company>> = async {
-            company_by_partner_world_id(ctx, &partner_world_id).await
-        }
-        .await;
+    async fn find_company_by_partner_world_id(
+        &self,
+        ctx: &Context<'_>,
+        partner_world_id: String,
+    ) -> Entity<Company> {
+        let found: AppResult<Option<Company>> =
+            async { company_by_partner_world_id(ctx, &partner_world_id).await }.await;
         Entity::new(ctx, "partnerWorldId", partner_world_id.as_str(), found)
     }
 
     #[graphql(entity)]
-    async fn find_country_enterprise_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<CountryEnterprise> {
+    async fn find_country_enterprise_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Entity<CountryEnterprise> {
         let found: AppResult<Option<CountryEnterprise>> = async {
             by_global_id(
                 ctx,
@@ -220,10 +225,8 @@ impl ProfilesQuery {
 
     #[graphql(entity)]
     async fn find_location_by_id(&self, ctx: &Context<'_>, id: ID) -> Entity<Location> {
-        let found: AppResult<Option<Location>> = async {
-            by_global_id(ctx, &id, Kind::Location, LocationKey, Location).await
-        }
-        .await;
+        let found: AppResult<Option<Location>> =
+            async { by_global_id(ctx, &id, Kind::Location, LocationKey, Location).await }.await;
         Entity::new(ctx, "id", id.as_str(), found)
     }
 
@@ -251,19 +254,9 @@ async fn company_by_partner_world_id(ctx: &Context<'_>, pw: &str) -> AppResult<O
         .map(Company))
 }
 
-/// A person looked up by row id: only for the person themself or whoever may read the
-/// company's employee list; everyone else gets FORBIDDEN, on every path.
+/// A person looked up by row id: None both for an id that names nobody and for a person
+/// the caller may not see (the same answer, so ids reveal nothing).
 pub async fn person(ctx: &Context<'_>, row: i64) -> AppResult<Option<Person>> {
-    let Some(p): Option<people::Model> = ctx.loaders()?.load_one(PersonKey(row)).await? else {
-        return Ok(None);
-    };
-    let viewer = ctx.viewer();
-    if viewer.person_id() != Some(p.id) {
-        ensure(
-            &viewer,
-            Action::ReadEmployees,
-            Target::Company(p.company_id),
-        )?;
-    }
-    Ok(Some(Person(p)))
+    let found: Option<people::Model> = ctx.loaders()?.load_one(PersonKey(row)).await?;
+    Ok(found.and_then(|p| Person::visible(&ctx.viewer(), p)))
 }

@@ -2,7 +2,7 @@
 //! Each runs the matrix check, validation, one transaction with a version check and an
 //! audit record.
 
-use crate::auth::{Action, Target, Viewer, ensure};
+use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::write::{Write, text, update_versioned};
@@ -23,7 +23,19 @@ async fn company(state: &AppState, id: i64) -> AppResult<companies::Model> {
         .ok_or(AppError::NotFound("company"))
 }
 
-async fn person(state: &AppState, id: i64) -> AppResult<people::Model> {
+/// The person an action names, as `visibility::target` lets the caller know them.
+async fn person(
+    state: &AppState,
+    viewer: &Viewer,
+    action: Action,
+    id: i64,
+) -> AppResult<people::Model> {
+    let found = people::Entity::find_by_id(id).one(&state.db).await?;
+    visibility::target(viewer, action, found, "person", visibility::person)
+}
+
+/// A person just written by the caller.
+async fn reload(state: &AppState, id: i64) -> AppResult<people::Model> {
     people::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -95,7 +107,7 @@ pub async fn add_candidate_id(
     person_id: i64,
     candidate_id: &str,
 ) -> AppResult<people::Model> {
-    let p = person(state, person_id).await?;
+    let p = person(state, viewer, Action::UpdateCompanyProfile, person_id).await?;
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
@@ -133,7 +145,7 @@ pub async fn add_candidate_id(
     )
     .await?;
     w.commit().await?;
-    person(state, person_id).await
+    reload(state, person_id).await
 }
 
 /// Approves (ACTIVE) or rejects (REJECTED) a PENDING person profile.
@@ -144,7 +156,7 @@ pub async fn review_person(
     version: i32,
     approve: bool,
 ) -> AppResult<people::Model> {
-    let p = person(state, person_id).await?;
+    let p = person(state, viewer, Action::ReviewPendingPeople, person_id).await?;
     ensure(
         viewer,
         Action::ReviewPendingPeople,
@@ -186,5 +198,5 @@ pub async fn review_person(
     w.commit().await?;
     // Only active people's skills count toward the level.
     state.entities.bump("level", p.company_id).await;
-    person(state, person_id).await
+    reload(state, person_id).await
 }

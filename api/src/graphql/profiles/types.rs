@@ -3,13 +3,13 @@
 
 use super::level::{self, Assessment, Level};
 use super::loader::*;
-use crate::auth::{Action, Target, ensure};
+use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::*;
 use crate::graphql::ids::{Kind, encode};
-use crate::graphql::list;
 use crate::graphql::pagination::{Cursor, after_id, page_size};
 use crate::graphql::{ContextExt, parse_db_enum};
+use crate::graphql::{list, list_visible};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
@@ -54,8 +54,9 @@ impl From<Level> for MembershipLevel {
     }
 }
 
-/// A page of people from rows fetched as `first + 1`.
+/// A page of people from rows fetched as `first + 1`, each as the viewer may see them.
 pub fn people_page(
+    viewer: &Viewer,
     mut rows: Vec<people::Model>,
     first: u32,
     has_previous: bool,
@@ -63,10 +64,10 @@ pub fn people_page(
     let has_next = rows.len() > first as usize;
     rows.truncate(first as usize);
     let mut conn = Connection::new(has_previous, has_next);
-    conn.edges.extend(
-        rows.into_iter()
-            .map(|p| Edge::new(OpaqueCursor(p.id), Person(p))),
-    );
+    conn.edges.extend(rows.into_iter().filter_map(|p| {
+        let id = p.id;
+        Person::visible(viewer, p).map(|p| Edge::new(OpaqueCursor(id), p))
+    }));
     conn
 }
 
@@ -197,7 +198,7 @@ impl Company {
             })
             .await?
             .unwrap_or_default();
-        Ok(Some(people_page(rows, first, after > 0)))
+        Ok(Some(people_page(&ctx.viewer(), rows, first, after > 0)))
     }
 
     /// The company's relationship applications: PRC, APA, IBM_CHANNEL.
@@ -216,10 +217,10 @@ impl Company {
             Action::ReadRelationshipApplications,
             Target::Company(self.0.id),
         )?;
-        list(
+        list_visible(
             ctx,
             ApplicationsOf(self.0.id),
-            crate::graphql::relationships::RelationshipApplication,
+            crate::graphql::relationships::RelationshipApplication::visible,
         )
         .await
         .map(Some)
@@ -378,7 +379,7 @@ impl Location {
             })
             .await?
             .unwrap_or_default();
-        Ok(Some(people_page(rows, first, after > 0)))
+        Ok(Some(people_page(&ctx.viewer(), rows, first, after > 0)))
     }
     #[graphql(
         requires_scopes = "partnerworld:member",
@@ -413,10 +414,28 @@ impl Location {
     }
 }
 
-/// An employee profile.
-pub struct Person(pub people::Model);
+/// An employee profile. Built only by [`Person::visible`] (or, for community member lists,
+/// [`Person::listed_member`]), so every path that hands out a person applies the rule of
+/// `auth::visibility::person`.
+pub struct Person(people::Model);
 
 impl Person {
+    /// The person, if the viewer may see them at all.
+    pub fn visible(viewer: &Viewer, row: people::Model) -> Option<Self> {
+        visibility::person(viewer, &row).then_some(Self(row))
+    }
+
+    /// A member shown in a community's member list that the viewer may read, who joined
+    /// or asked to join (and so chose to be seen there): their public profile only, the
+    /// rest of their fields stay behind their own checks.
+    pub fn listed_member(row: people::Model) -> Self {
+        Self(row)
+    }
+
+    pub fn row(&self) -> &people::Model {
+        &self.0
+    }
+
     /// The person themself, or whoever may read the company's employee list.
     fn guard_personal(&self, ctx: &Context<'_>) -> AppResult<()> {
         let viewer = ctx.viewer();

@@ -3,9 +3,9 @@
 use super::service::{self, ApplicationChanges, NewDocument};
 use super::types::RelationshipApplication;
 use crate::error::AppResult;
-use crate::graphql::ContextExt;
 use crate::graphql::enums::{Distribution, ProductProgram, RelationshipKind, VadChoice};
 use crate::graphql::ids::{Kind, decode};
+use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 #[derive(InputObject)]
@@ -89,7 +89,10 @@ impl RelationshipsMutation {
         let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
         let row = service::create(ctx.app()?, &ctx.viewer(), company, input.kind).await?;
         Ok(RelationshipApplicationPayload {
-            application: RelationshipApplication(row),
+            application: shown(
+                "relationship application",
+                RelationshipApplication::visible(&ctx.viewer(), row),
+            )?,
         })
     }
 
@@ -121,7 +124,10 @@ impl RelationshipsMutation {
         };
         let row = service::update(ctx.app()?, &ctx.viewer(), id, input.version, changes).await?;
         Ok(RelationshipApplicationPayload {
-            application: RelationshipApplication(row),
+            application: shown(
+                "relationship application",
+                RelationshipApplication::visible(&ctx.viewer(), row),
+            )?,
         })
     }
 
@@ -144,7 +150,10 @@ impl RelationshipsMutation {
         };
         let row = service::add_document(ctx.app()?, &ctx.viewer(), id, doc).await?;
         Ok(RelationshipApplicationPayload {
-            application: RelationshipApplication(row),
+            application: shown(
+                "relationship application",
+                RelationshipApplication::visible(&ctx.viewer(), row),
+            )?,
         })
     }
 
@@ -161,7 +170,10 @@ impl RelationshipsMutation {
         )?;
         let row = service::submit(ctx.app()?, &ctx.viewer(), id, input.version).await?;
         Ok(RelationshipApplicationPayload {
-            application: RelationshipApplication(row),
+            application: shown(
+                "relationship application",
+                RelationshipApplication::visible(&ctx.viewer(), row),
+            )?,
         })
     }
 
@@ -187,7 +199,10 @@ impl RelationshipsMutation {
         )
         .await?;
         Ok(RelationshipApplicationPayload {
-            application: RelationshipApplication(row),
+            application: shown(
+                "relationship application",
+                RelationshipApplication::visible(&ctx.viewer(), row),
+            )?,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! location), decide (IBM_CHANNEL). Approval grants one authorization per product group
 //! and country of the company.
 
-use crate::auth::{Action, Target, Viewer, ensure};
+use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::{Distribution, ProductProgram, RelationshipKind, VadChoice};
 use crate::state::AppState;
@@ -65,6 +65,23 @@ async fn load(state: &AppState, id: i64) -> AppResult<apps::Model> {
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound("relationship application"))
+}
+
+/// The application an action names, as `visibility::target` lets the caller know it.
+async fn target(
+    state: &AppState,
+    viewer: &Viewer,
+    action: Action,
+    id: i64,
+) -> AppResult<apps::Model> {
+    let found = apps::Entity::find_by_id(id).one(&state.db).await?;
+    visibility::target(
+        viewer,
+        action,
+        found,
+        "relationship application",
+        visibility::relationship_application,
+    )
 }
 
 /// The company together with its headquarters, for the headquarters-only cell.
@@ -164,7 +181,7 @@ pub async fn update(
     version: i32,
     c: ApplicationChanges,
 ) -> AppResult<apps::Model> {
-    let before = load(state, id).await?;
+    let before = target(state, viewer, Action::SubmitRelationshipApplication, id).await?;
     ensure(
         viewer,
         Action::SubmitRelationshipApplication,
@@ -356,7 +373,7 @@ pub async fn add_document(
     id: i64,
     doc: NewDocument,
 ) -> AppResult<apps::Model> {
-    let app = load(state, id).await?;
+    let app = target(state, viewer, Action::SubmitRelationshipApplication, id).await?;
     ensure(
         viewer,
         Action::SubmitRelationshipApplication,
@@ -450,7 +467,7 @@ pub async fn submit(
     id: i64,
     version: i32,
 ) -> AppResult<apps::Model> {
-    let app = load(state, id).await?;
+    let app = target(state, viewer, Action::SubmitRelationshipApplication, id).await?;
     ensure(
         viewer,
         Action::SubmitRelationshipApplication,
@@ -505,7 +522,7 @@ pub async fn decide(
     approve: Option<Distribution>,
     reason: Option<String>,
 ) -> AppResult<apps::Model> {
-    let app = load(state, id).await?;
+    let app = target(state, viewer, Action::DecideApplications, id).await?;
     ensure(
         viewer,
         Action::DecideApplications,

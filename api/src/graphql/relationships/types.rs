@@ -3,19 +3,29 @@
 
 use super::loader::*;
 use super::service::{Steps, missing_steps};
+use crate::auth::{Viewer, visibility};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::*;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list;
 use crate::graphql::profiles::Company;
+use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::CompanyKey;
+use crate::graphql::profiles::loader::PersonKey;
 use crate::graphql::profiles::query::person;
 use crate::graphql::{ContextExt, parse_db_enum};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 use entities::{application_documents, authorizations, relationship_applications};
 
-pub struct RelationshipApplication(pub relationship_applications::Model);
+/// Built only by [`RelationshipApplication::visible`] (`auth::visibility`).
+pub struct RelationshipApplication(relationship_applications::Model);
+
+impl RelationshipApplication {
+    pub fn visible(viewer: &Viewer, row: relationship_applications::Model) -> Option<Self> {
+        visibility::relationship_application(viewer, &row).then_some(Self(row))
+    }
+}
 
 #[derive(SimpleObject)]
 pub struct ProductGroupSelection {
@@ -92,13 +102,16 @@ impl RelationshipApplication {
             .load_one(KeyContactsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        let mut out = Vec::new();
-        for l in links {
-            if let Some(p) = person(ctx, l.person_id).await? {
-                out.push(p);
-            }
-        }
-        Ok(out)
+        let mut rows = ctx
+            .loaders()?
+            .load_many(links.iter().map(|l| PersonKey(l.person_id)))
+            .await?;
+        let viewer = ctx.viewer();
+        Ok(links
+            .iter()
+            .filter_map(|l| rows.remove(&PersonKey(l.person_id)))
+            .filter_map(|p| Person::visible(&viewer, p))
+            .collect())
     }
     /// How many sales people are registered for Integrity Training.
     async fn integrity_training_registrations(&self, ctx: &Context<'_>) -> AppResult<i32> {
