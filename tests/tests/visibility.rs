@@ -26,13 +26,12 @@ fn guarded_fields() -> BTreeSet<(String, String)> {
         };
         let name = t.node.name.node.to_string();
         match &t.node.kind {
-            TypeKind::Union(u) => {
+            TypeKind::Union(u)
                 if u.members
                     .iter()
-                    .any(|m| GUARDED_OBJECTS.contains(&m.node.as_str()))
-                {
-                    abstracts.insert(name);
-                }
+                    .any(|m| GUARDED_OBJECTS.contains(&m.node.as_str())) =>
+            {
+                abstracts.insert(name);
             }
             TypeKind::Object(o) => {
                 if o.implements.iter().any(|i| i.node.as_str() == "Node")
@@ -502,4 +501,110 @@ tests::on_both_backends! {
             }
         }
     }
+
+    async fn an_object_the_caller_may_not_see_answers_every_mutation_as_an_unknown_id(app) {
+        let ids = ids(&app).await;
+        let made = app.as_user(
+            "apa@globex.example",
+            "mutation { createCommunity(input: { slug: \"oracle\", name: \"Oracle\", description: \"probe\", visibility: PUBLIC }) { community { id } } }",
+            json!({}),
+        ).await;
+        made.assert_no_errors();
+        let community = made.data()["createCommunity"]["community"]["id"].clone();
+        let cases: Vec<(&str, Value)> = vec![
+            ("mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"C-ORACLE\" }) { person { id } } }", json!({ "id": ids.acme_person })),
+            ("mutation($id: ID!) { reviewPerson(input: { personId: $id, version: 1, decision: APPROVE }) { person { id } } }", json!({ "id": ids.acme_person })),
+            ("mutation($c: ID!, $id: ID!) { inviteOrApproveMember(input: { communityId: $c, personId: $id }) { membership { status } } }", json!({ "c": community, "id": ids.acme_person })),
+            ("mutation($id: ID!) { updateRelationshipApplication(input: { applicationId: $id, version: 1, agreementAccepted: true }) { application { id } } }", json!({ "id": ids.application })),
+            ("mutation($id: ID!) { addApplicationDocument(input: { applicationId: $id, name: \"a.pdf\", contentType: \"application/pdf\", sizeBytes: 1, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\" }) { application { id } } }", json!({ "id": ids.application })),
+            ("mutation($id: ID!) { submitRelationshipApplication(input: { applicationId: $id, version: 1 }) { application { id } } }", json!({ "id": ids.application })),
+            ("mutation($id: ID!) { decideRelationshipApplication(input: { applicationId: $id, version: 1, reason: \"no\" }) { application { id } } }", json!({ "id": ids.application })),
+            ("mutation($id: ID!) { decideCustomerExperience(input: { customerExperienceId: $id, version: 1, approve: true }) { customerExperience { id } } }", json!({ "id": ids.experience })),
+            ("mutation($id: ID!) { updateSiteUser(input: { siteUserId: $id, version: 1, name: \"X\" }) { siteUser { id } } }", json!({ "id": ids.site_user })),
+            ("mutation($id: ID!) { removeSiteUser(input: { siteUserId: $id, version: 1 }) { removedSiteUserId } }", json!({ "id": ids.site_user })),
+            ("mutation($id: ID!) { approveAccessRequest(input: { requestId: $id, version: 1, role: USER }) { accessRequest { id } } }", json!({ "id": ids.request })),
+            ("mutation($id: ID!) { rejectAccessRequest(input: { requestId: $id, version: 1, reason: \"no\" }) { accessRequest { id } } }", json!({ "id": ids.request })),
+            ("mutation($s: ID!) { addSiteUser(input: { siteId: $s, ibmId: \"x@globex.example\", name: \"X\", role: USER }) { siteUser { id } } }", json!({ "s": ids.site })),
+            ("mutation($s: ID!, $u: ID!) { transferPrimaryContact(input: { siteId: $s, toSiteUserId: $u, version: 1 }) { site { id } } }", json!({ "s": ids.site, "u": ids.site_user })),
+            ("mutation($id: ID!) { passOpportunity(input: { opportunityId: $id }) { opportunity { id } } }", json!({ "id": ids.opportunity })),
+        ];
+        // Outsiders of every kind: anonymous, an APA and a PRC elsewhere, the primary
+        // contact of another site (who manages a site, just not this one).
+        let callers = [None, Some("apa@globex.example"), Some("prc@acme.example"), Some("member@acme.example")];
+        let mut checked = 0;
+        for (query, variables) in &cases {
+            for who in callers {
+                let token = who.map(|s| app.token(s));
+                let real = app.graphql(query, variables.clone(), token.as_deref()).await;
+                if real.codes().iter().any(|c| c != "FORBIDDEN" && c != "NOT_FOUND" && c != "UNAUTHENTICATED") {
+                    continue; // this caller may act here (or failed validation of the input)
+                }
+                // Only the private object's id changes; public ones (a community) stay.
+                let mut probe = variables.clone();
+                let private = ["id", "u"].into_iter().find(|k| variables.get(k).is_some()).unwrap_or("s");
+                probe[private] = unknown_ids(&variables[private]);
+                let unknown = app.graphql(query, probe, token.as_deref()).await;
+                let same = real.status == unknown.status && real.body == unknown.body;
+                // FORBIDDEN for a real id is fine only where the caller can see the object.
+                assert!(
+                    same || real.codes() == ["FORBIDDEN"] && visible_to(&app, who, variables).await,
+                    "{who:?} learns whether {variables} exists through {query}:\n real: {}\n unknown: {}",
+                    real.body,
+                    unknown.body
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 40, "only {checked} cases ran");
+        // The subscription too, over a socket.
+        let addr = app.serve().await;
+        for who in [None, Some("apa@globex.example")] {
+            let token = who.map(|s| app.token(s));
+            let mut answers = Vec::new();
+            for n in ["S-1000001", "S-9876543"] {
+                let mut ws = WsClient::connect(addr, token.as_deref()).await;
+                ws.subscribe(&format!("subscription {{ accessRequestSubmitted(siteNumber: \"{n}\") {{ id }} }}"), json!({})).await;
+                answers.push(ws.next_json().await["payload"].clone());
+            }
+            assert_eq!(answers[0], answers[1], "{who:?}");
+        }
+    }
+}
+
+/// Every id the variables hold, replaced by one of the same kind that names nothing.
+fn unknown_ids(v: &Value) -> Value {
+    match v {
+        Value::String(s) => match api::graphql::ids::decode_any(s) {
+            Ok((kind, _)) => json!(api::graphql::ids::encode(kind, 987_654_321).to_string()),
+            Err(_) => v.clone(),
+        },
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), unknown_ids(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(unknown_ids).collect()),
+        other => other.clone(),
+    }
+}
+
+/// May `who` see every object the variables name (so FORBIDDEN tells them nothing new)?
+async fn visible_to(app: &TestApp, who: Option<&str>, variables: &Value) -> bool {
+    let Some(who) = who else { return false };
+    let Value::Object(map) = variables else {
+        return false;
+    };
+    for id in map.values().filter_map(Value::as_str) {
+        let a = app
+            .as_user(
+                who,
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        if a.data()["node"].is_null() {
+            return false;
+        }
+    }
+    true
 }

@@ -66,12 +66,18 @@ impl PaoSubscription {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AccessRequest>> + use<>>
     {
         let app = ctx.app()?.clone();
-        let site = sites::Entity::find()
+        let found = sites::Entity::find()
             .filter(sites::Column::SiteNumber.eq(site_number.trim()))
             .one(&app.db)
             .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::NotFound("site"))?;
+            .map_err(AppError::from)?;
+        let site = crate::auth::visibility::target(
+            &ctx.viewer(),
+            Action::ReadSiteAdministration,
+            found,
+            "site",
+            crate::auth::visibility::site,
+        )?;
         let site_id = site.id;
         let events = tokio_stream_from(app.events.subscribe()).filter_map(move |event| {
             let db = app.db.clone();
