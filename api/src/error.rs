@@ -149,8 +149,17 @@ impl From<AppError> for async_graphql::Error {
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
         // The database's own guards (unique keys, partial unique indexes) answer CONFLICT.
-        if let Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) = e.sql_err() {
-            return Self::Conflict("a record with the same key already exists");
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                return Self::Conflict("a record with the same key already exists");
+            }
+            // An id that names nothing reached the database as a dangling key: the caller's
+            // mistake, never an internal error (services check ids first; this is the net).
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+                tracing::info!(error.cause = %e, "a write referred to a record that does not exist");
+                return Self::NotFound("a record it refers to");
+            }
+            _ => {}
         }
         match &e {
             sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {

@@ -57,6 +57,16 @@ on_both_backends! {
         assert!(db.execute_unprepared(dup_hq).await.is_err());
     }
 
+    async fn a_dangling_key_is_a_client_error_never_an_internal_one(app) {
+        // Whatever id slips past a service's checks, the database's own foreign keys answer
+        // NOT_FOUND, not INTERNAL_SERVER_ERROR.
+        let dangling = "INSERT INTO community_members (community_id, person_id, role, status) VALUES (1, 987654321, 'MEMBER', 'INVITED')";
+        let e = app.app.state.db.execute_unprepared(dangling).await.expect_err("a foreign key refuses it");
+        let e = api::error::AppError::from(e);
+        assert_eq!(e.code(), api::error::Code::NotFound, "{e:?}");
+        assert_eq!(e.public_message(), "a record it refers to not found");
+    }
+
     async fn a_database_error_never_reaches_the_client_as_sql(app) {
         app.app.state.db.execute_unprepared("DROP TABLE company_partner_types").await.expect("drop");
         let a = app.graphql("{ company(partnerWorldId: \"PW-000001\") { name partnerTypes } }", serde_json::json!({}), None).await;
