@@ -2,6 +2,7 @@
 //! names its environment variable and default; bad values stop the gateway at start.
 
 use clap::{Args, ValueEnum};
+use opentelemetry_sdk::trace::Sampler;
 use std::net::SocketAddr;
 
 /// The embedded default: a SQLite file beside the working directory, created on first start.
@@ -298,11 +299,7 @@ impl Config {
         self.environment == Environment::Development
     }
 
-    pub fn is_embedded_default(&self) -> bool {
-        self.database_url.starts_with("sqlite:")
-    }
-
-    /// Seed the demo data on an empty database?
+    /// Is introspection answered (`INTROSPECTION`; by default in development only)?
     pub fn introspection_enabled(&self) -> bool {
         self.introspection.unwrap_or(self.is_development())
     }
@@ -312,10 +309,33 @@ impl Config {
             .unwrap_or(self.database_url == DEFAULT_DATABASE_URL)
     }
 
+    /// The trace sampler named by `OTEL_TRACES_SAMPLER` (and its `_ARG`).
+    pub fn traces_sampler(&self) -> Result<Sampler, String> {
+        let (name, ratio) = (
+            self.otel_traces_sampler.trim(),
+            self.otel_traces_sampler_arg,
+        );
+        if !(0.0..=1.0).contains(&ratio) {
+            return Err(format!(
+                "OTEL_TRACES_SAMPLER_ARG must be between 0 and 1, not {ratio}"
+            ));
+        }
+        let root = |n: &str| match n {
+            "always_on" => Ok(Sampler::AlwaysOn),
+            "always_off" => Ok(Sampler::AlwaysOff),
+            "traceidratio" => Ok(Sampler::TraceIdRatioBased(ratio)),
+            other => Err(format!("OTEL_TRACES_SAMPLER {other:?} is not supported")),
+        };
+        match name.strip_prefix("parentbased_") {
+            Some(inner) => Ok(Sampler::ParentBased(Box::new(root(inner)?))),
+            None => root(name),
+        }
+    }
+
     /// Checks what clap cannot: cross-field rules and secret strength.
     pub fn validate(&self) -> Result<(), String> {
-        crate::telemetry::TrustedCallers::parse(&self.trusted_callers)?;
-        crate::telemetry::sampler(&self.otel_traces_sampler, self.otel_traces_sampler_arg)?;
+        TrustedCallers::parse(&self.trusted_callers)?;
+        self.traces_sampler()?;
         let algorithms = self.algorithms()?;
         if let Some(secret) = &self.jwt_hs256_secret
             && secret.len() < 32
@@ -340,5 +360,64 @@ impl Config {
             return Err("DATABASE_MAX_CONNECTIONS must be at least 1".into());
         }
         Ok(())
+    }
+}
+
+/// Our own router and proxies (`TRUSTED_CALLERS`): their traceparent is continued,
+/// their X-Forwarded-For names the client, and they may read the federation SDL.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedCallers(Vec<ipnet::IpNet>);
+
+impl TrustedCallers {
+    pub fn parse(entries: &[String]) -> Result<Self, String> {
+        entries
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                e.parse::<ipnet::IpNet>()
+                    .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("TRUSTED_CALLERS: {e:?} is not an IP or network"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    pub fn trusts(&self, peer: Option<std::net::IpAddr>) -> bool {
+        peer.is_some_and(|ip| self.0.iter().any(|n| n.contains(&ip)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sampler(name: &str, ratio: f64) -> Result<Sampler, String> {
+        let mut c = Config::defaults();
+        c.otel_traces_sampler = name.into();
+        c.otel_traces_sampler_arg = ratio;
+        c.traces_sampler()
+    }
+
+    #[test]
+    fn samplers_follow_the_otel_names() {
+        assert!(matches!(sampler("always_on", 1.0), Ok(Sampler::AlwaysOn)));
+        assert!(matches!(
+            sampler("parentbased_traceidratio", 0.01),
+            Ok(Sampler::ParentBased(_))
+        ));
+        assert!(sampler("traceidratio", 1.5).is_err());
+        assert!(sampler("sometimes", 0.5).is_err());
+    }
+
+    #[test]
+    fn only_listed_networks_are_trusted() {
+        let t = TrustedCallers::parse(&["10.0.0.0/8".into(), " 127.0.0.1 ".into()]).expect("valid");
+        assert!(t.trusts(Some("10.1.2.3".parse().expect("ip"))));
+        assert!(t.trusts(Some("127.0.0.1".parse().expect("ip"))));
+        assert!(!t.trusts(Some("127.0.0.2".parse().expect("ip"))));
+        assert!(!t.trusts(None));
+        assert!(TrustedCallers::parse(&["not-an-ip".into()]).is_err());
+        assert!(!TrustedCallers::default().trusts(Some("127.0.0.1".parse().expect("ip"))));
     }
 }

@@ -20,6 +20,16 @@ pub enum Code {
     RateLimited,
     ServiceUnavailable,
     InternalServerError,
+    /// A document past one of the operation limits (nothing ran).
+    OperationLimitExceeded,
+    /// A document that does not validate, or asks for what is not published here.
+    GraphqlValidationFailed,
+    /// Text that is not a GraphQL document.
+    GraphqlParseFailed,
+    /// An automatic persisted query hash this gateway does not know (send the text).
+    PersistedQueryNotFound,
+    /// A request that is not GraphQL over HTTP as this endpoint takes it.
+    BadRequest,
 }
 
 impl Code {
@@ -188,6 +198,16 @@ impl From<async_graphql::Error> for AppError {
     }
 }
 
+/// A request error (nothing runs): one error with `code`, no location. Every refusal
+/// before execution is built here.
+pub fn request_error(code: Code, message: impl Into<String>) -> async_graphql::ServerError {
+    let mut err = async_graphql::ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code.as_str());
+    err.extensions = Some(ext);
+    err
+}
+
 /// Adds a code to errors that reach the response without one, so every error a client
 /// sees carries a stable `extensions.code`: parse and validation errors keep their text,
 /// anything else raised during execution is replaced by a generic internal error.
@@ -211,12 +231,12 @@ pub fn ensure_codes(errors: &mut [async_graphql::ServerError]) {
             .iter()
             .any(|m| err.message.contains(m));
             let code = if limit {
-                crate::graphql::limits::LIMIT_CODE
+                Code::OperationLimitExceeded
             } else {
-                "GRAPHQL_VALIDATION_FAILED"
+                Code::GraphqlValidationFailed
             };
             let mut ext = err.extensions.take().unwrap_or_default();
-            ext.set("code", code);
+            ext.set("code", code.as_str());
             err.extensions = Some(ext);
         } else if err.message.starts_with("Failed to parse \"")
             || err.message.starts_with("Expected input type \"")

@@ -85,8 +85,8 @@ impl Application {
             config.rate_limit_sensitive,
             Duration::from_secs(config.rate_limit_window_secs),
         );
-        let trusted = telemetry::TrustedCallers::parse(&config.trusted_callers)
-            .map_err(StartupError::Config)?;
+        let trusted =
+            config::TrustedCallers::parse(&config.trusted_callers).map_err(StartupError::Config)?;
         let documents = graphql::persisted::PersistedQueries::new(
             cache.clone(),
             graphql::limits::Limits::from_config(&config),

@@ -118,14 +118,19 @@ impl Metrics {
 
     /// Brings the exported counters up to the totals counted by the database and cache
     /// layers, and reads the pool gauges.
-    pub fn sync(&self, state: &crate::state::AppState) {
+    pub fn sync(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        db_stats: &crate::db::DbStats,
+        cache: &crate::cache::CacheStats,
+    ) {
         use std::sync::atomic::Ordering::Relaxed;
         let now = [
-            state.db_stats.statements.load(Relaxed),
-            state.db_stats.failed.load(Relaxed),
-            state.cache.stats.hits.load(Relaxed),
-            state.cache.stats.misses.load(Relaxed),
-            state.cache.stats.errors.load(Relaxed),
+            db_stats.statements.load(Relaxed),
+            db_stats.failed.load(Relaxed),
+            cache.hits.load(Relaxed),
+            cache.misses.load(Relaxed),
+            cache.errors.load(Relaxed),
             crate::telemetry::SPANS_EXPORTED.load(Relaxed),
             crate::telemetry::SPANS_DROPPED.load(Relaxed),
         ];
@@ -144,13 +149,13 @@ impl Metrics {
                 *last = total.max(*last);
             }
         }
-        let (size, idle) = match state.db.get_database_backend() {
+        let (size, idle) = match db.get_database_backend() {
             sea_orm::DbBackend::Postgres => {
-                let pool = state.db.get_postgres_connection_pool();
+                let pool = db.get_postgres_connection_pool();
                 (pool.size(), pool.num_idle())
             }
             sea_orm::DbBackend::Sqlite => {
-                let pool = state.db.get_sqlite_connection_pool();
+                let pool = db.get_sqlite_connection_pool();
                 (pool.size(), pool.num_idle())
             }
             _ => (0, 0),

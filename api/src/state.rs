@@ -29,5 +29,5 @@ pub struct AppState {
     /// Persisted queries and the parsed-document cache.
     pub documents: crate::graphql::persisted::PersistedQueries,
     /// Our own proxies and router (`TRUSTED_CALLERS`).
-    pub trusted: crate::telemetry::TrustedCallers,
+    pub trusted: crate::config::TrustedCallers,
 }

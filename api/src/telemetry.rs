@@ -7,12 +7,12 @@
 //! No span carries variables, tokens or SQL parameters: attributes are operation names and
 //! types, table-level SQL operations, Redis command names and counts.
 
-use crate::config::{Config, LogFormat};
+use crate::config::{Config, LogFormat, TrustedCallers};
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{
-    Sampler, SdkTracerProvider, SpanData, SpanExporter,
+    SdkTracerProvider, SpanData, SpanExporter,
     span_processor_with_async_runtime::BatchSpanProcessor,
 };
 use std::sync::OnceLock;
@@ -125,24 +125,6 @@ fn traces_endpoint(config: &Config) -> Option<String> {
         })
 }
 
-pub fn sampler(name: &str, ratio: f64) -> Result<Sampler, String> {
-    if !(0.0..=1.0).contains(&ratio) {
-        return Err(format!(
-            "OTEL_TRACES_SAMPLER_ARG must be between 0 and 1, not {ratio}"
-        ));
-    }
-    let root = |n: &str| match n {
-        "always_on" => Ok(Sampler::AlwaysOn),
-        "always_off" => Ok(Sampler::AlwaysOff),
-        "traceidratio" => Ok(Sampler::TraceIdRatioBased(ratio)),
-        other => Err(format!("OTEL_TRACES_SAMPLER {other:?} is not supported")),
-    };
-    match name.trim().strip_prefix("parentbased_") {
-        Some(inner) => Ok(Sampler::ParentBased(Box::new(root(inner)?))),
-        None => root(name.trim()),
-    }
-}
-
 fn provider(config: &Config, endpoint: &str) -> Result<SdkTracerProvider, String> {
     crate::install_tls_provider();
     let exporter = opentelemetry_otlp::SpanExporter::builder()
@@ -160,10 +142,7 @@ fn provider(config: &Config, endpoint: &str) -> Result<SdkTracerProvider, String
         .build();
     Ok(SdkTracerProvider::builder()
         .with_span_processor(processor)
-        .with_sampler(sampler(
-            &config.otel_traces_sampler,
-            config.otel_traces_sampler_arg,
-        )?)
+        .with_sampler(config.traces_sampler()?)
         .with_resource(resource)
         .build())
 }
@@ -220,30 +199,6 @@ pub fn current_trace_id() -> Option<String> {
     (id != opentelemetry::trace::TraceId::INVALID).then(|| id.to_string())
 }
 
-/// Which callers may continue their own trace.
-#[derive(Debug, Clone, Default)]
-pub struct TrustedCallers(Vec<ipnet::IpNet>);
-
-impl TrustedCallers {
-    pub fn parse(entries: &[String]) -> Result<Self, String> {
-        entries
-            .iter()
-            .map(|e| e.trim())
-            .filter(|e| !e.is_empty())
-            .map(|e| {
-                e.parse::<ipnet::IpNet>()
-                    .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| format!("TRUSTED_CALLERS: {e:?} is not an IP or network"))
-            })
-            .collect::<Result<_, _>>()
-            .map(Self)
-    }
-
-    pub fn trusts(&self, peer: Option<std::net::IpAddr>) -> bool {
-        peer.is_some_and(|ip| self.0.iter().any(|n| n.contains(&ip)))
-    }
-}
-
 /// The span of one HTTP request: continues the caller's trace when the caller is trusted,
 /// and records the trace id for the log lines within it.
 pub fn request_span<B>(
@@ -286,31 +241,4 @@ pub fn request_span<B>(
         );
     }
     span
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn samplers_follow_the_otel_names() {
-        assert!(matches!(sampler("always_on", 1.0), Ok(Sampler::AlwaysOn)));
-        assert!(matches!(
-            sampler("parentbased_traceidratio", 0.01),
-            Ok(Sampler::ParentBased(_))
-        ));
-        assert!(sampler("traceidratio", 1.5).is_err());
-        assert!(sampler("sometimes", 0.5).is_err());
-    }
-
-    #[test]
-    fn only_listed_networks_are_trusted() {
-        let t = TrustedCallers::parse(&["10.0.0.0/8".into(), " 127.0.0.1 ".into()]).expect("valid");
-        assert!(t.trusts(Some("10.1.2.3".parse().expect("ip"))));
-        assert!(t.trusts(Some("127.0.0.1".parse().expect("ip"))));
-        assert!(!t.trusts(Some("127.0.0.2".parse().expect("ip"))));
-        assert!(!t.trusts(None));
-        assert!(TrustedCallers::parse(&["not-an-ip".into()]).is_err());
-        assert!(!TrustedCallers::default().trusts(Some("127.0.0.1".parse().expect("ip"))));
-    }
 }

@@ -13,13 +13,12 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-/// An open write: the transaction, who is writing, and what to forget after commit.
+/// An open write: the transaction, who is writing, and whose roles to forget after commit.
 pub struct Write<'a> {
     pub txn: DatabaseTransaction,
     pub viewer: &'a Viewer,
     state: &'a AppState,
     forget_roles: Vec<String>,
-    cache_keys: Vec<String>,
 }
 
 impl<'a> Write<'a> {
@@ -29,7 +28,6 @@ impl<'a> Write<'a> {
             viewer,
             state,
             forget_roles: Vec::new(),
-            cache_keys: Vec::new(),
         })
     }
 
@@ -66,18 +64,10 @@ impl<'a> Write<'a> {
         self.forget_roles.push(subject.into());
     }
 
-    /// After commit, these cache keys are deleted.
-    pub fn invalidate(&mut self, key: impl Into<String>) {
-        self.cache_keys.push(key.into());
-    }
-
     pub async fn commit(self) -> AppResult<()> {
         self.txn.commit().await?;
         for subject in &self.forget_roles {
             self.state.roles.forget(subject).await;
-        }
-        if !self.cache_keys.is_empty() {
-            self.state.cache.delete(&self.cache_keys).await;
         }
         Ok(())
     }

@@ -112,7 +112,7 @@ async fn a_failed_load_is_never_cached() {
         let calls = AtomicUsize::new(0);
         let failing = cache
             .rows(
-                "thing",
+                api::cache::entity::RowKind::Company,
                 &[1],
                 |v: &i64| *v,
                 |_| async {
@@ -125,7 +125,7 @@ async fn a_failed_load_is_never_cached() {
         tokio::time::sleep(Duration::from_millis(150)).await;
         let ok = cache
             .rows(
-                "thing",
+                api::cache::entity::RowKind::Company,
                 &[1],
                 |v: &i64| *v,
                 |_| async {

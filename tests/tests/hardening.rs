@@ -174,10 +174,11 @@ async fn introspection_and_suggestions_are_off_in_production_and_on_in_developme
     let intro = app
         .graphql("{ __schema { types { name } } }", json!({}), None)
         .await;
-    assert!(
-        !intro.codes().is_empty(),
-        "introspection must be off: {}",
-        intro.body
+    assert_eq!(intro.status.as_u16(), 400);
+    assert_eq!(
+        intro.body,
+        json!({ "errors": [{ "message": "introspection is disabled", "extensions": { "code": "GRAPHQL_VALIDATION_FAILED" } }] }),
+        "introspection must be off"
     );
     let typo = app
         .graphql(

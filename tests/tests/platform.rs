@@ -49,12 +49,19 @@ on_both_backends! {
 
     async fn one_primary_contact_per_site_and_one_prc_per_location_hold_in_the_database(app) {
         let db = &app.app.state.db;
-        let dup_primary = "UPDATE site_users SET role = 'SITE_PRIMARY_CONTACT' WHERE site_id = 1";
-        assert!(db.execute_unprepared(dup_primary).await.is_err());
-        let dup_prc = "UPDATE people SET is_prc = TRUE WHERE location_id = 1";
-        assert!(db.execute_unprepared(dup_prc).await.is_err());
-        let dup_hq = "UPDATE locations SET is_headquarters = TRUE WHERE company_id = 1";
-        assert!(db.execute_unprepared(dup_hq).await.is_err());
+        // Refused by the unique indexes themselves (CONFLICT), not by any other error.
+        for dup in [
+            "UPDATE site_users SET role = 'SITE_PRIMARY_CONTACT' WHERE site_id = 1",
+            "UPDATE people SET is_prc = TRUE WHERE location_id = 1",
+            "UPDATE locations SET is_headquarters = TRUE WHERE company_id = 1",
+        ] {
+            let e = db.execute_unprepared(dup).await.expect_err(dup);
+            assert!(
+                matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))),
+                "{dup}: {e}"
+            );
+            assert_eq!(api::error::AppError::from(e).code(), api::error::Code::Conflict);
+        }
     }
 
     async fn a_dangling_key_is_a_client_error_never_an_internal_one(app) {

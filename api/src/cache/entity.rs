@@ -22,6 +22,36 @@ use std::time::Duration;
 
 type Shared = Arc<dyn Any + Send + Sync>;
 
+/// Tables whose rows are cached by id. Readers and writers name the same variant, so a
+/// typo cannot make a writer update a key nobody reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Company,
+}
+
+/// Values computed from many rows, cached under a generation a writer bumps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComputedKind {
+    /// A company's level inputs (skills, revenue, satisfaction, solutions).
+    Level,
+}
+
+impl RowKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Company => "company",
+        }
+    }
+}
+
+impl ComputedKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Level => "level",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct EntityCache {
     cache: Cache,
@@ -91,7 +121,7 @@ impl EntityCache {
     /// Rows by id, `kind` naming the table; misses come from `load` in one batch.
     pub async fn rows<M, E, F, Fut>(
         &self,
-        kind: &'static str,
+        kind: RowKind,
         ids: &[i64],
         version: fn(&M) -> i64,
         load: F,
@@ -102,6 +132,7 @@ impl EntityCache {
         F: FnOnce(Vec<i64>) -> Fut,
         Fut: Future<Output = Result<HashMap<i64, M>, E>>,
     {
+        let kind = kind.as_str();
         let keys: Vec<String> = ids.iter().map(|id| format!("{kind}:{id}")).collect();
         let mut out = HashMap::new();
         let mut misses = Vec::new();
@@ -131,7 +162,8 @@ impl EntityCache {
     }
 
     /// After a commit: the row as committed, so readers see it at once.
-    pub async fn put_row<M: Serialize>(&self, kind: &'static str, id: i64, version: i64, row: &M) {
+    pub async fn put_row<M: Serialize>(&self, kind: RowKind, id: i64, version: i64, row: &M) {
+        let kind = kind.as_str();
         self.flights.invalidate_all();
         if let Ok(json) = serde_json::to_vec(row) {
             self.cache
@@ -140,7 +172,7 @@ impl EntityCache {
         }
     }
 
-    async fn generations(&self, kind: &'static str, ids: &[i64]) -> Vec<i64> {
+    async fn generations(&self, kind: &str, ids: &[i64]) -> Vec<i64> {
         let keys: Vec<String> = ids.iter().map(|id| format!("{kind}-gen:{id}")).collect();
         futures::future::join_all(keys.iter().map(|k| self.cache.get(k)))
             .await
@@ -155,7 +187,7 @@ impl EntityCache {
     /// Values computed from many rows, per id, under the id's current generation.
     pub async fn computed<V, E, F, Fut>(
         &self,
-        kind: &'static str,
+        kind: ComputedKind,
         ids: &[i64],
         load: F,
     ) -> Result<HashMap<i64, V>, E>
@@ -165,6 +197,7 @@ impl EntityCache {
         F: FnOnce(Vec<i64>) -> Fut,
         Fut: Future<Output = Result<HashMap<i64, V>, E>>,
     {
+        let kind = kind.as_str();
         let gens = self.generations(kind, ids).await;
         let keys: Vec<String> = ids
             .iter()
@@ -204,7 +237,8 @@ impl EntityCache {
     }
 
     /// After a commit that changes what `kind` computes for `id`.
-    pub async fn bump(&self, kind: &'static str, id: i64) {
+    pub async fn bump(&self, kind: ComputedKind, id: i64) {
+        let kind = kind.as_str();
         self.flights.invalidate_all();
         // Generations outlive the values they guard.
         self.cache

@@ -4,11 +4,9 @@
 //! directives use async-graphql's own limits, set in `schema`.
 
 use super::shape::DocumentShape;
+use crate::error::{Code, request_error};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Pos, Positioned, ServerError, ServerResult};
-
-/// The code every limit refusal carries.
-pub const LIMIT_CODE: &str = "OPERATION_LIMIT_EXCEEDED";
+use async_graphql::{Positioned, ServerError, ServerResult};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -35,17 +33,9 @@ impl Limits {
     }
 }
 
+/// A limit's refusal: `OPERATION_LIMIT_EXCEEDED`, nothing runs.
 pub fn refusal(message: String) -> ServerError {
-    refusal_with(LIMIT_CODE, message)
-}
-
-pub fn refusal_with(code: &str, message: String) -> ServerError {
-    let mut err = ServerError::new(message, Some(Pos::default()));
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
-    err.extensions = Some(ext);
-    err.locations.clear();
-    err
+    request_error(Code::OperationLimitExceeded, message)
 }
 
 /// Counts lexical tokens without building anything: names, numbers, strings, punctuators.
@@ -187,9 +177,9 @@ impl Limits {
                 .root_fields()
                 .any(|name| name == "__schema" || name == "__type")
         {
-            return Err(refusal_with(
-                "GRAPHQL_VALIDATION_FAILED",
-                "introspection is disabled".to_owned(),
+            return Err(request_error(
+                Code::GraphqlValidationFailed,
+                "introspection is disabled",
             ));
         }
         let mut aliases = 0;

@@ -7,8 +7,9 @@
 use super::limits::Limits;
 use super::shape::DocumentShape;
 use crate::cache::Cache;
+use crate::error::{Code, request_error};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Pos, Request, ServerError, ServerResult};
+use async_graphql::{Request, ServerResult};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,15 +39,6 @@ impl PersistedQueries {
             limits,
         }
     }
-}
-
-fn coded(code: &str, message: &str) -> ServerError {
-    let mut err = ServerError::new(message, Some(Pos::default()));
-    err.locations.clear();
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
-    err.extensions = Some(ext);
-    err
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -89,14 +81,14 @@ impl PersistedQueries {
             .ok()
             .and_then(|v| v.get("sha256Hash")?.as_str().map(str::to_ascii_lowercase));
         let (Some(1), Some(hash)) = (version, hash) else {
-            return Err(coded(
-                "BAD_USER_INPUT",
+            return Err(request_error(
+                Code::BadUserInput,
                 "persistedQuery needs version 1 and a sha256Hash",
             ));
         };
         if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(coded(
-                "BAD_USER_INPUT",
+            return Err(request_error(
+                Code::BadUserInput,
                 "sha256Hash must be 64 hexadecimal digits",
             ));
         }
@@ -110,12 +102,18 @@ impl PersistedQueries {
                 None => self.store.get(&key).await,
             };
             let Some(text) = text.and_then(|b| String::from_utf8(b).ok()) else {
-                return Err(coded("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound"));
+                return Err(request_error(
+                    Code::PersistedQueryNotFound,
+                    "PersistedQueryNotFound",
+                ));
             };
             self.document(&hash, &text).await?
         } else {
             if sha256_hex(&request.query) != hash {
-                return Err(coded("BAD_USER_INPUT", "provided sha does not match query"));
+                return Err(request_error(
+                    Code::BadUserInput,
+                    "provided sha does not match query",
+                ));
             }
             let doc = self.document(&hash, &request.query).await?;
             self.store

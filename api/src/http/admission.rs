@@ -4,8 +4,7 @@
 //! parsed-document cache, which measures each document once), who may read `_service`,
 //! and the sensitive-mutation budget counted through any nesting of fragments.
 
-use crate::error::AppError;
-use crate::graphql::limits::refusal_with;
+use crate::error::{AppError, Code, request_error};
 use crate::graphql::persisted::Parsed;
 use crate::ratelimit::Caller;
 use crate::state::AppState;
@@ -13,7 +12,7 @@ use async_graphql::{Request, ServerError};
 use std::sync::Arc;
 
 /// A request error (nothing runs) from an `AppError`, with its code and no location.
-pub fn request_error(e: AppError) -> ServerError {
+pub fn refused(e: AppError) -> ServerError {
     let mut err = e.into_graphql().into_server_error(Default::default());
     err.locations.clear();
     err
@@ -27,7 +26,7 @@ pub async fn admit(
     trusted_peer: bool,
     request: Request,
 ) -> Result<(Request, Arc<Parsed>), ServerError> {
-    app.limiter.request(caller).await.map_err(request_error)?;
+    app.limiter.request(caller).await.map_err(refused)?;
     let (request, parsed) = app.documents.resolve(request).await?;
     // The federation SDL is the whole schema: published only where introspection is, or
     // to the router that composes it.
@@ -35,10 +34,9 @@ pub async fn admit(
         && !app.config.introspection_enabled()
         && parsed.shape.root_fields().any(|name| name == "_service")
     {
-        return Err(refusal_with(
-            "GRAPHQL_VALIDATION_FAILED",
-            "`_service` is answered only where introspection is on, or to TRUSTED_CALLERS"
-                .to_owned(),
+        return Err(request_error(
+            Code::GraphqlValidationFailed,
+            "`_service` is answered only where introspection is on, or to TRUSTED_CALLERS",
         ));
     }
     let sensitive = parsed
@@ -48,6 +46,6 @@ pub async fn admit(
     app.limiter
         .sensitive(caller, u32::try_from(sensitive).unwrap_or(u32::MAX))
         .await
-        .map_err(request_error)?;
+        .map_err(refused)?;
     Ok((request, parsed))
 }

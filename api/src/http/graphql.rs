@@ -2,7 +2,7 @@
 
 use super::admission::admit;
 use super::identity::{self, authenticate};
-use crate::error::{AppError, ensure_codes};
+use crate::error::{AppError, Code, ensure_codes, request_error};
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::complete::complete;
 use crate::graphql::persisted::Parsed;
@@ -221,7 +221,7 @@ pub async fn require_json(req: axum::extract::Request, next: axum::middleware::N
         if !json {
             return status_error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "BAD_REQUEST",
+                Code::BadRequest,
                 "POST /graphql takes Content-Type: application/json",
             );
         }
@@ -229,9 +229,9 @@ pub async fn require_json(req: axum::extract::Request, next: axum::middleware::N
     next.run(req).await
 }
 
-fn status_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+/// A refusal the HTTP layer answers itself, in the same body every request error has.
+fn status_error(status: StatusCode, code: Code, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [request_error(code, message)] });
     (status, axum::Json(body)).into_response()
 }
 
@@ -254,7 +254,7 @@ pub async fn get(
     let Ok(axum::extract::Query(params)) = params else {
         return status_error(
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            Code::BadRequest,
             "malformed query string",
         );
     };
@@ -264,14 +264,14 @@ pub async fn get(
     if query.len() > app.config.max_document_bytes {
         return status_error(
             StatusCode::BAD_REQUEST,
-            crate::graphql::limits::LIMIT_CODE,
+            Code::OperationLimitExceeded,
             "the document is too large",
         );
     }
     let Ok(doc) = async_graphql::parser::parse_query(&query) else {
         return status_error(
             StatusCode::BAD_REQUEST,
-            "GRAPHQL_PARSE_FAILED",
+            Code::GraphqlParseFailed,
             "the document does not parse",
         );
     };
@@ -291,7 +291,7 @@ pub async fn get(
     if operation != Some(async_graphql::parser::types::OperationType::Query) {
         let mut resp = status_error(
             StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_REQUEST",
+            Code::BadRequest,
             "only queries may be sent with GET; use POST",
         );
         resp.headers_mut().insert(
@@ -310,7 +310,7 @@ pub async fn get(
         Some(Err(_)) => {
             return status_error(
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                Code::BadRequest,
                 "variables are not JSON",
             );
         }
@@ -407,7 +407,7 @@ fn graphiql(app: &AppState) -> Response {
     if !app.config.is_development() {
         return status_error(
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            Code::BadRequest,
             "GET /graphql needs a `query` parameter",
         );
     }

@@ -34,7 +34,7 @@ pub async fn ready(State(app): State<AppState>) -> (StatusCode, Json<serde_json:
 
 /// Prometheus text exposition.
 pub async fn metrics(State(app): State<AppState>) -> impl axum::response::IntoResponse {
-    app.metrics.sync(&app);
+    app.metrics.sync(&app.db, &app.db_stats, &app.cache.stats);
     (
         [(
             axum::http::header::CONTENT_TYPE,

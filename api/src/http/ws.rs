@@ -11,7 +11,7 @@
 //!   token expired"). graphql-ws clients treat 4403 as retryable: they reconnect, and a
 //!   `connectionParams` function can send a fresh token.
 
-use super::admission::{admit, request_error};
+use super::admission::{admit, refused};
 use super::graphql::loaders;
 use super::identity;
 use crate::auth::viewer::Session;
@@ -175,7 +175,7 @@ impl SocketExecutor {
         let viewer = session
             .viewer(&self.app.roles)
             .await
-            .map_err(|e| refuse(request_error(e)))?;
+            .map_err(|e| refuse(refused(e)))?;
         let caller = Caller::new(session.subject.as_deref(), self.client);
         let (request, parsed) = admit(&self.app, &caller, self.trusted_peer, request)
             .await
@@ -211,7 +211,7 @@ impl SocketExecutor {
             match tokio::time::timeout(limit, responses.into_future()).await {
                 Ok((Some(response), _)) => response,
                 Ok((None, _)) => Response::default(),
-                Err(_) => refuse(request_error(AppError::Unavailable(
+                Err(_) => refuse(refused(AppError::Unavailable(
                     "an answer within the time limit",
                 ))),
             }

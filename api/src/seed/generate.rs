@@ -3,22 +3,14 @@
 
 use super::catalog::*;
 use super::level_name;
+use super::values::{Ids, SEED_TODAY, day, pick, v};
 use super::writer::Tables;
 use crate::graphql::profiles::level::{HeldSkill, LevelInputs, Track};
-use chrono::{Days, NaiveDate};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::sea_query::Value;
 
 pub const DEMO_COMPANIES: u32 = 40;
-
-/// The date generated validity periods are laid around, so data does not age into
-/// "everything expired" between runs.
-pub const SEED_TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
-};
 
 /// The demo people, by role: (role label, IBMid, extra token roles).
 pub fn personas() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
@@ -38,48 +30,6 @@ pub fn personas() -> Vec<(&'static str, &'static str, &'static [&'static str])> 
         ("APA of Globex Systems", "apa@globex.example", &[]),
         ("IBM channel team", "channel@ibm.example", &["IBM_CHANNEL"]),
     ]
-}
-
-/// Next id per table.
-#[derive(Default)]
-pub struct Ids {
-    ce: i64,
-    location: i64,
-    person: i64,
-    cert: i64,
-    candidate: i64,
-    other: std::collections::HashMap<&'static str, i64>,
-    /// (company id, person ids, is reseller, is distributor)
-    pub companies: Vec<(i64, Vec<i64>, bool, bool)>,
-    /// (product group, country) of every authorization, so generated leads can find
-    /// eligible partners.
-    pub authorized: Vec<(&'static str, &'static str)>,
-}
-
-impl Ids {
-    pub fn next(&mut self, table: &'static str) -> i64 {
-        let n = self.other.entry(table).or_insert(0);
-        *n += 1;
-        *n
-    }
-}
-
-pub fn v<T: Into<Value>>(x: T) -> Value {
-    x.into()
-}
-
-pub fn day(base: NaiveDate, offset: i64) -> NaiveDate {
-    if offset >= 0 {
-        base.checked_add_days(Days::new(offset as u64))
-            .unwrap_or(base)
-    } else {
-        base.checked_sub_days(Days::new(offset.unsigned_abs()))
-            .unwrap_or(base)
-    }
-}
-
-pub fn pick<'a>(rng: &mut ChaCha8Rng, items: &'a [&'a str]) -> &'a str {
-    items.choose(rng).copied().unwrap_or(items[0])
 }
 
 pub fn reference_data(t: &mut Tables) {

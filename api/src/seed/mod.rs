@@ -6,6 +6,7 @@ mod catalog;
 mod generate;
 mod network;
 mod pao;
+mod values;
 mod writer;
 
 pub use generate::{DEMO_COMPANIES, personas};
@@ -57,7 +58,7 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> Result<(), See
     }
     let started = Instant::now();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
-    let mut ids = generate::Ids::default();
+    let mut ids = values::Ids::default();
     let mut tables = Tables::default();
     generate::reference_data(&mut tables);
     let mut done = 0u32;
@@ -103,7 +104,7 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> Result<(), See
 
 /// Today's level of a generated company, so the level in force starts consistent.
 fn level_name(inputs: &level::LevelInputs) -> &'static str {
-    match level::assess(inputs, generate::SEED_TODAY).level {
+    match level::assess(inputs, values::SEED_TODAY).level {
         level::Level::Member => "MEMBER",
         level::Level::Advanced => "ADVANCED",
         level::Level::Premier => "PREMIER",

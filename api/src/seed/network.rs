@@ -1,7 +1,7 @@
 //! Rows that link companies: communities, value nets and opportunities.
 
 use super::catalog::*;
-use super::generate::{Ids, pick, v};
+use super::values::{Ids, pick, v};
 use super::writer::Tables;
 use rand::Rng;
 use rand::seq::IndexedRandom;

@@ -2,7 +2,7 @@
 //! customers, renewal line items and orders behind the site reports.
 
 use super::catalog::*;
-use super::generate::{Ids, SEED_TODAY, day, pick, v};
+use super::values::{Ids, SEED_TODAY, day, pick, v};
 use super::writer::Tables;
 use rand::Rng;
 use rand::seq::IndexedRandom;

@@ -4,6 +4,7 @@
 //! achieved level with the commit.
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::cache::entity::ComputedKind;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::write::{Write, text, update_versioned};
@@ -189,7 +190,10 @@ pub async fn update_solution(
     .await?;
     w.commit().await?;
     // An approved solution's name appears in the level explanation.
-    state.entities.bump("level", before.company_id).await;
+    state
+        .entities
+        .bump(ComputedKind::Level, before.company_id)
+        .await;
     solution(state, id).await
 }
 
@@ -394,7 +398,7 @@ pub async fn decide_experience(
     .await?;
     w.commit().await?;
     // An approved experience makes its solution approved: 7 points, at once.
-    state.entities.bump("level", s.company_id).await;
+    state.entities.bump(ComputedKind::Level, s.company_id).await;
     let row = cx::Entity::find_by_id(id)
         .one(&state.db)
         .await?

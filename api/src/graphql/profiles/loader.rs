@@ -1,6 +1,7 @@
 //! Batched loads for the profiles graph.
 
 use super::level::{Criterion, CriterionKind, HeldSkill, LevelInputs, Track};
+use crate::cache::entity::{ComputedKind, RowKind};
 use crate::graphql::loader::{DbLoader, LoadError, keys, load_many, load_one};
 use async_graphql::dataloader::Loader;
 use entities::{company_partner_types, customer_experiences, people, solutions};
@@ -82,7 +83,7 @@ impl DbLoader {
         let db = self.db.clone();
         self.cache
             .rows(
-                "company",
+                RowKind::Company,
                 &ids,
                 |c: &entities::companies::Model| i64::from(c.version),
                 |misses| async move {
@@ -328,7 +329,7 @@ impl Loader<LevelInputsOf> for DbLoader {
         let loader = self.clone();
         let computed = self
             .cache
-            .computed("level", &ids, |misses| async move {
+            .computed(ComputedKind::Level, &ids, |misses| async move {
                 loader.level_inputs(misses).await
             })
             .await?;

@@ -3,6 +3,7 @@
 //! audit record.
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::cache::entity::{ComputedKind, RowKind};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::write::{Write, text, update_versioned};
@@ -96,7 +97,7 @@ pub async fn update_company_profile(
     // cannot overwrite it (they carry a lower version).
     state
         .entities
-        .put_row("company", id, i64::from(after.version), &after)
+        .put_row(RowKind::Company, id, i64::from(after.version), &after)
         .await;
     Ok(after)
 }
@@ -197,6 +198,6 @@ pub async fn review_person(
     w.forget_roles_of(p.ibm_id);
     w.commit().await?;
     // Only active people's skills count toward the level.
-    state.entities.bump("level", p.company_id).await;
+    state.entities.bump(ComputedKind::Level, p.company_id).await;
     reload(state, person_id).await
 }
