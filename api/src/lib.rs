@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
@@ -13,7 +14,6 @@ pub mod ratelimit;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
-pub mod write;
 
 use auth::jwks::{Jwks, JwksSource};
 use auth::jwt::{AuthSettings, Authenticator};

@@ -5,7 +5,7 @@ use super::catalog::*;
 use super::level_name;
 use super::values::{Ids, SEED_TODAY, day, pick, v};
 use super::writer::Tables;
-use crate::graphql::profiles::level::{HeldSkill, LevelInputs, Track};
+use crate::domain::profiles::level::{HeldSkill, LevelInputs, Track};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
@@ -375,8 +375,8 @@ pub fn company(rng: &mut ChaCha8Rng, ids: &mut Ids, t: &mut Tables, n: u32, tota
         );
         inputs
             .attainments
-            .push(crate::graphql::profiles::level::Criterion {
-                kind: crate::graphql::profiles::level::CriterionKind::RevenueAttainment,
+            .push(crate::domain::profiles::level::Criterion {
+                kind: crate::domain::profiles::level::CriterionKind::RevenueAttainment,
                 description: String::new(),
                 points,
                 track: None,

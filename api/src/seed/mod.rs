@@ -11,7 +11,7 @@ mod writer;
 
 pub use generate::{DEMO_COMPANIES, personas};
 
-use crate::graphql::profiles::level;
+use crate::domain::profiles::level;
 use rand::SeedableRng;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
 use std::time::Instant;

@@ -2,10 +2,10 @@
 //! checked here, against the community's own owners and members.
 
 use crate::auth::Viewer;
+use crate::domain::write::{Write, text};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::CommunityVisibility;
 use crate::state::AppState;
-use crate::write::{Write, text};
 use entities::{communities, community_members as members};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

@@ -5,9 +5,9 @@
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::cache::entity::ComputedKind;
+use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::write::{Write, text, update_versioned};
 use entities::{
     company_partner_types, customer_experiences as cx, response_cards, solution_tags, solutions,
     validation_nominations,

@@ -2,7 +2,6 @@
 //! registered for sales activity, authorized for the product in the country, a VAD
 //! chosen, a complete profile), and spreads them fairly among those partners.
 
-pub mod eligibility;
 pub mod schema;
 
 pub use schema::{OpportunitiesMutation, OpportunitiesQuery};

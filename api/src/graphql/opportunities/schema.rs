@@ -1,14 +1,14 @@
 //! Opportunity queries and the pass mutation.
 
-use super::eligibility::{Criterion, assess, recommend};
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::domain::opportunities::eligibility::{Criterion, assess, recommend};
+use crate::domain::write::Write;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{Kind, decode, encode};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
 use crate::graphql::{ContextExt, shown};
-use crate::write::Write;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset};
@@ -112,7 +112,10 @@ async fn opportunity(
         .ok_or(AppError::NotFound("opportunity"))
 }
 
-fn recommendation(c: &super::eligibility::Candidate, eligible: usize) -> Recommendation {
+fn recommendation(
+    c: &crate::domain::opportunities::eligibility::Candidate,
+    eligible: usize,
+) -> Recommendation {
     Recommendation {
         leads_passed: i32::try_from(c.leads_passed).unwrap_or(i32::MAX),
         last_passed_at: c.last_passed_at,

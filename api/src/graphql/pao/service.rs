@@ -5,10 +5,10 @@
 //! a second primary whatever the code does.
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::{SitePrivilege, SiteRole};
 use crate::state::AppState;
-use crate::write::{Write, text, update_versioned};
 use entities::{access_requests, people, site_user_privileges, site_users, sites};
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait;

@@ -1,7 +1,7 @@
 //! Batched loads for the profiles graph.
 
-use super::level::{Criterion, CriterionKind, HeldSkill, LevelInputs, Track};
 use crate::cache::entity::{ComputedKind, RowKind};
+use crate::domain::profiles::level::{Criterion, CriterionKind, HeldSkill, LevelInputs, Track};
 use crate::graphql::loader::{DbLoader, LoadError, keys, load_many, load_one};
 use async_graphql::dataloader::Loader;
 use entities::{company_partner_types, customer_experiences, people, solutions};

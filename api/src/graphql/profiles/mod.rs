@@ -1,7 +1,6 @@
 //! Profiles: companies, country enterprises, locations, people, certifications, agreements,
 //! revenue reports, and the computed membership level.
 
-pub mod level;
 pub mod loader;
 pub mod mutation;
 pub mod query;

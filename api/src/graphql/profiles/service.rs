@@ -4,9 +4,9 @@
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::cache::entity::{ComputedKind, RowKind};
+use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::write::{Write, text, update_versioned};
 use entities::{candidate_ids, companies, people};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, EntityTrait};

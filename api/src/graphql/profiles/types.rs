@@ -1,9 +1,9 @@
 //! GraphQL objects of the profiles graph. Each guarded field checks the access matrix in
 //! its own body (see `auth::policy`), so the check holds on every path to the object.
 
-use super::level::{self, Assessment, Level};
 use super::loader::*;
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::domain::profiles::level::{self, Assessment, Level};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::*;
 use crate::graphql::ids::{Kind, encode};

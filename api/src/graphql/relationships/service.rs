@@ -3,10 +3,10 @@
 //! and country of the company.
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::graphql::enums::{Distribution, ProductProgram, RelationshipKind, VadChoice};
 use crate::state::AppState;
-use crate::write::{Write, text, update_versioned};
 use entities::{
     application_documents, application_key_contacts, application_product_groups,
     application_trainees, authorizations, company_partner_types, country_enterprises, locations,

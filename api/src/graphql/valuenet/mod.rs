@@ -1,7 +1,6 @@
 //! Value Net Connections: a company's technology, industry and geographic focus,
 //! registered value nets, and matching that ranks compatible partners with reasons.
 
-pub mod matching;
 pub mod mutation;
 pub mod service;
 pub mod types;

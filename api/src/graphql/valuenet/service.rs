@@ -1,9 +1,9 @@
 //! Value Net writes, by the company's APA (the "update company profile" row).
 
 use crate::auth::{Action, Target, Viewer, ensure};
+use crate::domain::write::{Write, text};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::write::{Write, text};
 use entities::{
     companies, value_net_focus as focus, value_net_members, value_net_registrations as regs,
     value_nets,

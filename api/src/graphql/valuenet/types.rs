@@ -1,7 +1,7 @@
 //! Value Net objects and queries.
 
-use super::matching::{Match, matches};
 use crate::auth::{Action, Target, ensure};
+use crate::domain::valuenet::matching::{Match, matches};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode, encode};

@@ -1,0 +1,3 @@
+//! Profiles: the membership level rule.
+
+pub mod level;

@@ -1,0 +1,3 @@
+//! Value Net Connections: matching partners by focus.
+
+pub mod matching;
