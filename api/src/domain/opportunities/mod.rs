@@ -1,3 +1,4 @@
-//! Opportunities: which partners are eligible for a lead, and who gets it next.
+//! Opportunities: which partners are eligible for a lead, who gets it next, and the pass.
 
 pub mod eligibility;
+pub mod service;

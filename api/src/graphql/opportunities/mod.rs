@@ -2,6 +2,9 @@
 //! registered for sales activity, authorized for the product in the country, a VAD
 //! chosen, a complete profile), and spreads them fairly among those partners.
 
-pub mod schema;
+pub mod mutation;
+pub mod query;
+pub mod types;
 
-pub use schema::{OpportunitiesMutation, OpportunitiesQuery};
+pub use mutation::OpportunitiesMutation;
+pub use query::OpportunitiesQuery;

@@ -1,0 +1,90 @@
+//! IBM_CHANNEL's lead queue and recommendations, and a company's lead eligibility.
+
+use super::types::{Eligibility, EligibilityCriterion, Opportunity, Recommendation};
+use crate::auth::{Action, Target, ensure};
+use crate::domain::opportunities::service;
+use crate::error::AppResult;
+use crate::graphql::ContextExt;
+use crate::graphql::ids::{Kind, decode};
+use crate::graphql::pagination::{Cursor, keyset_page};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use entities::opportunities;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+#[derive(Default)]
+pub struct OpportunitiesQuery;
+
+#[Object]
+impl OpportunitiesQuery {
+    /// Leads to pass, oldest first. IBM_CHANNEL.
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
+    async fn opportunities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        open_only: Option<bool>,
+    ) -> AppResult<Connection<Cursor, Opportunity>> {
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::PassOpportunities, Target::Global)?;
+        let mut select = opportunities::Entity::find();
+        if open_only.unwrap_or(false) {
+            select = select.filter(opportunities::Column::Status.eq("OPEN"));
+        }
+        keyset_page(
+            ctx,
+            select,
+            opportunities::Column::Id,
+            first,
+            after,
+            |o: opportunities::Model| Some((o.id, Opportunity::visible(&viewer, o)?)),
+        )
+        .await
+    }
+
+    /// Whether a partner may receive leads for a product in a country, criterion by
+    /// criterion. The company's PRC and APA, and IBM_CHANNEL.
+    async fn partner_eligibility(
+        &self,
+        ctx: &Context<'_>,
+        company_id: ID,
+        product_group: String,
+        country: String,
+    ) -> AppResult<Eligibility> {
+        let id = decode(&company_id, Kind::Company, "companyId")?;
+        let criteria =
+            service::eligibility(ctx.app()?, &ctx.viewer(), id, &product_group, &country).await?;
+        Ok(Eligibility {
+            eligible: criteria.iter().all(|(_, failed)| failed.is_none()),
+            criteria: criteria
+                .into_iter()
+                .map(|(c, reason)| EligibilityCriterion {
+                    criterion: <&str>::from(c).to_owned(),
+                    met: reason.is_none(),
+                    reason,
+                })
+                .collect(),
+        })
+    }
+
+    /// Eligible partners for a lead, fairest first. IBM_CHANNEL.
+    #[graphql(tag = "ibm-internal")]
+    async fn recommend_partners(
+        &self,
+        ctx: &Context<'_>,
+        opportunity_id: ID,
+        #[graphql(default = 3)] count: i32,
+    ) -> AppResult<Vec<Recommendation>> {
+        let id = decode(&opportunity_id, Kind::Opportunity, "opportunityId")?;
+        let (ranked, eligible) =
+            service::recommendations(ctx.app()?, &ctx.viewer(), id, count).await?;
+        Ok(ranked
+            .iter()
+            .map(|c| Recommendation::new(c, eligible))
+            .collect())
+    }
+}

@@ -1,0 +1,107 @@
+//! GraphQL objects of opportunity passing.
+
+use crate::auth::{Viewer, visibility};
+use crate::domain::opportunities::eligibility::Candidate;
+use crate::domain::opportunities::service::fairness;
+use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::profiles::Company;
+use crate::graphql::profiles::loader::CompanyKey;
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, FixedOffset};
+use entities::opportunities;
+
+/// A lead. Built only by [`Opportunity::visible`] (`auth::visibility`).
+pub struct Opportunity(opportunities::Model);
+
+impl Opportunity {
+    pub fn visible(viewer: &Viewer, row: opportunities::Model) -> Option<Self> {
+        visibility::opportunity(viewer, &row).then_some(Self(row))
+    }
+}
+
+#[Object]
+impl Opportunity {
+    async fn id(&self) -> ID {
+        encode(Kind::Opportunity, self.0.id)
+    }
+    async fn product_group(&self) -> &str {
+        &self.0.product_group
+    }
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn customer_name(&self) -> &str {
+        &self.0.customer_name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// OPEN or PASSED.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn passed_to(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
+        match self.0.passed_to_company_id {
+            Some(id) => Ok(ctx.loaders()?.load_one(CompanyKey(id)).await?.map(Company)),
+            None => Ok(None),
+        }
+    }
+    async fn passed_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.passed_at
+    }
+    /// Why this partner got the lead.
+    async fn pass_reason(&self) -> Option<&str> {
+        self.0.pass_reason.as_deref()
+    }
+}
+
+/// One criterion of lead eligibility.
+#[derive(SimpleObject)]
+pub struct EligibilityCriterion {
+    /// GOOD_STANDING, REGISTERED_FOR_SALES, AUTHORIZED, VAD_CHOSEN or PROFILE_COMPLETE.
+    pub criterion: String,
+    pub met: bool,
+    /// Why it is not met.
+    pub reason: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct Eligibility {
+    pub eligible: bool,
+    pub criteria: Vec<EligibilityCriterion>,
+}
+
+/// A partner recommended for a lead, and why.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Recommendation {
+    pub leads_passed: i32,
+    pub last_passed_at: Option<DateTime<FixedOffset>>,
+    pub reason: String,
+    #[graphql(skip)]
+    pub company_id: i64,
+}
+
+#[async_graphql::ComplexObject]
+impl Recommendation {
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        ctx.loaders()?
+            .load_one(CompanyKey(self.company_id))
+            .await?
+            .map(Company)
+            .ok_or_else(|| AppError::internal("dangling company reference"))
+    }
+}
+
+impl Recommendation {
+    pub fn new(c: &Candidate, eligible: usize) -> Self {
+        Self {
+            leads_passed: i32::try_from(c.leads_passed).unwrap_or(i32::MAX),
+            last_passed_at: c.last_passed_at,
+            reason: fairness(c, eligible),
+            company_id: c.company_id,
+        }
+    }
+}
