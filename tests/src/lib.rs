@@ -149,6 +149,24 @@ pub struct TestApp {
     pub app: Application,
 }
 
+/// The `extensions.code` of every error of a GraphQL response body (or a WebSocket
+/// `payload`), in order.
+pub fn codes_of(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errs| {
+            errs.iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A GraphQL answer: HTTP status and JSON body.
 #[derive(Debug)]
 pub struct Answer {
@@ -163,19 +181,7 @@ impl Answer {
 
     /// The `extensions.code` of every error, in order.
     pub fn codes(&self) -> Vec<String> {
-        self.body["errors"]
-            .as_array()
-            .map(|errs| {
-                errs.iter()
-                    .map(|e| {
-                        e["extensions"]["code"]
-                            .as_str()
-                            .unwrap_or("<none>")
-                            .to_owned()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        codes_of(&self.body)
     }
 
     pub fn assert_no_errors(&self) -> &Self {
@@ -276,33 +282,8 @@ impl TestApp {
     }
 }
 
-/// Declares each test twice: `sqlite::name` and `postgres::name`.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
-        mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() {
-                   let $app = $crate::TestApp::start($crate::Backend::Sqlite).await;
-                   $body
-               } )*
-        }
-        mod postgres {
-            #[allow(unused_imports)]
-            use super::*;
-            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() {
-                   let $app = $crate::TestApp::start($crate::Backend::Postgres).await;
-                   $body
-               } )*
-        }
-    };
-}
-
-/// As `on_both_backends!`, for tests that configure their own gateway: the body gets the
-/// `Backend` and starts what it needs.
+/// Declares each test twice, `sqlite::name` and `postgres::name`; the body gets the
+/// `Backend` and starts what it needs (`on_both_backends!` starts the default gateway).
 #[macro_export]
 macro_rules! with_each_backend {
     ($( $(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block )*) => {
@@ -323,6 +304,20 @@ macro_rules! with_each_backend {
                    let $backend = $crate::Backend::Postgres;
                    $body
                } )*
+        }
+    };
+}
+
+/// Declares each test twice, `sqlite::name` and `postgres::name`, each with a fresh
+/// default gateway on that engine pair.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
+        $crate::with_each_backend! {
+            $( $(#[$meta])* async fn $name(backend) {
+                let $app = $crate::TestApp::start(backend).await;
+                $body
+            } )*
         }
     };
 }

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 use std::time::Duration;
 use tests::ws::{Frame, WsClient};
-use tests::{Backend, TestApp, test_config};
+use tests::{Backend, TestApp, codes_of as codes, test_config};
 
 const ACME: &str = "PW-000001";
 const SITE_SUB: &str =
@@ -17,22 +17,6 @@ async fn app_with(backend: Backend, edit: impl FnOnce(&mut api::config::Config))
     let mut config = test_config(backend).await;
     edit(&mut config);
     TestApp::with_config(backend, config).await
-}
-
-fn codes(payload: &Value) -> Vec<String> {
-    payload["errors"]
-        .as_array()
-        .map(|errs| {
-            errs.iter()
-                .map(|e| {
-                    e["extensions"]["code"]
-                        .as_str()
-                        .unwrap_or("<none>")
-                        .to_owned()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn company_id(app: &TestApp) -> String {

@@ -105,20 +105,13 @@ impl ContextExt for Context<'_> {
 }
 
 /// Every row a loader holds under `key`, each wrapped as its GraphQL type.
-pub async fn list<K, M, T>(ctx: &Context<'_>, key: K, wrap: impl FnMut(M) -> T) -> AppResult<Vec<T>>
+pub async fn list<K, M, T>(ctx: &Context<'_>, key: K, wrap: impl Fn(M) -> T) -> AppResult<Vec<T>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     M: Send + Sync + Clone + 'static,
     DbLoader: async_graphql::dataloader::Loader<K, Value = Vec<M>, Error = loader::LoadError>,
 {
-    Ok(ctx
-        .loaders()?
-        .load_one(key)
-        .await?
-        .unwrap_or_default()
-        .into_iter()
-        .map(wrap)
-        .collect())
+    list_visible(ctx, key, |_, row| Some(wrap(row))).await
 }
 
 /// Every row a loader holds under `key` that the caller may see, as its GraphQL type
