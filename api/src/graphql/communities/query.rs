@@ -1,11 +1,11 @@
 //! Communities: the listing, a community by slug, its members as the visibility allows.
 
+use super::loader::*;
 use super::service;
 use crate::error::{AppError, AppResult};
 use crate::graphql::entity::Entity;
 use crate::graphql::enums::{CommunityRole, CommunityVisibility, MembershipStatus};
 use crate::graphql::ids::{Kind, encode};
-use crate::graphql::loader::{keys, load_many, load_one};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::PersonKey;
@@ -61,15 +61,6 @@ impl Membership {
         parse_db_enum("community_members.status", &self.row.status)
     }
 }
-
-keys! {
-    CommunityKey;
-    /// Members (any status) of a community.
-    MembersOf;
-}
-
-load_one!(CommunityKey => communities.Id);
-load_many!(MembersOf => community_members.CommunityId order Id);
 
 impl Community {
     async fn all_members(&self, ctx: &Context<'_>) -> AppResult<Vec<members::Model>> {

@@ -1,6 +1,7 @@
 //! Value Net Connections: a company's technology, industry and geographic focus,
 //! registered value nets, and matching that ranks compatible partners with reasons.
 
+pub mod loader;
 pub mod mutation;
 pub mod service;
 pub mod types;

@@ -1,33 +1,17 @@
 //! Value Net objects and queries.
 
+use super::loader::*;
 use crate::auth::{Action, Target, ensure};
 use crate::domain::valuenet::matching::{Match, matches};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, decode, encode};
-use crate::graphql::loader::{keys, load_many};
 use crate::graphql::pagination::{Cursor, page_size};
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entities::{value_net_registrations, value_nets};
-
-keys! {
-    /// The Value Net registration of a company.
-    RegistrationOf;
-    FocusOf;
-    /// Value nets a company belongs to.
-    ValueNetsOf;
-    MembersOfNet;
-    ValueNetKey;
-}
-
-load_many!(RegistrationOf => value_net_registrations.CompanyId order Id);
-load_many!(FocusOf => value_net_focus.RegistrationId order Value);
-load_many!(MembersOfNet => value_net_members.ValueNetId order CompanyId);
-load_many!(ValueNetsOf => value_net_members.CompanyId order ValueNetId);
-crate::graphql::loader::load_one!(ValueNetKey => value_nets.Id);
 
 pub struct Registration(pub value_net_registrations::Model);
 
