@@ -52,6 +52,19 @@ fn install(format: LogFormat, provider: Option<SdkTracerProvider>) {
     install_with(format, filter, provider, std::io::stdout);
 }
 
+/// Text logs through the test harness's capture, so a test's log lines show only when it
+/// fails and CI output shows results.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    install_with(
+        LogFormat::Text,
+        filter,
+        None,
+        tracing_subscriber::fmt::TestWriter::default(),
+    );
+}
+
 /// JSON logs into `writer`, filtered by `filter` (tests read what operators would).
 pub fn init_json_to<W>(filter: &str, writer: W)
 where

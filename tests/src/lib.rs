@@ -202,7 +202,7 @@ impl TestApp {
 
     pub async fn with_config(backend: Backend, config: Config) -> Self {
         // Logs go to the test's captured output: shown for a failing test.
-        api::telemetry::init(api::config::LogFormat::Text);
+        api::telemetry::init_for_tests();
         let app = Application::build(config).await.expect("gateway starts");
         Self { backend, app }
     }
