@@ -167,7 +167,7 @@ fn collect<'a>(
     seen: &mut Vec<&'a Name>,
 ) {
     for item in &set.items {
-        match &item.node {
+        let (inner, on) = match &item.node {
             Selection::Field(f) => {
                 let f = &f.node;
                 if f.response_key().node.as_str() != key {
@@ -181,6 +181,7 @@ fn collect<'a>(
                     next.push((&f.selection_set.node, named(ty).to_owned()));
                     found.get_or_insert_with(|| ty.clone());
                 }
+                continue;
             }
             Selection::InlineFragment(frag) => {
                 let on = frag
@@ -188,36 +189,23 @@ fn collect<'a>(
                     .type_condition
                     .as_ref()
                     .map_or(parent, |c| c.node.on.node.as_str());
-                collect(
-                    document,
-                    &frag.node.selection_set.node,
-                    on,
-                    key,
-                    found,
-                    next,
-                    seen,
-                );
+                (&frag.node.selection_set.node, on)
             }
             Selection::FragmentSpread(spread) => {
                 let name = &spread.node.fragment_name.node;
-                if seen.contains(&name) {
+                let Some(frag) = document
+                    .fragments
+                    .get(name)
+                    .filter(|_| !seen.contains(&name))
+                else {
                     continue;
-                }
+                };
                 seen.push(name);
-                if let Some(frag) = document.fragments.get(name) {
-                    let on = frag.node.type_condition.node.on.node.as_str();
-                    collect(
-                        document,
-                        &frag.node.selection_set.node,
-                        on,
-                        key,
-                        found,
-                        next,
-                        seen,
-                    );
-                }
+                let on = frag.node.type_condition.node.on.node.as_str();
+                (&frag.node.selection_set.node, on)
             }
-        }
+        };
+        collect(document, inner, on, key, found, next, seen);
     }
 }
 
