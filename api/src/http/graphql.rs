@@ -1,7 +1,8 @@
 //! `POST /graphql`: authenticate, build the per-request viewer and loaders, execute.
 
 use super::admission::admit;
-use super::identity::{self, authenticate};
+use super::identity::{Origin, authenticate};
+use crate::auth::Viewer;
 use crate::error::{AppError, Code, ensure_codes, request_error};
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::complete::complete;
@@ -31,22 +32,9 @@ pub async fn execute(
         Ok(v) => v,
         Err(e) => return error_response(e),
     };
-    let peer = identity::peer(&extensions);
-    let caller = Caller::new(
-        viewer.subject.as_deref(),
-        identity::client_address(&app, &headers, peer),
-    );
+    let origin = Origin::of(&app, &headers, &extensions);
     let media = response_media(&headers);
-    let trusted = app.trusted.trusts(peer);
-    run(
-        &app,
-        &schema,
-        caller,
-        trusted,
-        media,
-        req.into_inner().data(viewer),
-    )
-    .await
+    run(&app, &schema, viewer, origin, media, req.into_inner()).await
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -76,12 +64,14 @@ fn response_media(headers: &HeaderMap) -> &'static str {
 async fn run(
     app: &AppState,
     schema: &AppSchema,
-    caller: Caller,
-    trusted_peer: bool,
+    viewer: Viewer,
+    origin: Origin,
     media: &'static str,
     request: async_graphql::Request,
 ) -> Response {
+    let caller = Caller::new(viewer.subject.as_deref(), origin.client);
     let request = request
+        .data(viewer)
         .data(caller.clone())
         .data(crate::graphql::entity::EntityClaims::default());
     let metrics = &app.metrics;
@@ -94,7 +84,7 @@ async fn run(
     let activity = Arc::new(Activity::default());
     let request = request.data(loaders(app, activity.clone()));
     let span = tracing::info_span!("graphql.parse", otel.name = "graphql.parse");
-    let admitted = admit(app, &caller, trusted_peer, request)
+    let admitted = admit(app, &caller, origin.trusted, request)
         .instrument(span)
         .await;
     let mut response = match admitted {
@@ -319,20 +309,13 @@ pub async fn get(
         Ok(v) => v,
         Err(e) => return error_response(e),
     };
-    let peer = identity::peer(&extensions);
-    let caller = Caller::new(
-        viewer.subject.as_deref(),
-        identity::client_address(&app, &headers, peer),
-    );
+    let origin = Origin::of(&app, &headers, &extensions);
     let media = response_media(&headers);
-    let mut request = async_graphql::Request::new(query)
-        .variables(variables)
-        .data(viewer);
+    let mut request = async_graphql::Request::new(query).variables(variables);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    let trusted = app.trusted.trusts(peer);
-    run(&app, &schema, caller, trusted, media, request).await
+    run(&app, &schema, viewer, origin, media, request).await
 }
 
 /// A fresh per-request loader: its cache lives as long as the request, and its batches

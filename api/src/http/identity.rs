@@ -43,16 +43,29 @@ pub async fn session_for(app: &AppState, authorization: Option<&str>) -> Result<
     })
 }
 
-/// The connection's peer address, as the server saw it.
-pub fn peer(extensions: &axum::http::Extensions) -> Option<IpAddr> {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip())
+/// Where a request comes from: the client address the rate limits count for anonymous
+/// callers, and whether the connection is from `TRUSTED_CALLERS` (our router or proxy).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    pub client: Option<IpAddr>,
+    pub trusted: bool,
+}
+
+impl Origin {
+    pub fn of(app: &AppState, headers: &HeaderMap, extensions: &axum::http::Extensions) -> Self {
+        let peer = extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Self {
+            client: client_address(app, headers, peer),
+            trusted: app.trusted.trusts(peer),
+        }
+    }
 }
 
 /// The client address: the peer, or the first `X-Forwarded-For` hop when the peer is one
 /// of our trusted proxies.
-pub fn client_address(app: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
+fn client_address(app: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
     let forwarded = || {
         headers
             .get("x-forwarded-for")?

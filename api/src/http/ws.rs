@@ -33,7 +33,6 @@ use axum::response::{IntoResponse, Response as HttpResponse};
 use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt};
 use std::any::TypeId;
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -58,10 +57,8 @@ pub async fn subscriptions(
         )
             .into_response();
     };
-    let peer = identity::peer(&extensions);
     let executor = SocketExecutor {
-        client: identity::client_address(&app, &headers, peer),
-        trusted_peer: app.trusted.trusts(peer),
+        origin: identity::Origin::of(&app, &headers, &extensions),
         app: app.clone(),
         schema,
     };
@@ -155,8 +152,7 @@ fn until(exp: u64) -> Duration {
 struct SocketExecutor {
     app: AppState,
     schema: AppSchema,
-    client: Option<IpAddr>,
-    trusted_peer: bool,
+    origin: identity::Origin,
 }
 
 impl SocketExecutor {
@@ -176,8 +172,8 @@ impl SocketExecutor {
             .viewer(&self.app.roles)
             .await
             .map_err(|e| refuse(refused(e)))?;
-        let caller = Caller::new(session.subject.as_deref(), self.client);
-        let (request, parsed) = admit(&self.app, &caller, self.trusted_peer, request)
+        let caller = Caller::new(session.subject.as_deref(), self.origin.client);
+        let (request, parsed) = admit(&self.app, &caller, self.origin.trusted, request)
             .await
             .map_err(refuse)?;
         let subscription = parsed
