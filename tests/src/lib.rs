@@ -137,10 +137,27 @@ pub async fn test_config(backend: Backend) -> Config {
         Backend::Postgres => Some(redis_url()),
     };
     config.redis_key_prefix = format!("{}:", unique("pwtest"));
-    // Suites send hundreds of requests as one caller; tests/ratelimit.rs turns these on.
+    // Suites send hundreds of requests as one caller; tests that count turn these on.
     config.rate_limit_requests = 0;
     config.rate_limit_sensitive = 0;
+    config.rate_limit_window_secs = RATE_LIMIT_WINDOW_SECS;
     config
+}
+
+/// The budgets' window in every test gateway: an hour, so that with [`fresh_window`] no
+/// test that counts straddles a refill (a fixed window starts on the clock, not per test).
+pub const RATE_LIMIT_WINDOW_SECS: u64 = 3600;
+
+/// Waits, when the current window ends within half a minute, until the next one begins.
+async fn fresh_window(window: u64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let left = window - now % window;
+    if left < 30 {
+        tokio::time::sleep(std::time::Duration::from_secs(left + 1)).await;
+    }
 }
 
 /// One gateway under test.
@@ -203,6 +220,11 @@ impl TestApp {
     pub async fn with_config(backend: Backend, config: Config) -> Self {
         // Logs go to the test's captured output: shown for a failing test.
         api::telemetry::init_for_tests();
+        // A test that turns a budget on counts against it: it must start in a window
+        // that lasts the whole test, whoever wrote it.
+        if config.rate_limit_requests > 0 || config.rate_limit_sensitive > 0 {
+            fresh_window(config.rate_limit_window_secs).await;
+        }
         let app = Application::build(config).await.expect("gateway starts");
         Self { backend, app }
     }

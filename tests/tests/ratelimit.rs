@@ -3,29 +3,12 @@
 //! fallback when Redis does not answer.
 
 use serde_json::{Value, json};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tests::{Backend, TestApp, test_config};
-
-/// A one-hour window, started well clear of its end, so no test straddles a refill.
-const WINDOW: u64 = 3600;
-
-async fn fresh_window() {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
-    let left = WINDOW - now % WINDOW;
-    if left < 30 {
-        tokio::time::sleep(Duration::from_secs(left + 1)).await;
-    }
-}
+use tests::{Backend, RATE_LIMIT_WINDOW_SECS as WINDOW, TestApp, test_config};
 
 async fn limited(backend: Backend, requests: u32, sensitive: u32) -> TestApp {
     let mut config = test_config(backend).await;
     config.rate_limit_requests = requests;
     config.rate_limit_sensitive = sensitive;
-    config.rate_limit_window_secs = WINDOW;
-    fresh_window().await;
     TestApp::with_config(backend, config).await
 }
 
@@ -130,8 +113,6 @@ async fn a_silent_redis_falls_back_to_counting_in_process() {
     config.redis_url = Some(format!("redis://{addr}"));
     config.redis_command_timeout_ms = 50;
     config.rate_limit_requests = 3;
-    config.rate_limit_window_secs = WINDOW;
-    fresh_window().await;
     let app = TestApp::with_config(Backend::Postgres, config).await;
     for _ in 0..3 {
         app.graphql(NAME, json!({}), None).await.assert_no_errors();
@@ -143,9 +124,7 @@ async fn a_silent_redis_falls_back_to_counting_in_process() {
 async fn the_forwarded_client_counts_only_behind_a_trusted_proxy() {
     let mut config = test_config(Backend::Sqlite).await;
     config.rate_limit_requests = 2;
-    config.rate_limit_window_secs = WINDOW;
     config.trusted_callers = vec!["127.0.0.1".into()];
-    fresh_window().await;
     let app = TestApp::with_config(Backend::Sqlite, config).await;
     let addr = app.serve().await;
     let client = reqwest::Client::new();
