@@ -23,8 +23,15 @@ impl DbStats {
     }
 }
 
-pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbErr> {
-    connect_counted(config, Arc::default()).await
+/// A connection for maintenance commands (`migrate`, `seed`): no statement timeout, because
+/// a migration or the seed's final `ANALYZE` of a large database legitimately runs longer
+/// than any request may.
+pub async fn connect_for_maintenance(
+    config: &Config,
+) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut config = config.clone();
+    config.database_statement_timeout_ms = 0;
+    connect_counted(&config, Arc::default()).await
 }
 
 /// Connects and counts every statement into `stats`.
@@ -38,7 +45,8 @@ pub async fn connect_counted(
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
-    // The server cancels a runaway statement even when the client gave up on it.
+    // The server cancels a runaway statement even when the client gave up on it (0 = none,
+    // PostgreSQL's own meaning).
     let statement_timeout = config.database_statement_timeout_ms.to_string();
     opts.map_sqlx_postgres_opts(move |o| {
         o.options([("statement_timeout", statement_timeout.as_str())])

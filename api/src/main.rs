@@ -178,14 +178,14 @@ async fn shutdown_signal() {
 }
 
 async fn migrate(config: &Config) -> Result<()> {
-    let db = api::db::connect(config).await?;
+    let db = api::db::connect_for_maintenance(config).await?;
     api::db::migrate(&db).await?;
     eprintln!("migrations applied");
     Ok(())
 }
 
 async fn run_seed(config: &Config, companies: u32, seed_value: u64) -> Result<()> {
-    let db = api::db::connect(config).await?;
+    let db = api::db::connect_for_maintenance(config).await?;
     api::db::migrate(&db).await?;
     let opts = seed::SeedOptions {
         companies,
