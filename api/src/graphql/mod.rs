@@ -7,7 +7,6 @@ pub mod batching;
 pub mod communities;
 pub mod complete;
 pub mod entity;
-pub mod enums;
 pub mod gsd;
 pub mod ids;
 pub mod limits;
@@ -161,11 +160,4 @@ where
         return Ok(None);
     };
     Ok(ctx.loaders()?.load_one(key(row)).await?.map(wrap))
-}
-
-/// Parses a database enum string into its GraphQL enum; an unknown value is a data bug.
-pub fn parse_db_enum<T: std::str::FromStr>(column: &'static str, value: &str) -> AppResult<T> {
-    value
-        .parse()
-        .map_err(|_| AppError::internal(format!("unexpected value in {column}: {value:?}")))
 }

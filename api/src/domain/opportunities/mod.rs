@@ -1,4 +1,5 @@
 //! Opportunities: which partners are eligible for a lead, who gets it next, and the pass.
 
 pub mod eligibility;
+pub mod model;
 pub mod service;

@@ -1,3 +1,5 @@
-//! Profiles: the membership level rule.
+//! Profiles: companies, locations, people and their roles, certifications, and the membership level rule.
 
 pub mod level;
+pub mod model;
+pub mod service;

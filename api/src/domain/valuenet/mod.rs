@@ -1,3 +1,5 @@
-//! Value Net Connections: matching partners by focus.
+//! Value Net Connections: focus registration, value nets, and matching partners by focus.
 
 pub mod matching;
+pub mod model;
+pub mod service;

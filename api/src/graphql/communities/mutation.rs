@@ -1,10 +1,10 @@
 //! Community mutations: thin wrappers over `service`.
 
 use super::query::{Community, Membership};
-use super::service;
+use crate::domain::communities::service;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
-use crate::graphql::enums::CommunityVisibility;
+use crate::domain::communities::model::CommunityVisibility;
 use crate::graphql::ids::{Kind, decode};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 

@@ -1,15 +1,16 @@
 //! Communities: the listing, a community by slug, its members as the visibility allows.
 
+use crate::domain::Stored;
 use super::loader::*;
-use super::service;
+use crate::domain::communities::service;
 use crate::error::{AppError, AppResult};
 use crate::graphql::entity::Entity;
-use crate::graphql::enums::{CommunityRole, CommunityVisibility, MembershipStatus};
+use crate::domain::communities::model::{CommunityRole, CommunityVisibility, MembershipStatus};
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::PersonKey;
-use crate::graphql::{ContextExt, parse_db_enum};
+use crate::graphql::{ContextExt};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use entities::{communities, community_members as members};
@@ -55,10 +56,10 @@ impl Membership {
         }
     }
     async fn role(&self) -> AppResult<CommunityRole> {
-        parse_db_enum("community_members.role", &self.row.role)
+        Stored::from_db("community_members.role", &self.row.role)
     }
     async fn status(&self) -> AppResult<MembershipStatus> {
-        parse_db_enum("community_members.status", &self.row.status)
+        Stored::from_db("community_members.status", &self.row.status)
     }
 }
 
@@ -87,7 +88,7 @@ impl Community {
         &self.0.description
     }
     async fn visibility(&self) -> AppResult<CommunityVisibility> {
-        parse_db_enum("communities.visibility", &self.0.visibility)
+        Stored::from_db("communities.visibility", &self.0.visibility)
     }
     async fn member_count(&self, ctx: &Context<'_>) -> AppResult<usize> {
         Ok(self

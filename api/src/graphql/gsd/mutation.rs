@@ -1,6 +1,6 @@
 //! Directory mutations: thin wrappers over `service`.
 
-use super::service::{self, Card, SolutionChanges, Tags};
+use crate::domain::gsd::service::{self, Card, SolutionChanges, Tags};
 use super::types::{CustomerExperience, ResponseCard, Solution};
 use crate::error::AppResult;
 use crate::graphql::ids::{Kind, decode};

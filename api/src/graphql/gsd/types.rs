@@ -2,15 +2,16 @@
 //! published; experiences under review, nominations and reader leads are the company's
 //! (its people and IBM_CHANNEL).
 
+use crate::domain::Stored;
 use super::loader::*;
 use crate::auth::{Action, Target, Viewer, visibility};
 use crate::error::{AppError, AppResult};
-use crate::graphql::enums::*;
+use crate::domain::gsd::model::ExperienceStatus;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list;
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
-use crate::graphql::{ContextExt, parse_db_enum};
+use crate::graphql::{ContextExt};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, FixedOffset};
 use entities::{customer_experiences, response_cards, solutions, validation_nominations};
@@ -151,7 +152,7 @@ impl CustomerExperience {
         &self.0.summary
     }
     async fn status(&self) -> AppResult<ExperienceStatus> {
-        parse_db_enum("customer_experiences.status", &self.0.status)
+        Stored::from_db("customer_experiences.status", &self.0.status)
     }
     async fn decision_reason(&self) -> Option<&str> {
         self.0.decision_reason.as_deref()

@@ -1,9 +1,9 @@
 //! PAO mutations: thin wrappers over `service`.
 
-use super::service::{self, Decision, NewSiteUser, SiteUserChanges};
+use crate::domain::pao::service::{self, Decision, NewSiteUser, SiteUserChanges};
 use super::types::{AccessRequest, Site, SiteUser};
 use crate::error::AppResult;
-use crate::graphql::enums::{SitePrivilege, SiteRole};
+use crate::domain::pao::model::{SitePrivilege, SiteRole};
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};

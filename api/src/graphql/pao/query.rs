@@ -1,7 +1,7 @@
 //! PAO root queries, entity lookups and the access-request subscription.
 
 use super::loader::SiteKey;
-use super::service;
+use crate::domain::pao::service;
 use super::types::{AccessRequest, Site};
 use crate::auth::{Action, Target, Viewer, ensure};
 use crate::error::{AppError, AppResult};

@@ -1,16 +1,17 @@
 //! GraphQL objects of PAO. A site's basics are visible to any signed-in caller (they need
 //! them to ask for access); its users, requests and reports follow the access matrix.
 
+use crate::domain::Stored;
 use super::loader::*;
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::error::{AppError, AppResult};
-use crate::graphql::enums::*;
+use crate::domain::pao::model::{AccessRequestStatus, SiteAgreementType, SitePrivilege, SiteRole};
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list_visible;
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
-use crate::graphql::{ContextExt, parse_db_enum};
+use crate::graphql::{ContextExt};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -69,7 +70,7 @@ impl Site {
         &self.0.country
     }
     async fn agreement_type(&self) -> AppResult<SiteAgreementType> {
-        parse_db_enum("sites.agreement_type", &self.0.agreement_type)
+        Stored::from_db("sites.agreement_type", &self.0.agreement_type)
     }
     /// Optimistic-concurrency version: account-management changes are made against it.
     async fn version(&self) -> i32 {
@@ -251,7 +252,7 @@ impl SiteUser {
         &self.0.name
     }
     async fn role(&self) -> AppResult<SiteRole> {
-        parse_db_enum("site_users.role", &self.0.role)
+        Stored::from_db("site_users.role", &self.0.role)
     }
     /// A secondary contact granted account management may manage the site's users.
     async fn account_management(&self) -> bool {
@@ -266,7 +267,7 @@ impl SiteUser {
             .await?
             .unwrap_or_default()
             .iter()
-            .map(|p| parse_db_enum("site_user_privileges.privilege", p))
+            .map(|p| Stored::from_db("site_user_privileges.privilege", p))
             .collect()
     }
 }
@@ -297,7 +298,7 @@ impl AccessRequest {
         self.0.believes_primary
     }
     async fn status(&self) -> AppResult<AccessRequestStatus> {
-        parse_db_enum("access_requests.status", &self.0.status)
+        Stored::from_db("access_requests.status", &self.0.status)
     }
     async fn decision_reason(&self) -> Option<&str> {
         self.0.decision_reason.as_deref()

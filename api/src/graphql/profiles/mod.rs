@@ -4,7 +4,6 @@
 pub mod loader;
 pub mod mutation;
 pub mod query;
-pub mod service;
 pub mod types;
 
 pub use mutation::ProfilesMutation;

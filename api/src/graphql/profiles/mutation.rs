@@ -1,6 +1,6 @@
 //! Profile mutations: thin wrappers over `service`.
 
-use super::service::{self, CompanyChanges};
+use crate::domain::profiles::service::{self, CompanyChanges};
 use super::types::{Company, Person};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;

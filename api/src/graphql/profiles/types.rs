@@ -1,14 +1,15 @@
 //! GraphQL objects of the profiles graph. Each guarded field checks the access matrix in
 //! its own body (see `auth::policy`), so the check holds on every path to the object.
 
+use crate::domain::Stored;
 use super::loader::*;
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::domain::profiles::level::{self, Assessment, Level};
 use crate::error::{AppError, AppResult};
-use crate::graphql::enums::*;
+use crate::domain::profiles::model::{AgreementKind, AgreementStatus, BenefitKind, Brand, CertificationKind, CompanyRole, CriterionKind, MembershipLevel, PartnerType, PersonStatus, RevenueSource, SkillTrack};
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::pagination::{Cursor, after_id, page_size};
-use crate::graphql::{ContextExt, parse_db_enum};
+use crate::graphql::{ContextExt};
 use crate::graphql::{list, list_visible};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -104,7 +105,7 @@ impl Company {
             .unwrap_or_default();
         types
             .iter()
-            .map(|t| parse_db_enum("company_partner_types.partner_type", t))
+            .map(|t| Stored::from_db("company_partner_types.partner_type", t))
             .collect()
     }
     async fn headquarters(&self, ctx: &Context<'_>) -> AppResult<Option<Location>> {
@@ -125,7 +126,7 @@ impl Company {
     /// The level in force.
     async fn partner_world_level(&self, ctx: &Context<'_>) -> AppResult<MembershipLevel> {
         guard(ctx, Action::ReadLevel, Target::Company(self.0.id))?;
-        parse_db_enum("companies.partner_world_level", &self.0.partner_world_level)
+        Stored::from_db("companies.partner_world_level", &self.0.partner_world_level)
     }
     /// Secret: members need it to add themselves to the profile. PRC and APA only.
     #[graphql(
@@ -148,7 +149,7 @@ impl Company {
             Target::Company(self.0.id),
         )?;
         let a = assessment(ctx, self.0.id).await?;
-        let in_force = parse_db_enum("companies.partner_world_level", &self.0.partner_world_level)?;
+        let in_force = Stored::from_db("companies.partner_world_level", &self.0.partner_world_level)?;
         Ok(Some(LevelExplanation::new(a, in_force)))
     }
     #[graphql(
@@ -469,7 +470,7 @@ impl Person {
         self.0.version
     }
     async fn status(&self) -> AppResult<PersonStatus> {
-        parse_db_enum("people.status", &self.0.status)
+        Stored::from_db("people.status", &self.0.status)
     }
     /// The IBMid: the person's login e-mail.
     #[graphql(
@@ -559,10 +560,10 @@ impl Certification {
         &self.0.name
     }
     async fn kind(&self) -> AppResult<CertificationKind> {
-        parse_db_enum("certifications.kind", &self.0.kind)
+        Stored::from_db("certifications.kind", &self.0.kind)
     }
     async fn track(&self) -> AppResult<SkillTrack> {
-        parse_db_enum("certifications.track", &self.0.track)
+        Stored::from_db("certifications.track", &self.0.track)
     }
     async fn earned_on(&self) -> NaiveDate {
         self.0.earned_on
@@ -587,10 +588,10 @@ impl Agreement {
         encode(Kind::Agreement, self.0.id)
     }
     async fn kind(&self) -> AppResult<AgreementKind> {
-        parse_db_enum("agreements.kind", &self.0.kind)
+        Stored::from_db("agreements.kind", &self.0.kind)
     }
     async fn status(&self) -> AppResult<AgreementStatus> {
-        parse_db_enum("agreements.status", &self.0.status)
+        Stored::from_db("agreements.status", &self.0.status)
     }
     async fn accepted_on(&self) -> Option<NaiveDate> {
         self.0.accepted_on
@@ -608,7 +609,7 @@ impl Benefit {
         encode(Kind::Benefit, self.0.id)
     }
     async fn kind(&self) -> AppResult<BenefitKind> {
-        parse_db_enum("benefits.kind", &self.0.kind)
+        Stored::from_db("benefits.kind", &self.0.kind)
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -629,7 +630,7 @@ impl RevenueReport {
         encode(Kind::RevenueReport, self.0.id)
     }
     async fn brand(&self) -> AppResult<Brand> {
-        parse_db_enum("revenue_reports.brand", &self.0.brand)
+        Stored::from_db("revenue_reports.brand", &self.0.brand)
     }
     /// Reporting period, e.g. `2026-Q3`.
     async fn period(&self) -> &str {
@@ -643,7 +644,7 @@ impl RevenueReport {
         &self.0.currency
     }
     async fn source(&self) -> AppResult<RevenueSource> {
-        parse_db_enum("revenue_reports.source", &self.0.source)
+        Stored::from_db("revenue_reports.source", &self.0.source)
     }
 }
 

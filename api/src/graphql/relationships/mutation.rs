@@ -1,9 +1,9 @@
 //! Relationship mutations: thin wrappers over `service`.
 
-use super::service::{self, ApplicationChanges, NewDocument};
+use crate::domain::relationships::service::{self, ApplicationChanges, NewDocument};
 use super::types::RelationshipApplication;
 use crate::error::AppResult;
-use crate::graphql::enums::{Distribution, ProductProgram, RelationshipKind, VadChoice};
+use crate::domain::relationships::model::{Distribution, ProductProgram, RelationshipKind, VadChoice};
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};

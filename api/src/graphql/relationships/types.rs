@@ -1,11 +1,12 @@
 //! GraphQL objects of relationships. An application is visible to its company's PRC and
 //! APA and to IBM_CHANNEL (`ReadRelationshipApplications`); authorizations are public.
 
+use crate::domain::Stored;
 use super::loader::*;
-use super::service::{Steps, missing_steps};
+use crate::domain::relationships::service::{Steps, missing_steps};
 use crate::auth::{Viewer, visibility};
 use crate::error::{AppError, AppResult};
-use crate::graphql::enums::*;
+use crate::domain::relationships::model::{ApplicationStatus, Distribution, ProductProgram, RelationshipKind, VadChoice};
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list;
 use crate::graphql::profiles::Company;
@@ -13,7 +14,7 @@ use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::CompanyKey;
 use crate::graphql::profiles::loader::PersonKey;
 use crate::graphql::profiles::query::person;
-use crate::graphql::{ContextExt, parse_db_enum};
+use crate::graphql::{ContextExt};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 use entities::{application_documents, authorizations, relationship_applications};
@@ -47,10 +48,10 @@ impl RelationshipApplication {
         encode(Kind::RelationshipApplication, self.0.id)
     }
     async fn kind(&self) -> AppResult<RelationshipKind> {
-        parse_db_enum("relationship_applications.kind", &self.0.kind)
+        Stored::from_db("relationship_applications.kind", &self.0.kind)
     }
     async fn status(&self) -> AppResult<ApplicationStatus> {
-        parse_db_enum("relationship_applications.status", &self.0.status)
+        Stored::from_db("relationship_applications.status", &self.0.status)
     }
     async fn version(&self) -> i32 {
         self.0.version
@@ -66,7 +67,7 @@ impl RelationshipApplication {
             .into_iter()
             .map(|g| {
                 Ok(ProductGroupSelection {
-                    program: parse_db_enum("application_product_groups.program", &g.program)?,
+                    program: Stored::from_db("application_product_groups.program", &g.program)?,
                     product_group: g.product_group,
                 })
             })
@@ -76,7 +77,7 @@ impl RelationshipApplication {
         self.0
             .vad_choice
             .as_deref()
-            .map(|v| parse_db_enum("relationship_applications.vad_choice", v))
+            .map(|v| Stored::from_db("relationship_applications.vad_choice", v))
             .transpose()
     }
     /// The chosen distributor, when `vadChoice` is DISTRIBUTOR.
@@ -217,6 +218,6 @@ impl Authorization {
         &self.0.country
     }
     async fn distribution(&self) -> AppResult<Distribution> {
-        parse_db_enum("authorizations.distribution", &self.0.distribution)
+        Stored::from_db("authorizations.distribution", &self.0.distribution)
     }
 }

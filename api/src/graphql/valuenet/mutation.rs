@@ -1,6 +1,6 @@
 //! Value Net mutations: thin wrappers over `service`.
 
-use super::service::{self, Focus};
+use crate::domain::valuenet::service::{self, Focus};
 use super::types::{Registration, ValueNet};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;

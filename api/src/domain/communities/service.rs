@@ -4,7 +4,7 @@
 use crate::auth::Viewer;
 use crate::domain::write::{Write, text};
 use crate::error::{AppError, AppResult};
-use crate::graphql::enums::CommunityVisibility;
+use crate::domain::communities::model::CommunityVisibility;
 use crate::state::AppState;
 use entities::{communities, community_members as members};
 use sea_orm::sea_query::Expr;

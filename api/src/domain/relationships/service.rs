@@ -5,7 +5,7 @@
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
-use crate::graphql::enums::{Distribution, ProductProgram, RelationshipKind, VadChoice};
+use crate::domain::relationships::model::{Distribution, ProductProgram, RelationshipKind, VadChoice};
 use crate::state::AppState;
 use entities::{
     application_documents, application_key_contacts, application_product_groups,

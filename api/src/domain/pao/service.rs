@@ -7,7 +7,7 @@
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
-use crate::graphql::enums::{SitePrivilege, SiteRole};
+use crate::domain::pao::model::{SitePrivilege, SiteRole};
 use crate::state::AppState;
 use entities::{access_requests, people, site_user_privileges, site_users, sites};
 use sea_orm::sea_query::Expr;

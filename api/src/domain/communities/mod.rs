@@ -1,0 +1,4 @@
+//! IBM Communities: visibility, membership and ownership.
+
+pub mod model;
+pub mod service;

@@ -1,0 +1,4 @@
+//! Global Solutions Directory: solutions, nominations, response cards, customer experiences.
+
+pub mod model;
+pub mod service;

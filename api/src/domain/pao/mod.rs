@@ -1,0 +1,4 @@
+//! Passport Advantage Online: sites, site users and privileges, access requests, site reports.
+
+pub mod model;
+pub mod service;

@@ -1,0 +1,29 @@
+//! The typed ids and stored states of pao.
+
+typed_id! {
+    SiteId;
+    SiteUserId;
+    AccessRequestId;
+}
+
+db_enum!(SiteAgreementType {
+    PassportAdvantage,
+    PassportAdvantageExpress
+});
+db_enum!(SiteRole {
+    SitePrimaryContact,
+    SecondaryContact,
+    User
+});
+db_enum!(SitePrivilege {
+    Reporting,
+    OnlineOrdering,
+    ProposalQuoteOrder,
+    PartnerGuidedSelling
+});
+db_enum!(AccessRequestStatus {
+    Pending,
+    Approved,
+    Rejected
+});
+db_enum!(RenewalStatus { Active, Renewed, Expired });

@@ -1,0 +1,64 @@
+//! The typed ids and stored states of profiles.
+
+typed_id! {
+    CompanyId;
+    PersonId;
+    LocationId;
+}
+
+db_enum!(PartnerType {
+    Reseller,
+    Isv,
+    Msp,
+    SystemsIntegrator,
+    Distributor,
+    Consultant
+});
+db_enum!(
+    /// `achievedLevel` is what the rules give today; `partnerWorldLevel` is the level in force.
+    MembershipLevel { Member, Advanced, Premier }
+);
+db_enum!(PersonStatus {
+    Pending,
+    Active,
+    Rejected
+});
+db_enum!(CompanyRole { Apa, Prc });
+db_enum!(CertificationKind {
+    Certification,
+    Mastery
+});
+db_enum!(SkillTrack { Sales, Technical });
+db_enum!(AgreementStatus {
+    Pending,
+    Accepted,
+    Expired
+});
+db_enum!(AgreementKind {
+    BusinessPartnerAgreement,
+    SoftwareValuePlusAttachment,
+    HardwareResellerAttachment
+});
+db_enum!(BenefitKind {
+    ValuePackage,
+    ValueOption
+});
+db_enum!(Brand {
+    Storage,
+    Power,
+    SystemZ,
+    Software,
+    Security,
+    Cloud
+});
+db_enum!(RevenueSource {
+    Distributor,
+    PassportAdvantage,
+    SalesRep
+});
+db_enum!(CriterionKind {
+    Skill,
+    RevenueAttainment,
+    CustomerSatisfaction,
+    IsvSolution
+});

@@ -1,0 +1,8 @@
+//! The typed ids and stored states of valuenet.
+
+
+db_enum!(FocusKind {
+    Technology,
+    Industry,
+    Geography
+});
