@@ -152,6 +152,17 @@ pub enum Target {
     Site(i64),
 }
 
+impl Target {
+    /// A company, by any id that is one (a typed domain id or a row number).
+    pub fn company(id: impl Into<i64>) -> Self {
+        Target::Company(id.into())
+    }
+
+    pub fn site(id: impl Into<i64>) -> Self {
+        Target::Site(id.into())
+    }
+}
+
 impl Viewer {
     /// Does the caller hold this column of the matrix toward the target?
     pub fn holds(&self, standing: Standing, target: Target) -> bool {

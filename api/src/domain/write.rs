@@ -36,7 +36,7 @@ impl<'a> Write<'a> {
         &self,
         action: &str,
         entity_type: &str,
-        entity_id: i64,
+        entity_id: impl Into<i64>,
         before: Option<Value>,
         after: Option<Value>,
     ) -> AppResult<()> {
@@ -48,7 +48,7 @@ impl<'a> Write<'a> {
                 .unwrap_or_else(|| "anonymous".into())),
             action: Set(action.to_owned()),
             entity_type: Set(entity_type.to_owned()),
-            entity_id: Set(entity_id),
+            entity_id: Set(entity_id.into()),
             before_json: Set(before.map(|v| v.to_string())),
             after_json: Set(after.map(|v| v.to_string())),
             ..Default::default()
@@ -78,7 +78,7 @@ impl<'a> Write<'a> {
 pub async fn update_versioned<E>(
     txn: &DatabaseTransaction,
     [id_col, version_col, updated_at_col]: [E::Column; 3],
-    (id, expected_version): (i64, i32),
+    (id, expected_version): (impl Into<i64>, i32),
     changes: Vec<(E::Column, SimpleExpr)>,
     conflict: &'static str,
 ) -> AppResult<()>
@@ -92,7 +92,7 @@ where
         update = update.col_expr(col, value);
     }
     let result = update
-        .filter(id_col.eq(id))
+        .filter(id_col.eq(id.into()))
         .filter(version_col.eq(expected_version))
         .exec(txn)
         .await?;
@@ -122,4 +122,25 @@ pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
         ));
     }
     Ok(v.to_owned())
+}
+
+/// An e-mail address (an IBMid is one), trimmed and lowercased. The one validator every
+/// input naming a person by address goes through: RFC 5322 syntax by `email_address`, and
+/// a dotted domain, because these are internet addresses, never `user@localhost`.
+pub fn email(field: &str, value: &str) -> AppResult<String> {
+    let v = value.trim().to_ascii_lowercase();
+    let valid = v.len() <= 254
+        && email_address::EmailAddress::parse_with_options(
+            &v,
+            email_address::Options::default().without_display_text(),
+        )
+        .is_ok_and(|a| {
+            let domain = a.domain();
+            domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(v)
+    } else {
+        Err(AppError::bad_input(field, "an e-mail address"))
+    }
 }

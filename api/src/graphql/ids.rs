@@ -68,6 +68,44 @@ pub fn decode(id: &str, kind: Kind, field: &'static str) -> AppResult<i64> {
     }
 }
 
+/// A typed row id of the domain, and the kind its global id names.
+pub trait RowId: Sized {
+    const KIND: Kind;
+    fn from_row(row: i64) -> Self;
+}
+
+macro_rules! row_ids {
+    ($($ty:ty => $kind:ident,)*) => {$(
+        impl RowId for $ty {
+            const KIND: Kind = Kind::$kind;
+            fn from_row(row: i64) -> Self {
+                Self(row)
+            }
+        }
+    )*};
+}
+
+use crate::domain::{communities, gsd, opportunities, pao, profiles, relationships};
+
+row_ids! {
+    profiles::model::CompanyId => Company,
+    profiles::model::PersonId => Person,
+    profiles::model::LocationId => Location,
+    pao::model::SiteId => Site,
+    pao::model::SiteUserId => SiteUser,
+    pao::model::AccessRequestId => AccessRequest,
+    relationships::model::ApplicationId => RelationshipApplication,
+    gsd::model::SolutionId => Solution,
+    gsd::model::ExperienceId => CustomerExperience,
+    communities::model::CommunityId => Community,
+    opportunities::model::OpportunityId => Opportunity,
+}
+
+/// A global id decoded to the typed row id it must name.
+pub fn decode_id<T: RowId>(id: &str, field: &'static str) -> AppResult<T> {
+    decode(id, T::KIND, field).map(T::from_row)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

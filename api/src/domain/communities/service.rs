@@ -2,9 +2,12 @@
 //! checked here, against the community's own owners and members.
 
 use crate::auth::Viewer;
+use crate::domain::communities::model::CommunityId;
+use crate::domain::communities::model::CommunityVisibility;
+use crate::domain::communities::model::{CommunityRole, MembershipStatus};
+use crate::domain::profiles::model::PersonId;
 use crate::domain::write::{Write, text};
 use crate::error::{AppError, AppResult};
-use crate::domain::communities::model::CommunityVisibility;
 use crate::state::AppState;
 use entities::{communities, community_members as members};
 use sea_orm::sea_query::Expr;
@@ -13,28 +16,28 @@ use sea_orm::{
 };
 use serde_json::json;
 
-pub async fn community(state: &AppState, id: i64) -> AppResult<communities::Model> {
+pub async fn community(state: &AppState, id: CommunityId) -> AppResult<communities::Model> {
     communities::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound("community"))
 }
 
-fn person_of(viewer: &Viewer) -> AppResult<i64> {
+fn person_of(viewer: &Viewer) -> AppResult<PersonId> {
     match (
         viewer.is_signed_in(),
         viewer.person.as_ref().filter(|p| p.active),
     ) {
         (false, _) => Err(AppError::Unauthenticated),
-        (true, Some(p)) => Ok(p.person_id),
+        (true, Some(p)) => Ok(PersonId(p.person_id)),
         (true, None) => Err(AppError::Forbidden),
     }
 }
 
 async fn membership<C: ConnectionTrait>(
     db: &C,
-    community: i64,
-    person: i64,
+    community: CommunityId,
+    person: PersonId,
 ) -> AppResult<Option<members::Model>> {
     Ok(members::Entity::find()
         .filter(members::Column::CommunityId.eq(community))
@@ -45,12 +48,12 @@ async fn membership<C: ConnectionTrait>(
 
 async fn require_owner<C: ConnectionTrait>(
     db: &C,
-    community: i64,
+    community: CommunityId,
     viewer: &Viewer,
-) -> AppResult<i64> {
+) -> AppResult<PersonId> {
     let me = person_of(viewer)?;
     match membership(db, community, me).await? {
-        Some(m) if m.role == "OWNER" && m.status == "ACTIVE" => Ok(me),
+        Some(m) if m.role == CommunityRole::Owner && m.status == MembershipStatus::Active => Ok(me),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -58,7 +61,9 @@ async fn require_owner<C: ConnectionTrait>(
 /// May the viewer see the member list? Public: any signed-in caller. Private: its active
 /// members (`insider`) and IBM_CHANNEL.
 pub fn may_list_members(viewer: &Viewer, c: &communities::Model, insider: bool) -> bool {
-    viewer.ibm_channel || insider || (c.visibility == "PUBLIC" && viewer.is_signed_in())
+    viewer.ibm_channel
+        || insider
+        || (c.visibility == CommunityVisibility::Public && viewer.is_signed_in())
 }
 
 pub async fn create(
@@ -95,9 +100,9 @@ pub async fn create(
     })?;
     members::Entity::insert(members::ActiveModel {
         community_id: Set(row.id),
-        person_id: Set(me),
-        role: Set("OWNER".into()),
-        status: Set("ACTIVE".into()),
+        person_id: Set(me.0),
+        role: Set(CommunityRole::Owner.into()),
+        status: Set(MembershipStatus::Active.into()),
         ..Default::default()
     })
     .exec(&w.txn)
@@ -115,19 +120,22 @@ pub async fn create(
 }
 
 /// Public: join at once. Private: ask (PENDING), or accept an invitation.
-pub async fn join(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<members::Model> {
+pub async fn join(state: &AppState, viewer: &Viewer, id: CommunityId) -> AppResult<members::Model> {
     let c = community(state, id).await?;
     let me = person_of(viewer)?;
     let w = Write::begin(state, viewer).await?;
     let existing = membership(&w.txn, id, me).await?;
-    let status = match (&existing, c.visibility.as_str()) {
-        (Some(m), _) if m.status == "ACTIVE" || m.status == "PENDING" => {
+    let public = c.visibility == CommunityVisibility::Public;
+    let status = match (&existing, public) {
+        (Some(m), _)
+            if m.status == MembershipStatus::Active || m.status == MembershipStatus::Pending =>
+        {
             return Err(AppError::Conflict(
                 "already a member, or already asked to join",
             ));
         }
-        (Some(_), _) | (None, "PUBLIC") => "ACTIVE",
-        (None, _) => "PENDING",
+        (Some(_), _) | (None, true) => MembershipStatus::Active,
+        (None, _) => MembershipStatus::Pending,
     };
     match existing {
         Some(m) => {
@@ -141,9 +149,9 @@ pub async fn join(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<membe
         }
         None => {
             members::Entity::insert(members::ActiveModel {
-                community_id: Set(id),
-                person_id: Set(me),
-                role: Set("MEMBER".into()),
+                community_id: Set(id.0),
+                person_id: Set(me.0),
+                role: Set(CommunityRole::Member.into()),
                 status: Set(status.into()),
                 ..Default::default()
             })
@@ -170,16 +178,19 @@ pub async fn join(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<membe
 pub async fn invite_or_approve(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
-    person: i64,
+    id: CommunityId,
+    person: PersonId,
 ) -> AppResult<members::Model> {
     community(state, id).await?;
     let w = Write::begin(state, viewer).await?;
     require_owner(&w.txn, id, viewer).await?;
     let action = match membership(&w.txn, id, person).await? {
-        Some(m) if m.status == "PENDING" => {
+        Some(m) if m.status == MembershipStatus::Pending => {
             members::Entity::update_many()
-                .col_expr(members::Column::Status, Expr::value("ACTIVE"))
+                .col_expr(
+                    members::Column::Status,
+                    Expr::value(MembershipStatus::Active),
+                )
                 .col_expr(members::Column::Version, Expr::value(m.version + 1))
                 .filter(members::Column::Id.eq(m.id))
                 .exec(&w.txn)
@@ -197,10 +208,10 @@ pub async fn invite_or_approve(
                 return Err(AppError::NotFound("person"));
             }
             members::Entity::insert(members::ActiveModel {
-                community_id: Set(id),
-                person_id: Set(person),
-                role: Set("MEMBER".into()),
-                status: Set("INVITED".into()),
+                community_id: Set(id.0),
+                person_id: Set(person.0),
+                role: Set(CommunityRole::Member.into()),
+                status: Set(MembershipStatus::Invited.into()),
                 ..Default::default()
             })
             .exec(&w.txn)
@@ -223,23 +234,23 @@ pub async fn invite_or_approve(
     Ok(row)
 }
 
-async fn active_owners<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<u64> {
+async fn active_owners<C: ConnectionTrait>(db: &C, id: CommunityId) -> AppResult<u64> {
     Ok(members::Entity::find()
         .filter(members::Column::CommunityId.eq(id))
-        .filter(members::Column::Role.eq("OWNER"))
-        .filter(members::Column::Status.eq("ACTIVE"))
+        .filter(members::Column::Role.eq(CommunityRole::Owner))
+        .filter(members::Column::Status.eq(MembershipStatus::Active))
         .count(db)
         .await?)
 }
 
 /// Leave; the last owner must hand ownership on first.
-pub async fn leave(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()> {
+pub async fn leave(state: &AppState, viewer: &Viewer, id: CommunityId) -> AppResult<()> {
     let me = person_of(viewer)?;
     let w = Write::begin(state, viewer).await?;
     let m = membership(&w.txn, id, me)
         .await?
         .ok_or(AppError::NotFound("membership"))?;
-    if m.role == "OWNER" && active_owners(&w.txn, id).await? <= 1 {
+    if m.role == CommunityRole::Owner && active_owners(&w.txn, id).await? <= 1 {
         return Err(AppError::Conflict(
             "the last owner cannot leave; make someone else an owner first",
         ));
@@ -260,8 +271,8 @@ pub async fn leave(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<()> 
 pub async fn set_owner(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
-    person: i64,
+    id: CommunityId,
+    person: PersonId,
     owner: bool,
 ) -> AppResult<members::Model> {
     let w = Write::begin(state, viewer).await?;
@@ -269,13 +280,17 @@ pub async fn set_owner(
     let m = membership(&w.txn, id, person)
         .await?
         .ok_or(AppError::NotFound("membership"))?;
-    if m.status != "ACTIVE" {
+    if m.status != MembershipStatus::Active {
         return Err(AppError::Conflict("only an active member can be an owner"));
     }
-    if !owner && m.role == "OWNER" && active_owners(&w.txn, id).await? <= 1 {
+    if !owner && m.role == CommunityRole::Owner && active_owners(&w.txn, id).await? <= 1 {
         return Err(AppError::Conflict("a community keeps at least one owner"));
     }
-    let role = if owner { "OWNER" } else { "MEMBER" };
+    let role = if owner {
+        CommunityRole::Owner
+    } else {
+        CommunityRole::Member
+    };
     members::Entity::update_many()
         .col_expr(members::Column::Role, Expr::value(role))
         .col_expr(members::Column::Version, Expr::value(m.version + 1))

@@ -5,7 +5,11 @@
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::cache::entity::ComputedKind;
-use crate::domain::write::{Write, text, update_versioned};
+use crate::domain::gsd::model::{ExperienceId, SolutionId};
+use crate::domain::gsd::model::{ExperienceStatus, NominationStatus, TagKind};
+use crate::domain::profiles::model::CompanyId;
+use crate::domain::profiles::model::PartnerType;
+use crate::domain::write::{Write, email, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entities::{
@@ -16,7 +20,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
-pub async fn solution(state: &AppState, id: i64) -> AppResult<solutions::Model> {
+pub async fn solution(state: &AppState, id: SolutionId) -> AppResult<solutions::Model> {
     solutions::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -53,11 +57,11 @@ fn tag_values(field: &str, values: &[String]) -> AppResult<Vec<String>> {
     Ok(out)
 }
 
-async fn write_tags(w: &Write<'_>, solution_id: i64, tags: &Tags) -> AppResult<()> {
+async fn write_tags(w: &Write<'_>, solution_id: SolutionId, tags: &Tags) -> AppResult<()> {
     for (kind, field, values) in [
-        ("INDUSTRY", "input.industries", &tags.industries),
-        ("MIDDLEWARE", "input.middleware", &tags.middleware),
-        ("HARDWARE", "input.hardware", &tags.hardware),
+        (TagKind::Industry, "input.industries", &tags.industries),
+        (TagKind::Middleware, "input.middleware", &tags.middleware),
+        (TagKind::Hardware, "input.hardware", &tags.hardware),
     ] {
         let Some(values) = values else { continue };
         let values = tag_values(field, values)?;
@@ -69,8 +73,8 @@ async fn write_tags(w: &Write<'_>, solution_id: i64, tags: &Tags) -> AppResult<(
         if !values.is_empty() {
             solution_tags::Entity::insert_many(values.into_iter().map(|value| {
                 solution_tags::ActiveModel {
-                    solution_id: Set(solution_id),
-                    kind: Set(kind.to_owned()),
+                    solution_id: Set(solution_id.0),
+                    kind: Set(kind.into()),
                     value: Set(value),
                 }
             }))
@@ -84,7 +88,7 @@ async fn write_tags(w: &Write<'_>, solution_id: i64, tags: &Tags) -> AppResult<(
 pub async fn create_solution(
     state: &AppState,
     viewer: &Viewer,
-    company_id: i64,
+    company_id: CompanyId,
     name: &str,
     description: &str,
     tags: Tags,
@@ -92,11 +96,11 @@ pub async fn create_solution(
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
-        Target::Company(company_id),
+        Target::company(company_id),
     )?;
     let isv = company_partner_types::Entity::find()
         .filter(company_partner_types::Column::CompanyId.eq(company_id))
-        .filter(company_partner_types::Column::PartnerType.eq("ISV"))
+        .filter(company_partner_types::Column::PartnerType.eq(PartnerType::Isv))
         .count(&state.db)
         .await?;
     if isv == 0 {
@@ -109,7 +113,7 @@ pub async fn create_solution(
     let description = text("input.description", description, 5000)?;
     let w = Write::begin(state, viewer).await?;
     let row = solutions::Entity::insert(solutions::ActiveModel {
-        company_id: Set(company_id),
+        company_id: Set(company_id.0),
         name: Set(name.clone()),
         description: Set(description),
         in_showcase: Set(false),
@@ -117,7 +121,7 @@ pub async fn create_solution(
     })
     .exec_with_returning(&w.txn)
     .await?;
-    write_tags(&w, row.id, &tags).await?;
+    write_tags(&w, SolutionId(row.id), &tags).await?;
     w.audit(
         "createSolution",
         "Solution",
@@ -140,7 +144,7 @@ pub struct SolutionChanges {
 pub async fn update_solution(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SolutionId,
     version: i32,
     c: SolutionChanges,
 ) -> AppResult<solutions::Model> {
@@ -148,7 +152,7 @@ pub async fn update_solution(
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
-        Target::Company(before.company_id),
+        Target::company(before.company_id),
     )?;
     let mut sets = Vec::new();
     if let Some(n) = &c.name {
@@ -200,20 +204,20 @@ pub async fn update_solution(
 pub async fn nominate(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SolutionId,
     notes: Option<String>,
 ) -> AppResult<solutions::Model> {
     let s = solution(state, id).await?;
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
-        Target::Company(s.company_id),
+        Target::company(s.company_id),
     )?;
     let notes = notes.map(|n| text("input.notes", &n, 2000)).transpose()?;
     let w = Write::begin(state, viewer).await?;
     let open = validation_nominations::Entity::find()
         .filter(validation_nominations::Column::SolutionId.eq(id))
-        .filter(validation_nominations::Column::Status.eq("NOMINATED"))
+        .filter(validation_nominations::Column::Status.eq(NominationStatus::Nominated))
         .count(&w.txn)
         .await?;
     if open > 0 {
@@ -222,9 +226,9 @@ pub async fn nominate(
         ));
     }
     let row = validation_nominations::Entity::insert(validation_nominations::ActiveModel {
-        solution_id: Set(id),
+        solution_id: Set(id.0),
         nominated_by_person_id: Set(viewer.person_id()),
-        status: Set("NOMINATED".into()),
+        status: Set(NominationStatus::Nominated.into()),
         notes: Set(notes),
         ..Default::default()
     })
@@ -253,21 +257,12 @@ pub struct Card {
 pub async fn submit_response_card(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SolutionId,
     card: Card,
 ) -> AppResult<response_cards::Model> {
     solution(state, id).await?;
     let name = text("input.readerName", &card.reader_name, 200)?;
-    let email = text("input.readerEmail", &card.reader_email, 254)?;
-    if !email
-        .split_once('@')
-        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
-    {
-        return Err(AppError::bad_input(
-            "input.readerEmail",
-            "an e-mail address",
-        ));
-    }
+    let email = email("input.readerEmail", &card.reader_email)?;
     let company = card
         .reader_company
         .map(|c| text("input.readerCompany", &c, 200))
@@ -275,7 +270,7 @@ pub async fn submit_response_card(
     let message = text("input.message", &card.message, 5000)?;
     let w = Write::begin(state, viewer).await?;
     let row = response_cards::Entity::insert(response_cards::ActiveModel {
-        solution_id: Set(id),
+        solution_id: Set(id.0),
         reader_name: Set(name),
         reader_email: Set(email),
         reader_company: Set(company),
@@ -299,7 +294,7 @@ pub async fn submit_response_card(
 pub async fn submit_experience(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SolutionId,
     customer_name: &str,
     summary: &str,
 ) -> AppResult<(cx::Model, i64)> {
@@ -307,16 +302,16 @@ pub async fn submit_experience(
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
-        Target::Company(s.company_id),
+        Target::company(s.company_id),
     )?;
     let customer = text("input.customerName", customer_name, 200)?;
     let summary = text("input.summary", summary, 5000)?;
     let w = Write::begin(state, viewer).await?;
     let row = cx::Entity::insert(cx::ActiveModel {
-        solution_id: Set(id),
+        solution_id: Set(id.0),
         customer_name: Set(customer.clone()),
         summary: Set(summary),
-        status: Set("SUBMITTED".into()),
+        status: Set(ExperienceStatus::Submitted.into()),
         ..Default::default()
     })
     .exec_with_returning(&w.txn)
@@ -337,7 +332,7 @@ pub async fn submit_experience(
 pub async fn decide_experience(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ExperienceId,
     version: i32,
     approve: bool,
     reason: Option<String>,
@@ -347,7 +342,10 @@ pub async fn decide_experience(
     }
     let found = cx::Entity::find_by_id(id).one(&state.db).await?;
     let Some((before, s)) = (match found {
-        Some(row) => Some((row.clone(), solution(state, row.solution_id).await?)),
+        Some(row) => Some((
+            row.clone(),
+            solution(state, SolutionId(row.solution_id)).await?,
+        )),
         None => None,
     })
     .filter(|(row, s)| visibility::customer_experience(viewer, &row.status, s.company_id)) else {
@@ -356,9 +354,9 @@ pub async fn decide_experience(
     ensure(
         viewer,
         Action::DecideApplications,
-        Target::Company(s.company_id),
+        Target::company(s.company_id),
     )?;
-    if before.status != "SUBMITTED" {
+    if before.status != ExperienceStatus::Submitted {
         return Err(AppError::Conflict(
             "only a SUBMITTED customer experience can be decided",
         ));
@@ -370,7 +368,11 @@ pub async fn decide_experience(
             "a denial needs a reason",
         ));
     }
-    let status = if approve { "APPROVED" } else { "DENIED" };
+    let status = if approve {
+        ExperienceStatus::Approved
+    } else {
+        ExperienceStatus::Denied
+    };
     let w = Write::begin(state, viewer).await?;
     update_versioned::<cx::Entity>(
         &w.txn,

@@ -6,6 +6,8 @@
 //! leads, then the one served longest ago, then a hash of (opportunity, company) so ties
 //! do not always favour the same partner.
 
+use crate::domain::profiles::model::PersonStatus;
+use crate::domain::relationships::model::ApplicationStatus;
 use crate::error::AppResult;
 use entities::{
     authorizations, companies, locations, opportunities, people, relationship_applications as apps,
@@ -84,7 +86,7 @@ pub async fn assess<C: ConnectionTrait>(
         ids,
         Condition::all()
             .add(apps::Column::VadChoice.is_not_null())
-            .add(apps::Column::Status.ne("REJECTED")),
+            .add(apps::Column::Status.ne(ApplicationStatus::Rejected)),
     )
     .await?;
     let with_hq = companies_where::<locations::Entity>(
@@ -100,7 +102,7 @@ pub async fn assess<C: ConnectionTrait>(
         ids,
         Condition::all()
             .add(people::Column::IsPrc.eq(true))
-            .add(people::Column::Status.eq("ACTIVE")),
+            .add(people::Column::Status.eq(PersonStatus::Active)),
     )
     .await?;
     Ok(rows

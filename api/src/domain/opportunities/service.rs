@@ -5,6 +5,9 @@
 
 use super::eligibility::{Candidate, Criterion, assess, recommend};
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::domain::opportunities::model::OpportunityId;
+use crate::domain::opportunities::model::OpportunityStatus;
+use crate::domain::profiles::model::CompanyId;
 use crate::domain::write::Write;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -14,7 +17,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 /// The lead an action names, as `visibility::target` lets the caller know it.
-async fn lead(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<opportunities::Model> {
+async fn lead(
+    state: &AppState,
+    viewer: &Viewer,
+    id: OpportunityId,
+) -> AppResult<opportunities::Model> {
     let found = opportunities::Entity::find_by_id(id).one(&state.db).await?;
     visibility::target(
         viewer,
@@ -38,22 +45,22 @@ pub fn fairness(c: &Candidate, eligible: usize) -> String {
 pub async fn eligibility(
     state: &AppState,
     viewer: &Viewer,
-    company: i64,
+    company: CompanyId,
     product_group: &str,
     country: &str,
 ) -> AppResult<Vec<(Criterion, Option<String>)>> {
     ensure(
         viewer,
         Action::ReadRelationshipApplications,
-        Target::Company(company),
+        Target::company(company),
     )?;
     let (pg, country) = (
         product_group.trim().to_ascii_uppercase(),
         country.trim().to_ascii_uppercase(),
     );
-    let failed = assess(&state.db, &[company], &pg, &country)
+    let failed = assess(&state.db, &[company.0], &pg, &country)
         .await?
-        .remove(&company)
+        .remove(&company.0)
         .ok_or(AppError::NotFound("company"))?;
     Ok(<Criterion as strum::IntoEnumIterator>::iter()
         .map(|c| (c, failed.contains(&c).then(|| c.reason(&pg, &country))))
@@ -64,7 +71,7 @@ pub async fn eligibility(
 pub async fn recommendations(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: OpportunityId,
     count: i32,
 ) -> AppResult<(Vec<Candidate>, usize)> {
     ensure(viewer, Action::PassOpportunities, Target::Global)?;
@@ -83,19 +90,19 @@ pub async fn recommendations(
 pub async fn pass(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
-    company: Option<i64>,
+    id: OpportunityId,
+    company: Option<CompanyId>,
 ) -> AppResult<opportunities::Model> {
     ensure(viewer, Action::PassOpportunities, Target::Global)?;
     let o = lead(state, viewer, id).await?;
-    if o.status != "OPEN" {
+    if o.status != OpportunityStatus::Open {
         return Err(AppError::Conflict("the opportunity was already passed"));
     }
     let (company, reason) = match company {
         Some(company) => {
-            let failed = assess(&state.db, &[company], &o.product_group, &o.country)
+            let failed = assess(&state.db, &[company.0], &o.product_group, &o.country)
                 .await?
-                .remove(&company)
+                .remove(&company.0)
                 .ok_or(AppError::NotFound("company"))?;
             if !failed.is_empty() {
                 return Err(AppError::Incomplete {
@@ -113,12 +120,15 @@ pub async fn pass(
             let best = ranked.first().ok_or(AppError::Conflict(
                 "no eligible partner for this opportunity",
             ))?;
-            (best.company_id, fairness(best, ranked.len()))
+            (CompanyId(best.company_id), fairness(best, ranked.len()))
         }
     };
     let w = Write::begin(state, viewer).await?;
     let updated = opportunities::Entity::update_many()
-        .col_expr(opportunities::Column::Status, Expr::value("PASSED"))
+        .col_expr(
+            opportunities::Column::Status,
+            Expr::value(OpportunityStatus::Passed),
+        )
         .col_expr(
             opportunities::Column::PassedToCompanyId,
             Expr::value(company),
@@ -130,7 +140,7 @@ pub async fn pass(
         )
         .col_expr(opportunities::Column::Version, Expr::value(o.version + 1))
         .filter(opportunities::Column::Id.eq(o.id))
-        .filter(opportunities::Column::Status.eq("OPEN"))
+        .filter(opportunities::Column::Status.eq(OpportunityStatus::Open))
         .exec(&w.txn)
         .await?;
     if updated.rows_affected != 1 {
@@ -140,7 +150,7 @@ pub async fn pass(
         "passOpportunity",
         "Opportunity",
         o.id,
-        Some(json!({ "status": "OPEN" })),
+        Some(json!({ "status": OpportunityStatus::Open })),
         Some(json!({ "company": company, "reason": reason })),
     )
     .await?;

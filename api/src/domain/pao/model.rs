@@ -26,4 +26,8 @@ db_enum!(AccessRequestStatus {
     Approved,
     Rejected
 });
-db_enum!(RenewalStatus { Active, Renewed, Expired });
+db_enum!(RenewalStatus {
+    Active,
+    Renewed,
+    Expired
+});

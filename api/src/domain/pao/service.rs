@@ -5,9 +5,12 @@
 //! a second primary whatever the code does.
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
-use crate::domain::write::{Write, text, update_versioned};
-use crate::error::{AppError, AppResult};
+use crate::domain::Stored;
+use crate::domain::pao::model::AccessRequestStatus;
+use crate::domain::pao::model::{AccessRequestId, SiteId, SiteUserId};
 use crate::domain::pao::model::{SitePrivilege, SiteRole};
+use crate::domain::write::{Write, email, text, update_versioned};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entities::{access_requests, people, site_user_privileges, site_users, sites};
 use sea_orm::sea_query::Expr;
@@ -17,9 +20,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-const PRIMARY: &str = "SITE_PRIMARY_CONTACT";
+const PRIMARY: SiteRole = SiteRole::SitePrimaryContact;
 
-pub async fn site(state: &AppState, id: i64) -> AppResult<sites::Model> {
+pub async fn site(state: &AppState, id: SiteId) -> AppResult<sites::Model> {
     sites::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -31,7 +34,7 @@ async fn site_target(
     state: &AppState,
     viewer: &Viewer,
     action: Action,
-    id: i64,
+    id: SiteId,
 ) -> AppResult<sites::Model> {
     let found = sites::Entity::find_by_id(id).one(&state.db).await?;
     visibility::target(viewer, action, found, "site", visibility::site)
@@ -42,48 +45,34 @@ async fn site_user(
     state: &AppState,
     viewer: &Viewer,
     action: Action,
-    id: i64,
+    id: SiteUserId,
 ) -> AppResult<site_users::Model> {
     let found = site_users::Entity::find_by_id(id).one(&state.db).await?;
     visibility::target(viewer, action, found, "site user", visibility::site_user)
 }
 
 /// A site user just written by the caller.
-async fn reload_user(state: &AppState, id: i64) -> AppResult<site_users::Model> {
+async fn reload_user(state: &AppState, id: SiteUserId) -> AppResult<site_users::Model> {
     site_users::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound("site user"))
 }
 
-fn ibm_id(field: &str, value: &str) -> AppResult<String> {
-    let v = value.trim().to_ascii_lowercase();
-    let valid = v.len() <= 254
-        && v.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
-        })
-        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid {
-        Ok(v)
-    } else {
-        Err(AppError::bad_input(field, "an IBMid (e-mail address)"))
-    }
-}
-
 /// Roles account management may assign; the primary role only moves by hand-over.
-fn assignable(field: &str, role: SiteRole) -> AppResult<&'static str> {
+fn assignable(field: &str, role: SiteRole) -> AppResult<SiteRole> {
     match role {
         SiteRole::SitePrimaryContact => Err(AppError::bad_input(
             field,
             "the primary contact changes only by transferPrimaryContact",
         )),
-        other => Ok(other.as_db()),
+        other => Ok(other),
     }
 }
 
 async fn replace_privileges(
     w: &Write<'_>,
-    site_user_id: i64,
+    site_user_id: SiteUserId,
     privileges: &[SitePrivilege],
 ) -> AppResult<Vec<&'static str>> {
     let mut names: Vec<&'static str> = privileges.iter().map(|p| p.as_db()).collect();
@@ -96,7 +85,7 @@ async fn replace_privileges(
     if !names.is_empty() {
         site_user_privileges::Entity::insert_many(names.iter().map(|p| {
             site_user_privileges::ActiveModel {
-                site_user_id: Set(site_user_id),
+                site_user_id: Set(site_user_id.0),
                 privilege: Set((*p).to_owned()),
             }
         }))
@@ -116,10 +105,10 @@ pub struct NewSiteUser {
 
 async fn insert_user(
     w: &Write<'_>,
-    site_id: i64,
+    site_id: SiteId,
     user: &NewSiteUser,
 ) -> AppResult<site_users::Model> {
-    let email = ibm_id("input.ibmId", &user.ibm_id)?;
+    let email = email("input.ibmId", &user.ibm_id)?;
     let name = text("input.name", &user.name, 200)?;
     let role = assignable("input.role", user.role)?;
     let person = people::Entity::find()
@@ -127,12 +116,12 @@ async fn insert_user(
         .one(&w.txn)
         .await?;
     let row = site_users::Entity::insert(site_users::ActiveModel {
-        site_id: Set(site_id),
+        site_id: Set(site_id.0),
         person_id: Set(person.map(|p| p.id)),
         ibm_id: Set(email.clone()),
         name: Set(name),
-        role: Set(role.to_owned()),
-        account_management: Set(user.account_management && role == "SECONDARY_CONTACT"),
+        role: Set(role.into()),
+        account_management: Set(user.account_management && role == SiteRole::SecondaryContact),
         ..Default::default()
     })
     .exec_with_returning(&w.txn)
@@ -141,7 +130,7 @@ async fn insert_user(
         AppError::Conflict(_) => AppError::Conflict("that person already has access to the site"),
         other => other,
     })?;
-    let privileges = replace_privileges(w, row.id, &user.privileges).await?;
+    let privileges = replace_privileges(w, SiteUserId(row.id), &user.privileges).await?;
     w.audit(
         "addSiteUser",
         "SiteUser",
@@ -156,11 +145,11 @@ async fn insert_user(
 pub async fn add_user(
     state: &AppState,
     viewer: &Viewer,
-    site_id: i64,
+    site_id: SiteId,
     user: NewSiteUser,
 ) -> AppResult<site_users::Model> {
     site_target(state, viewer, Action::ManageSite, site_id).await?;
-    ensure(viewer, Action::ManageSite, Target::Site(site_id))?;
+    ensure(viewer, Action::ManageSite, Target::site(site_id))?;
     let mut w = Write::begin(state, viewer).await?;
     let row = insert_user(&w, site_id, &user).await?;
     w.forget_roles_of(row.ibm_id.clone());
@@ -178,12 +167,12 @@ pub struct SiteUserChanges {
 pub async fn update_user(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SiteUserId,
     version: i32,
     changes: SiteUserChanges,
 ) -> AppResult<site_users::Model> {
     let before = site_user(state, viewer, Action::ManageSite, id).await?;
-    ensure(viewer, Action::ManageSite, Target::Site(before.site_id))?;
+    ensure(viewer, Action::ManageSite, Target::site(before.site_id))?;
     let mut sets = Vec::new();
     if let Some(n) = &changes.name {
         sets.push((
@@ -199,11 +188,7 @@ pub async fn update_user(
             ));
         }
         Some(r) => assignable("input.role", r)?,
-        None => match before.role.as_str() {
-            "SECONDARY_CONTACT" => "SECONDARY_CONTACT",
-            "USER" => "USER",
-            _ => PRIMARY,
-        },
+        None => Stored::from_db("site_users.role", &before.role)?,
     };
     if changes.role.is_some() {
         sets.push((site_users::Column::Role, Expr::value(role)));
@@ -211,7 +196,7 @@ pub async fn update_user(
     let account_management = changes
         .account_management
         .unwrap_or(before.account_management)
-        && role == "SECONDARY_CONTACT";
+        && role == SiteRole::SecondaryContact;
     sets.push((
         site_users::Column::AccountManagement,
         Expr::value(account_management),
@@ -249,11 +234,11 @@ pub async fn update_user(
 pub async fn remove_user(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: SiteUserId,
     version: i32,
 ) -> AppResult<()> {
     let before = site_user(state, viewer, Action::ManageSite, id).await?;
-    ensure(viewer, Action::ManageSite, Target::Site(before.site_id))?;
+    ensure(viewer, Action::ManageSite, Target::site(before.site_id))?;
     if before.role == PRIMARY {
         return Err(AppError::Conflict(
             "a site always keeps its primary contact: hand the role to someone else first",
@@ -287,14 +272,14 @@ pub async fn remove_user(
 pub async fn transfer_primary(
     state: &AppState,
     viewer: &Viewer,
-    site_id: i64,
+    site_id: SiteId,
     site_version: i32,
-    to_user: i64,
+    to_user: SiteUserId,
 ) -> AppResult<sites::Model> {
     site_target(state, viewer, Action::ManageSite, site_id).await?;
-    ensure(viewer, Action::ManageSite, Target::Site(site_id))?;
+    ensure(viewer, Action::ManageSite, Target::site(site_id))?;
     let target = site_user(state, viewer, Action::ManageSite, to_user).await?;
-    if target.site_id != site_id {
+    if target.site_id != site_id.0 {
         return Err(AppError::bad_input(
             "input.toSiteUserId",
             "not a user of this site",
@@ -326,7 +311,7 @@ pub async fn transfer_primary(
         .one(&w.txn)
         .await?;
     if let Some(p) = &previous {
-        set_role(&w, p.id, "SECONDARY_CONTACT", true).await?;
+        set_role(&w, SiteUserId(p.id), SiteRole::SecondaryContact, true).await?;
         w.forget_roles_of(p.ibm_id.clone());
     }
     set_role(&w, to_user, PRIMARY, false).await?;
@@ -343,7 +328,12 @@ pub async fn transfer_primary(
     site(state, site_id).await
 }
 
-async fn set_role(w: &Write<'_>, id: i64, role: &str, account_management: bool) -> AppResult<()> {
+async fn set_role(
+    w: &Write<'_>,
+    id: SiteUserId,
+    role: SiteRole,
+    account_management: bool,
+) -> AppResult<()> {
     site_users::Entity::update_many()
         .col_expr(site_users::Column::Role, Expr::value(role))
         .col_expr(
@@ -391,7 +381,7 @@ pub async fn request_access(
     let pending = access_requests::Entity::find()
         .filter(access_requests::Column::SiteId.eq(site.id))
         .filter(access_requests::Column::RequesterIbmId.eq(subject.as_str()))
-        .filter(access_requests::Column::Status.eq("PENDING"))
+        .filter(access_requests::Column::Status.eq(AccessRequestStatus::Pending))
         .count(&w.txn)
         .await?;
     if pending > 0 {
@@ -407,7 +397,7 @@ pub async fn request_access(
             .map(|p| format!("{} {}", p.given_name, p.family_name))
             .unwrap_or_else(|| subject.clone())),
         believes_primary: Set(believes_primary),
-        status: Set("PENDING".into()),
+        status: Set(AccessRequestStatus::Pending.into()),
         ..Default::default()
     })
     .exec_with_returning(&w.txn)
@@ -437,7 +427,7 @@ pub enum Decision {
 pub async fn decide_request(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: AccessRequestId,
     version: i32,
     decision: Decision,
 ) -> AppResult<access_requests::Model> {
@@ -451,13 +441,16 @@ pub async fn decide_request(
         "access request",
         visibility::access_request,
     )?;
-    ensure(viewer, Action::ManageSite, Target::Site(request.site_id))?;
-    if request.status != "PENDING" {
+    ensure(viewer, Action::ManageSite, Target::site(request.site_id))?;
+    if request.status != AccessRequestStatus::Pending {
         return Err(AppError::Conflict("the request was already decided"));
     }
     let (status, reason) = match &decision {
-        Decision::Approve(_) => ("APPROVED", None),
-        Decision::Reject(reason) => ("REJECTED", Some(text("input.reason", reason, 1000)?)),
+        Decision::Approve(_) => (AccessRequestStatus::Approved, None),
+        Decision::Reject(reason) => (
+            AccessRequestStatus::Rejected,
+            Some(text("input.reason", reason, 1000)?),
+        ),
     };
     let mut w = Write::begin(state, viewer).await?;
     update_versioned::<access_requests::Entity>(
@@ -494,7 +487,7 @@ pub async fn decide_request(
             account_management: user.account_management,
             privileges: user.privileges.clone(),
         };
-        insert_user(&w, request.site_id, &user).await?;
+        insert_user(&w, SiteId(request.site_id), &user).await?;
         w.forget_roles_of(request.requester_ibm_id.clone());
     }
     w.audit(

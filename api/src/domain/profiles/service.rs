@@ -4,6 +4,8 @@
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::cache::entity::{ComputedKind, RowKind};
+use crate::domain::profiles::model::PersonStatus;
+use crate::domain::profiles::model::{CompanyId, PersonId};
 use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -46,12 +48,12 @@ async fn reload(state: &AppState, id: i64) -> AppResult<people::Model> {
 pub async fn update_company_profile(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: CompanyId,
     version: i32,
     changes: CompanyChanges,
 ) -> AppResult<companies::Model> {
-    let before = company(state, id).await?;
-    ensure(viewer, Action::UpdateCompanyProfile, Target::Company(id))?;
+    let before = company(state, id.0).await?;
+    ensure(viewer, Action::UpdateCompanyProfile, Target::company(id))?;
     let name = changes
         .name
         .map(|n| text("input.name", &n, 200))
@@ -92,12 +94,12 @@ pub async fn update_company_profile(
     )
     .await?;
     w.commit().await?;
-    let after = company(state, id).await?;
+    let after = company(state, id.0).await?;
     // Write-through: every reader sees the committed row at once; older loads in flight
     // cannot overwrite it (they carry a lower version).
     state
         .entities
-        .put_row(RowKind::Company, id, i64::from(after.version), &after)
+        .put_row(RowKind::Company, id.0, i64::from(after.version), &after)
         .await;
     Ok(after)
 }
@@ -105,14 +107,14 @@ pub async fn update_company_profile(
 pub async fn add_candidate_id(
     state: &AppState,
     viewer: &Viewer,
-    person_id: i64,
+    person_id: PersonId,
     candidate_id: &str,
 ) -> AppResult<people::Model> {
-    let p = person(state, viewer, Action::UpdateCompanyProfile, person_id).await?;
+    let p = person(state, viewer, Action::UpdateCompanyProfile, person_id.0).await?;
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
-        Target::Company(p.company_id),
+        Target::company(p.company_id),
     )?;
     let candidate_id = candidate_id.trim().to_ascii_uppercase();
     if !(4..=32).contains(&candidate_id.len())
@@ -125,7 +127,7 @@ pub async fn add_candidate_id(
     }
     let w = Write::begin(state, viewer).await?;
     let row = candidate_ids::Entity::insert(candidate_ids::ActiveModel {
-        person_id: Set(person_id),
+        person_id: Set(person_id.0),
         candidate_id: Set(candidate_id.clone()),
         ..Default::default()
     })
@@ -146,29 +148,33 @@ pub async fn add_candidate_id(
     )
     .await?;
     w.commit().await?;
-    reload(state, person_id).await
+    reload(state, person_id.0).await
 }
 
 /// Approves (ACTIVE) or rejects (REJECTED) a PENDING person profile.
 pub async fn review_person(
     state: &AppState,
     viewer: &Viewer,
-    person_id: i64,
+    person_id: PersonId,
     version: i32,
     approve: bool,
 ) -> AppResult<people::Model> {
-    let p = person(state, viewer, Action::ReviewPendingPeople, person_id).await?;
+    let p = person(state, viewer, Action::ReviewPendingPeople, person_id.0).await?;
     ensure(
         viewer,
         Action::ReviewPendingPeople,
-        Target::Company(p.company_id),
+        Target::company(p.company_id),
     )?;
-    if p.status != "PENDING" {
+    if p.status != PersonStatus::Pending {
         return Err(AppError::Conflict(
             "only a PENDING person can be approved or rejected",
         ));
     }
-    let status = if approve { "ACTIVE" } else { "REJECTED" };
+    let status = if approve {
+        PersonStatus::Active
+    } else {
+        PersonStatus::Rejected
+    };
     let mut w = Write::begin(state, viewer).await?;
     update_versioned::<people::Entity>(
         &w.txn,
@@ -199,5 +205,5 @@ pub async fn review_person(
     w.commit().await?;
     // Only active people's skills count toward the level.
     state.entities.bump(ComputedKind::Level, p.company_id).await;
-    reload(state, person_id).await
+    reload(state, person_id.0).await
 }

@@ -3,9 +3,15 @@
 //! and country of the company.
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::domain::profiles::model::PersonStatus;
+use crate::domain::profiles::model::{CompanyId, PartnerType, PersonId};
+use crate::domain::relationships::model::ApplicationId;
+use crate::domain::relationships::model::ApplicationStatus;
+use crate::domain::relationships::model::{
+    Distribution, ProductProgram, RelationshipKind, VadChoice,
+};
 use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
-use crate::domain::relationships::model::{Distribution, ProductProgram, RelationshipKind, VadChoice};
 use crate::state::AppState;
 use entities::{
     application_documents, application_key_contacts, application_product_groups,
@@ -51,8 +57,8 @@ pub fn missing_steps(app: &apps::Model, s: &Steps) -> Vec<String> {
     }
     match (app.vad_choice.as_deref(), s.vad_is_distributor) {
         (None, _) => missing.push("choose a preferred Value Added Distributor".to_owned()),
-        (Some("DISTRIBUTOR"), Some(true)) => {}
-        (Some("DISTRIBUTOR"), _) => {
+        (Some(v), Some(true)) if v == VadChoice::Distributor => {}
+        (Some(v), _) if v == VadChoice::Distributor => {
             missing.push("name the distributor company chosen as VAD".to_owned())
         }
         _ => {}
@@ -100,10 +106,10 @@ async fn at_headquarters(state: &AppState, company_id: i64) -> AppResult<Target>
 pub async fn create(
     state: &AppState,
     viewer: &Viewer,
-    company_id: i64,
+    company_id: CompanyId,
     kind: RelationshipKind,
 ) -> AppResult<apps::Model> {
-    let target = at_headquarters(state, company_id).await?;
+    let target = at_headquarters(state, company_id.0).await?;
     ensure(viewer, Action::SubmitRelationshipApplication, target)?;
     let (
         Target::CompanyAt {
@@ -117,10 +123,10 @@ pub async fn create(
     };
     let w = Write::begin(state, viewer).await?;
     let row = apps::Entity::insert(apps::ActiveModel {
-        company_id: Set(company_id),
+        company_id: Set(company_id.0),
         location_id: Set(hq),
         kind: Set(kind.as_db().to_owned()),
-        status: Set("DRAFT".into()),
+        status: Set(ApplicationStatus::Draft.into()),
         created_by_person_id: Set(person),
         ..Default::default()
     })
@@ -141,11 +147,11 @@ pub async fn create(
 pub struct ApplicationChanges {
     pub product_groups: Option<Vec<(ProductProgram, String)>>,
     pub vad_choice: Option<VadChoice>,
-    pub vad_company_id: Option<i64>,
+    pub vad_company_id: Option<CompanyId>,
     pub agreement_accepted: Option<bool>,
     pub compliance_completed: Option<bool>,
-    pub key_contact_ids: Option<Vec<i64>>,
-    pub trainee_ids: Option<Vec<i64>>,
+    pub key_contact_ids: Option<Vec<PersonId>>,
+    pub trainee_ids: Option<Vec<PersonId>>,
 }
 
 /// People given for an application must be active people of the applying company.
@@ -153,12 +159,12 @@ async fn check_people<C: ConnectionTrait>(
     db: &C,
     field: &'static str,
     company_id: i64,
-    ids: &[i64],
+    ids: &[PersonId],
 ) -> AppResult<()> {
     let found = people::Entity::find()
         .filter(people::Column::Id.is_in(ids.iter().copied()))
         .filter(people::Column::CompanyId.eq(company_id))
-        .filter(people::Column::Status.eq("ACTIVE"))
+        .filter(people::Column::Status.eq(PersonStatus::Active))
         .count(db)
         .await?;
     let mut unique = ids.to_vec();
@@ -177,17 +183,17 @@ async fn check_people<C: ConnectionTrait>(
 pub async fn update(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ApplicationId,
     version: i32,
     c: ApplicationChanges,
 ) -> AppResult<apps::Model> {
-    let before = target(state, viewer, Action::SubmitRelationshipApplication, id).await?;
+    let before = target(state, viewer, Action::SubmitRelationshipApplication, id.0).await?;
     ensure(
         viewer,
         Action::SubmitRelationshipApplication,
         at_headquarters(state, before.company_id).await?,
     )?;
-    if before.status != "DRAFT" {
+    if before.status != ApplicationStatus::Draft {
         return Err(AppError::Conflict(
             "only a DRAFT application can be changed",
         ));
@@ -205,7 +211,7 @@ pub async fn update(
                 })?;
                 let is_distributor = company_partner_types::Entity::find()
                     .filter(company_partner_types::Column::CompanyId.eq(vad))
-                    .filter(company_partner_types::Column::PartnerType.eq("DISTRIBUTOR"))
+                    .filter(company_partner_types::Column::PartnerType.eq(PartnerType::Distributor))
                     .count(&state.db)
                     .await?;
                 if is_distributor == 0 {
@@ -218,7 +224,10 @@ pub async fn update(
             }
             _ => None,
         };
-        sets.push((apps::Column::VadCompanyId, Expr::value(company)));
+        sets.push((
+            apps::Column::VadCompanyId,
+            Expr::value(company.map(i64::from)),
+        ));
     } else if c.vad_company_id.is_some() {
         return Err(AppError::bad_input(
             "input.vadCompanyId",
@@ -277,7 +286,7 @@ pub async fn update(
         if !groups.is_empty() {
             application_product_groups::Entity::insert_many(groups.iter().map(|(p, g)| {
                 application_product_groups::ActiveModel {
-                    application_id: Set(id),
+                    application_id: Set(id.0),
                     program: Set((*p).to_owned()),
                     product_group: Set(g.clone()),
                 }
@@ -290,10 +299,10 @@ pub async fn update(
         replace_people::<application_key_contacts::Entity, _>(
             &w,
             application_key_contacts::Column::ApplicationId,
-            id,
+            id.0,
             ids,
             |person_id| application_key_contacts::ActiveModel {
-                application_id: Set(id),
+                application_id: Set(id.0),
                 person_id: Set(person_id),
             },
         )
@@ -303,10 +312,10 @@ pub async fn update(
         replace_people::<application_trainees::Entity, _>(
             &w,
             application_trainees::Column::ApplicationId,
-            id,
+            id.0,
             ids,
             |person_id| application_trainees::ActiveModel {
-                application_id: Set(id),
+                application_id: Set(id.0),
                 person_id: Set(person_id),
             },
         )
@@ -328,7 +337,7 @@ pub async fn update(
     )
     .await?;
     w.commit().await?;
-    load(state, id).await
+    load(state, id.0).await
 }
 
 /// Replaces the person links of an application (key contacts or trainees).
@@ -336,7 +345,7 @@ async fn replace_people<E, F>(
     w: &Write<'_>,
     app_col: E::Column,
     app_id: i64,
-    ids: &[i64],
+    ids: &[PersonId],
     row: F,
 ) -> AppResult<()>
 where
@@ -352,7 +361,7 @@ where
     unique.sort_unstable();
     unique.dedup();
     if !unique.is_empty() {
-        E::insert_many(unique.into_iter().map(row))
+        E::insert_many(unique.into_iter().map(|p| row(p.0)))
             .exec(&w.txn)
             .await?;
     }
@@ -370,16 +379,16 @@ pub struct NewDocument {
 pub async fn add_document(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ApplicationId,
     doc: NewDocument,
 ) -> AppResult<apps::Model> {
-    let app = target(state, viewer, Action::SubmitRelationshipApplication, id).await?;
+    let app = target(state, viewer, Action::SubmitRelationshipApplication, id.0).await?;
     ensure(
         viewer,
         Action::SubmitRelationshipApplication,
         at_headquarters(state, app.company_id).await?,
     )?;
-    if app.status != "DRAFT" {
+    if app.status != ApplicationStatus::Draft {
         return Err(AppError::Conflict(
             "only a DRAFT application can be changed",
         ));
@@ -398,7 +407,7 @@ pub async fn add_document(
     }
     let w = Write::begin(state, viewer).await?;
     let row = application_documents::Entity::insert(application_documents::ActiveModel {
-        application_id: Set(id),
+        application_id: Set(id.0),
         file_name: Set(file_name.clone()),
         content_type: Set(content_type),
         size_bytes: Set(doc.size_bytes),
@@ -416,7 +425,7 @@ pub async fn add_document(
     )
     .await?;
     w.commit().await?;
-    load(state, id).await
+    load(state, id.0).await
 }
 
 async fn steps<C: ConnectionTrait>(db: &C, app: &apps::Model) -> AppResult<Steps> {
@@ -450,7 +459,7 @@ async fn steps<C: ConnectionTrait>(db: &C, app: &apps::Model) -> AppResult<Steps
             Some(vad) => Some(
                 company_partner_types::Entity::find()
                     .filter(company_partner_types::Column::CompanyId.eq(vad))
-                    .filter(company_partner_types::Column::PartnerType.eq("DISTRIBUTOR"))
+                    .filter(company_partner_types::Column::PartnerType.eq(PartnerType::Distributor))
                     .count(db)
                     .await?
                     > 0,
@@ -464,16 +473,16 @@ async fn steps<C: ConnectionTrait>(db: &C, app: &apps::Model) -> AppResult<Steps
 pub async fn submit(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ApplicationId,
     version: i32,
 ) -> AppResult<apps::Model> {
-    let app = target(state, viewer, Action::SubmitRelationshipApplication, id).await?;
+    let app = target(state, viewer, Action::SubmitRelationshipApplication, id.0).await?;
     ensure(
         viewer,
         Action::SubmitRelationshipApplication,
         at_headquarters(state, app.company_id).await?,
     )?;
-    if app.status != "DRAFT" {
+    if app.status != ApplicationStatus::Draft {
         return Err(AppError::Conflict(
             "only a DRAFT application can be submitted",
         ));
@@ -495,7 +504,10 @@ pub async fn submit(
         ],
         (id, version),
         vec![
-            (apps::Column::Status, Expr::value("SUBMITTED")),
+            (
+                apps::Column::Status,
+                Expr::value(ApplicationStatus::Submitted),
+            ),
             (apps::Column::SubmittedAt, Expr::current_timestamp()),
         ],
         "the application was changed by someone else; reload and retry",
@@ -505,30 +517,30 @@ pub async fn submit(
         "submitRelationshipApplication",
         "RelationshipApplication",
         id,
-        Some(json!({ "status": "DRAFT" })),
-        Some(json!({ "status": "SUBMITTED" })),
+        Some(json!({ "status": ApplicationStatus::Draft })),
+        Some(json!({ "status": ApplicationStatus::Submitted })),
     )
     .await?;
     w.commit().await?;
-    load(state, id).await
+    load(state, id.0).await
 }
 
 /// IBM_CHANNEL approves (granting authorizations) or rejects (with a reason).
 pub async fn decide(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: ApplicationId,
     version: i32,
     approve: Option<Distribution>,
     reason: Option<String>,
 ) -> AppResult<apps::Model> {
-    let app = target(state, viewer, Action::DecideApplications, id).await?;
+    let app = target(state, viewer, Action::DecideApplications, id.0).await?;
     ensure(
         viewer,
         Action::DecideApplications,
-        Target::Company(app.company_id),
+        Target::company(app.company_id),
     )?;
-    if app.status != "SUBMITTED" {
+    if app.status != ApplicationStatus::Submitted {
         return Err(AppError::Conflict(
             "only a SUBMITTED application can be decided",
         ));
@@ -541,9 +553,9 @@ pub async fn decide(
         ));
     }
     let status = if approve.is_some() {
-        "APPROVED"
+        ApplicationStatus::Approved
     } else {
-        "REJECTED"
+        ApplicationStatus::Rejected
     };
     let w = Write::begin(state, viewer).await?;
     update_versioned::<apps::Entity>(
@@ -582,7 +594,7 @@ pub async fn decide(
                     .await?;
                 authorizations::Entity::insert(authorizations::ActiveModel {
                     company_id: Set(app.company_id),
-                    application_id: Set(Some(id)),
+                    application_id: Set(Some(id.0)),
                     product_group: Set(g.product_group.clone()),
                     country: Set(ce.country.clone()),
                     distribution: Set(distribution.as_db().to_owned()),
@@ -607,5 +619,5 @@ pub async fn decide(
     )
     .await?;
     w.commit().await?;
-    load(state, id).await
+    load(state, id.0).await
 }

@@ -1,6 +1,5 @@
 //! The typed ids and stored states of valuenet.
 
-
 db_enum!(FocusKind {
     Technology,
     Industry,

@@ -1,6 +1,8 @@
 //! Value Net writes, by the company's APA (the "update company profile" row).
 
 use crate::auth::{Action, Target, Viewer, ensure};
+use crate::domain::profiles::model::CompanyId;
+use crate::domain::valuenet::model::FocusKind;
 use crate::domain::write::{Write, text};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -54,13 +56,13 @@ fn values(field: &str, list: &[String], country: bool) -> AppResult<Vec<String>>
 pub async fn register_focus(
     state: &AppState,
     viewer: &Viewer,
-    company_id: i64,
+    company_id: CompanyId,
     f: Focus,
 ) -> AppResult<regs::Model> {
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
-        Target::Company(company_id),
+        Target::company(company_id),
     )?;
     let technologies = values("input.technologies", &f.technologies, false)?;
     let industries = values("input.industries", &f.industries, false)?;
@@ -97,7 +99,7 @@ pub async fn register_focus(
         }
         None => {
             regs::Entity::insert(regs::ActiveModel {
-                company_id: Set(company_id),
+                company_id: Set(company_id.0),
                 description: Set(description.clone()),
                 ..Default::default()
             })
@@ -107,15 +109,15 @@ pub async fn register_focus(
         }
     };
     let rows: Vec<focus::ActiveModel> = [
-        ("TECHNOLOGY", &technologies),
-        ("INDUSTRY", &industries),
-        ("GEOGRAPHY", &geographies),
+        (FocusKind::Technology, &technologies),
+        (FocusKind::Industry, &industries),
+        (FocusKind::Geography, &geographies),
     ]
     .into_iter()
     .flat_map(|(kind, list)| {
         list.iter().map(move |v| focus::ActiveModel {
             registration_id: Set(id),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind.into()),
             value: Set(v.clone()),
         })
     })
@@ -140,21 +142,21 @@ pub async fn register_focus(
 pub async fn register_value_net(
     state: &AppState,
     viewer: &Viewer,
-    company_id: i64,
+    company_id: CompanyId,
     name: &str,
     description: Option<String>,
-    members: &[i64],
+    members: &[CompanyId],
 ) -> AppResult<value_nets::Model> {
     ensure(
         viewer,
         Action::UpdateCompanyProfile,
-        Target::Company(company_id),
+        Target::company(company_id),
     )?;
     let name = text("input.name", name, 200)?;
     let description = description
         .map(|d| text("input.description", &d, 2000))
         .transpose()?;
-    let mut all: Vec<i64> = members.iter().copied().chain([company_id]).collect();
+    let mut all: Vec<i64> = members.iter().map(|m| m.0).chain([company_id.0]).collect();
     all.sort_unstable();
     all.dedup();
     if all.len() < 2 || all.len() > 50 {
@@ -177,7 +179,7 @@ pub async fn register_value_net(
     let net = value_nets::Entity::insert(value_nets::ActiveModel {
         name: Set(name.clone()),
         description: Set(description),
-        registered_by_company_id: Set(company_id),
+        registered_by_company_id: Set(company_id.0),
         ..Default::default()
     })
     .exec_with_returning(&w.txn)

@@ -1,11 +1,13 @@
 //! Community mutations: thin wrappers over `service`.
 
 use super::query::{Community, Membership};
+use crate::domain::communities::model::CommunityId;
+use crate::domain::communities::model::CommunityVisibility;
 use crate::domain::communities::service;
+use crate::domain::profiles::model::PersonId;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
-use crate::domain::communities::model::CommunityVisibility;
-use crate::graphql::ids::{Kind, decode};
+use crate::graphql::ids::decode_id;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 #[derive(InputObject)]
@@ -75,7 +77,7 @@ impl CommunitiesMutation {
         ctx: &Context<'_>,
         community_id: ID,
     ) -> AppResult<MembershipPayload> {
-        let id = decode(&community_id, Kind::Community, "communityId")?;
+        let id = decode_id::<CommunityId>(&community_id, "communityId")?;
         let row = service::join(ctx.app()?, &ctx.viewer(), id).await?;
         Ok(MembershipPayload {
             membership: Membership::own(row),
@@ -88,8 +90,8 @@ impl CommunitiesMutation {
         ctx: &Context<'_>,
         input: CommunityPersonInput,
     ) -> AppResult<MembershipPayload> {
-        let id = decode(&input.community_id, Kind::Community, "input.communityId")?;
-        let person = decode(&input.person_id, Kind::Person, "input.personId")?;
+        let id = decode_id::<CommunityId>(&input.community_id, "input.communityId")?;
+        let person = decode_id::<PersonId>(&input.person_id, "input.personId")?;
         let row = service::invite_or_approve(ctx.app()?, &ctx.viewer(), id, person).await?;
         Ok(MembershipPayload {
             membership: Membership::listed(row),
@@ -101,7 +103,7 @@ impl CommunitiesMutation {
         ctx: &Context<'_>,
         community_id: ID,
     ) -> AppResult<LeaveCommunityPayload> {
-        let id = decode(&community_id, Kind::Community, "communityId")?;
+        let id = decode_id::<CommunityId>(&community_id, "communityId")?;
         service::leave(ctx.app()?, &ctx.viewer(), id).await?;
         Ok(LeaveCommunityPayload { community_id })
     }
@@ -112,8 +114,8 @@ impl CommunitiesMutation {
         ctx: &Context<'_>,
         input: SetCommunityOwnerInput,
     ) -> AppResult<MembershipPayload> {
-        let id = decode(&input.community_id, Kind::Community, "input.communityId")?;
-        let person = decode(&input.person_id, Kind::Person, "input.personId")?;
+        let id = decode_id::<CommunityId>(&input.community_id, "input.communityId")?;
+        let person = decode_id::<PersonId>(&input.person_id, "input.personId")?;
         let row = service::set_owner(ctx.app()?, &ctx.viewer(), id, person, input.owner).await?;
         Ok(MembershipPayload {
             membership: Membership::listed(row),

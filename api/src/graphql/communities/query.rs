@@ -1,16 +1,16 @@
 //! Communities: the listing, a community by slug, its members as the visibility allows.
 
-use crate::domain::Stored;
 use super::loader::*;
+use crate::domain::Stored;
+use crate::domain::communities::model::{CommunityRole, CommunityVisibility, MembershipStatus};
 use crate::domain::communities::service;
 use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
 use crate::graphql::entity::Entity;
-use crate::domain::communities::model::{CommunityRole, CommunityVisibility, MembershipStatus};
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::PersonKey;
-use crate::graphql::{ContextExt};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use entities::{communities, community_members as members};

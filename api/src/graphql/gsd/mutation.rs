@@ -1,9 +1,11 @@
 //! Directory mutations: thin wrappers over `service`.
 
-use crate::domain::gsd::service::{self, Card, SolutionChanges, Tags};
 use super::types::{CustomerExperience, ResponseCard, Solution};
+use crate::domain::gsd::model::{ExperienceId, SolutionId};
+use crate::domain::gsd::service::{self, Card, SolutionChanges, Tags};
+use crate::domain::profiles::model::CompanyId;
 use crate::error::AppResult;
-use crate::graphql::ids::{Kind, decode};
+use crate::graphql::ids::decode_id;
 use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
@@ -89,7 +91,7 @@ impl GsdMutation {
         ctx: &Context<'_>,
         input: CreateSolutionInput,
     ) -> AppResult<SolutionPayload> {
-        let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let company = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
         let tags = Tags {
             industries: Some(input.industries),
             middleware: Some(input.middleware),
@@ -115,7 +117,7 @@ impl GsdMutation {
         ctx: &Context<'_>,
         input: UpdateSolutionInput,
     ) -> AppResult<SolutionPayload> {
-        let id = decode(&input.solution_id, Kind::Solution, "input.solutionId")?;
+        let id = decode_id::<SolutionId>(&input.solution_id, "input.solutionId")?;
         let changes = SolutionChanges {
             name: input.name,
             description: input.description,
@@ -139,7 +141,7 @@ impl GsdMutation {
         ctx: &Context<'_>,
         input: NominateInput,
     ) -> AppResult<SolutionPayload> {
-        let id = decode(&input.solution_id, Kind::Solution, "input.solutionId")?;
+        let id = decode_id::<SolutionId>(&input.solution_id, "input.solutionId")?;
         let row = service::nominate(ctx.app()?, &ctx.viewer(), id, input.notes).await?;
         Ok(SolutionPayload {
             solution: Solution(row),
@@ -152,7 +154,7 @@ impl GsdMutation {
         ctx: &Context<'_>,
         input: ResponseCardInput,
     ) -> AppResult<ResponseCardPayload> {
-        let id = decode(&input.solution_id, Kind::Solution, "input.solutionId")?;
+        let id = decode_id::<SolutionId>(&input.solution_id, "input.solutionId")?;
         let card = Card {
             reader_name: input.reader_name,
             reader_email: input.reader_email,
@@ -171,7 +173,7 @@ impl GsdMutation {
         ctx: &Context<'_>,
         input: SubmitCustomerExperienceInput,
     ) -> AppResult<CustomerExperiencePayload> {
-        let id = decode(&input.solution_id, Kind::Solution, "input.solutionId")?;
+        let id = decode_id::<SolutionId>(&input.solution_id, "input.solutionId")?;
         let (row, company) = service::submit_experience(
             ctx.app()?,
             &ctx.viewer(),
@@ -195,11 +197,8 @@ impl GsdMutation {
         ctx: &Context<'_>,
         input: DecideCustomerExperienceInput,
     ) -> AppResult<CustomerExperiencePayload> {
-        let id = decode(
-            &input.customer_experience_id,
-            Kind::CustomerExperience,
-            "input.customerExperienceId",
-        )?;
+        let id =
+            decode_id::<ExperienceId>(&input.customer_experience_id, "input.customerExperienceId")?;
         let (row, company) = service::decide_experience(
             ctx.app()?,
             &ctx.viewer(),

@@ -2,16 +2,16 @@
 //! published; experiences under review, nominations and reader leads are the company's
 //! (its people and IBM_CHANNEL).
 
-use crate::domain::Stored;
 use super::loader::*;
 use crate::auth::{Action, Target, Viewer, visibility};
-use crate::error::{AppError, AppResult};
+use crate::domain::Stored;
 use crate::domain::gsd::model::ExperienceStatus;
+use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list;
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
-use crate::graphql::{ContextExt};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, FixedOffset};
 use entities::{customer_experiences, response_cards, solutions, validation_nominations};

@@ -1,9 +1,11 @@
 //! IBM_CHANNEL passes a lead.
 
 use super::types::Opportunity;
+use crate::domain::opportunities::model::OpportunityId;
 use crate::domain::opportunities::service;
+use crate::domain::profiles::model::CompanyId;
 use crate::error::AppResult;
-use crate::graphql::ids::{Kind, decode};
+use crate::graphql::ids::decode_id;
 use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
@@ -32,14 +34,10 @@ impl OpportunitiesMutation {
         input: PassOpportunityInput,
     ) -> AppResult<PassOpportunityPayload> {
         let viewer = ctx.viewer();
-        let id = decode(
-            &input.opportunity_id,
-            Kind::Opportunity,
-            "input.opportunityId",
-        )?;
+        let id = decode_id::<OpportunityId>(&input.opportunity_id, "input.opportunityId")?;
         let company = input
             .company_id
-            .map(|c| decode(&c, Kind::Company, "input.companyId"))
+            .map(|c| decode_id::<CompanyId>(&c, "input.companyId"))
             .transpose()?;
         let row = service::pass(ctx.app()?, &viewer, id, company).await?;
         Ok(PassOpportunityPayload {

@@ -2,10 +2,12 @@
 
 use super::types::{Eligibility, EligibilityCriterion, Opportunity, Recommendation};
 use crate::auth::{Action, Target, ensure};
+use crate::domain::opportunities::model::OpportunityId;
 use crate::domain::opportunities::service;
+use crate::domain::profiles::model::CompanyId;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
-use crate::graphql::ids::{Kind, decode};
+use crate::graphql::ids::decode_id;
 use crate::graphql::pagination::{Cursor, keyset_page};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
@@ -55,7 +57,7 @@ impl OpportunitiesQuery {
         product_group: String,
         country: String,
     ) -> AppResult<Eligibility> {
-        let id = decode(&company_id, Kind::Company, "companyId")?;
+        let id = decode_id::<CompanyId>(&company_id, "companyId")?;
         let criteria =
             service::eligibility(ctx.app()?, &ctx.viewer(), id, &product_group, &country).await?;
         Ok(Eligibility {
@@ -79,7 +81,7 @@ impl OpportunitiesQuery {
         opportunity_id: ID,
         #[graphql(default = 3)] count: i32,
     ) -> AppResult<Vec<Recommendation>> {
-        let id = decode(&opportunity_id, Kind::Opportunity, "opportunityId")?;
+        let id = decode_id::<OpportunityId>(&opportunity_id, "opportunityId")?;
         let (ranked, eligible) =
             service::recommendations(ctx.app()?, &ctx.viewer(), id, count).await?;
         Ok(ranked

@@ -1,10 +1,11 @@
 //! PAO mutations: thin wrappers over `service`.
 
-use crate::domain::pao::service::{self, Decision, NewSiteUser, SiteUserChanges};
 use super::types::{AccessRequest, Site, SiteUser};
-use crate::error::AppResult;
+use crate::domain::pao::model::{AccessRequestId, SiteId, SiteUserId};
 use crate::domain::pao::model::{SitePrivilege, SiteRole};
-use crate::graphql::ids::{Kind, decode};
+use crate::domain::pao::service::{self, Decision, NewSiteUser, SiteUserChanges};
+use crate::error::AppResult;
+use crate::graphql::ids::decode_id;
 use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
@@ -104,7 +105,7 @@ impl PaoMutation {
         ctx: &Context<'_>,
         input: AddSiteUserInput,
     ) -> AppResult<SiteUserPayload> {
-        let site = decode(&input.site_id, Kind::Site, "input.siteId")?;
+        let site = decode_id::<SiteId>(&input.site_id, "input.siteId")?;
         let user = NewSiteUser {
             ibm_id: input.ibm_id,
             name: input.name,
@@ -124,7 +125,7 @@ impl PaoMutation {
         ctx: &Context<'_>,
         input: UpdateSiteUserInput,
     ) -> AppResult<SiteUserPayload> {
-        let id = decode(&input.site_user_id, Kind::SiteUser, "input.siteUserId")?;
+        let id = decode_id::<SiteUserId>(&input.site_user_id, "input.siteUserId")?;
         let changes = SiteUserChanges {
             name: input.name,
             role: input.role,
@@ -143,7 +144,7 @@ impl PaoMutation {
         ctx: &Context<'_>,
         input: RemoveSiteUserInput,
     ) -> AppResult<RemoveSiteUserPayload> {
-        let id = decode(&input.site_user_id, Kind::SiteUser, "input.siteUserId")?;
+        let id = decode_id::<SiteUserId>(&input.site_user_id, "input.siteUserId")?;
         service::remove_user(ctx.app()?, &ctx.viewer(), id, input.version).await?;
         Ok(RemoveSiteUserPayload {
             removed_site_user_id: input.site_user_id,
@@ -156,8 +157,8 @@ impl PaoMutation {
         ctx: &Context<'_>,
         input: TransferPrimaryContactInput,
     ) -> AppResult<SitePayload> {
-        let site = decode(&input.site_id, Kind::Site, "input.siteId")?;
-        let to = decode(&input.to_site_user_id, Kind::SiteUser, "input.toSiteUserId")?;
+        let site = decode_id::<SiteId>(&input.site_id, "input.siteId")?;
+        let to = decode_id::<SiteUserId>(&input.to_site_user_id, "input.toSiteUserId")?;
         let row =
             service::transfer_primary(ctx.app()?, &ctx.viewer(), site, input.version, to).await?;
         Ok(SitePayload {
@@ -188,7 +189,7 @@ impl PaoMutation {
         ctx: &Context<'_>,
         input: ApproveAccessRequestInput,
     ) -> AppResult<AccessRequestPayload> {
-        let id = decode(&input.request_id, Kind::AccessRequest, "input.requestId")?;
+        let id = decode_id::<AccessRequestId>(&input.request_id, "input.requestId")?;
         let decision = Decision::Approve(NewSiteUser {
             ibm_id: String::new(),
             name: String::new(),
@@ -208,7 +209,7 @@ impl PaoMutation {
         ctx: &Context<'_>,
         input: RejectAccessRequestInput,
     ) -> AppResult<AccessRequestPayload> {
-        let id = decode(&input.request_id, Kind::AccessRequest, "input.requestId")?;
+        let id = decode_id::<AccessRequestId>(&input.request_id, "input.requestId")?;
         let decision = Decision::Reject(input.reason);
         let row =
             service::decide_request(ctx.app()?, &ctx.viewer(), id, input.version, decision).await?;

@@ -1,9 +1,9 @@
 //! PAO root queries, entity lookups and the access-request subscription.
 
 use super::loader::SiteKey;
-use crate::domain::pao::service;
 use super::types::{AccessRequest, Site};
 use crate::auth::{Action, Target, Viewer, ensure};
+use crate::domain::pao::service;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::entity::Entity;

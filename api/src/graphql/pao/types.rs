@@ -1,17 +1,17 @@
 //! GraphQL objects of PAO. A site's basics are visible to any signed-in caller (they need
 //! them to ask for access); its users, requests and reports follow the access matrix.
 
-use crate::domain::Stored;
 use super::loader::*;
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
-use crate::error::{AppError, AppResult};
+use crate::domain::Stored;
 use crate::domain::pao::model::{AccessRequestStatus, SiteAgreementType, SitePrivilege, SiteRole};
+use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list_visible;
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
-use crate::graphql::{ContextExt};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, FixedOffset, NaiveDate};

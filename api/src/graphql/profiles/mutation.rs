@@ -1,10 +1,11 @@
 //! Profile mutations: thin wrappers over `service`.
 
-use crate::domain::profiles::service::{self, CompanyChanges};
 use super::types::{Company, Person};
+use crate::domain::profiles::model::{CompanyId, PersonId};
+use crate::domain::profiles::service::{self, CompanyChanges};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
-use crate::graphql::ids::{Kind, decode};
+use crate::graphql::ids::decode_id;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 
 #[derive(InputObject)]
@@ -56,7 +57,7 @@ impl ProfilesMutation {
         ctx: &Context<'_>,
         input: UpdateCompanyProfileInput,
     ) -> AppResult<UpdateCompanyProfilePayload> {
-        let id = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let id = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
         let changes = CompanyChanges {
             name: input.name,
             description: input.description,
@@ -75,7 +76,7 @@ impl ProfilesMutation {
         ctx: &Context<'_>,
         input: AddCandidateIdInput,
     ) -> AppResult<PersonPayload> {
-        let id = decode(&input.person_id, Kind::Person, "input.personId")?;
+        let id = decode_id::<PersonId>(&input.person_id, "input.personId")?;
         let model =
             service::add_candidate_id(ctx.app()?, &ctx.viewer(), id, &input.candidate_id).await?;
         Ok(PersonPayload {
@@ -89,7 +90,7 @@ impl ProfilesMutation {
         ctx: &Context<'_>,
         input: ReviewPersonInput,
     ) -> AppResult<PersonPayload> {
-        let id = decode(&input.person_id, Kind::Person, "input.personId")?;
+        let id = decode_id::<PersonId>(&input.person_id, "input.personId")?;
         let approve = input.decision == ReviewDecision::Approve;
         let model =
             service::review_person(ctx.app()?, &ctx.viewer(), id, input.version, approve).await?;

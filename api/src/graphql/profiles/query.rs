@@ -1,16 +1,16 @@
 //! Root queries and federation entity lookups of the profiles graph.
 
-use crate::domain::Stored;
 use super::loader::*;
 use super::types::*;
 use crate::auth::{Action, Target, ensure};
+use crate::domain::Stored;
+use crate::domain::profiles::model::{MembershipLevel, PartnerType, SkillTrack};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
+use crate::graphql::by_global_id;
 use crate::graphql::entity::Entity;
-use crate::domain::profiles::model::{MembershipLevel, PartnerType, SkillTrack};
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, after_id, name_contains, page_size};
-use crate::graphql::{by_global_id};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entities::{companies, company_partner_types, country_enterprises, people, skill_points};

@@ -1,15 +1,18 @@
 //! GraphQL objects of the profiles graph. Each guarded field checks the access matrix in
 //! its own body (see `auth::policy`), so the check holds on every path to the object.
 
-use crate::domain::Stored;
 use super::loader::*;
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::domain::Stored;
 use crate::domain::profiles::level::{self, Assessment, Level};
+use crate::domain::profiles::model::{
+    AgreementKind, AgreementStatus, BenefitKind, Brand, CertificationKind, CompanyRole,
+    CriterionKind, MembershipLevel, PartnerType, PersonStatus, RevenueSource, SkillTrack,
+};
 use crate::error::{AppError, AppResult};
-use crate::domain::profiles::model::{AgreementKind, AgreementStatus, BenefitKind, Brand, CertificationKind, CompanyRole, CriterionKind, MembershipLevel, PartnerType, PersonStatus, RevenueSource, SkillTrack};
+use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::pagination::{Cursor, after_id, page_size};
-use crate::graphql::{ContextExt};
 use crate::graphql::{list, list_visible};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -149,7 +152,8 @@ impl Company {
             Target::Company(self.0.id),
         )?;
         let a = assessment(ctx, self.0.id).await?;
-        let in_force = Stored::from_db("companies.partner_world_level", &self.0.partner_world_level)?;
+        let in_force =
+            Stored::from_db("companies.partner_world_level", &self.0.partner_world_level)?;
         Ok(Some(LevelExplanation::new(a, in_force)))
     }
     #[graphql(

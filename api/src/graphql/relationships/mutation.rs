@@ -1,10 +1,14 @@
 //! Relationship mutations: thin wrappers over `service`.
 
-use crate::domain::relationships::service::{self, ApplicationChanges, NewDocument};
 use super::types::RelationshipApplication;
+use crate::domain::profiles::model::{CompanyId, PersonId};
+use crate::domain::relationships::model::ApplicationId;
+use crate::domain::relationships::model::{
+    Distribution, ProductProgram, RelationshipKind, VadChoice,
+};
+use crate::domain::relationships::service::{self, ApplicationChanges, NewDocument};
 use crate::error::AppResult;
-use crate::domain::relationships::model::{Distribution, ProductProgram, RelationshipKind, VadChoice};
-use crate::graphql::ids::{Kind, decode};
+use crate::graphql::ids::decode_id;
 use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
@@ -66,10 +70,10 @@ pub struct RelationshipApplicationPayload {
     pub application: RelationshipApplication,
 }
 
-fn people(ids: Option<Vec<ID>>, field: &'static str) -> AppResult<Option<Vec<i64>>> {
+fn people(ids: Option<Vec<ID>>, field: &'static str) -> AppResult<Option<Vec<PersonId>>> {
     ids.map(|ids| {
         ids.iter()
-            .map(|id| decode(id, Kind::Person, field))
+            .map(|id| decode_id::<PersonId>(id, field))
             .collect()
     })
     .transpose()
@@ -86,7 +90,7 @@ impl RelationshipsMutation {
         ctx: &Context<'_>,
         input: CreateRelationshipApplicationInput,
     ) -> AppResult<RelationshipApplicationPayload> {
-        let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let company = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
         let row = service::create(ctx.app()?, &ctx.viewer(), company, input.kind).await?;
         Ok(RelationshipApplicationPayload {
             application: shown(
@@ -101,11 +105,7 @@ impl RelationshipsMutation {
         ctx: &Context<'_>,
         input: UpdateRelationshipApplicationInput,
     ) -> AppResult<RelationshipApplicationPayload> {
-        let id = decode(
-            &input.application_id,
-            Kind::RelationshipApplication,
-            "input.applicationId",
-        )?;
+        let id = decode_id::<ApplicationId>(&input.application_id, "input.applicationId")?;
         let changes = ApplicationChanges {
             product_groups: input.product_groups.map(|g| {
                 g.into_iter()
@@ -115,7 +115,7 @@ impl RelationshipsMutation {
             vad_choice: input.vad_choice,
             vad_company_id: input
                 .vad_company_id
-                .map(|id| decode(&id, Kind::Company, "input.vadCompanyId"))
+                .map(|id| decode_id::<CompanyId>(&id, "input.vadCompanyId"))
                 .transpose()?,
             agreement_accepted: input.agreement_accepted,
             compliance_completed: input.compliance_completed,
@@ -137,11 +137,7 @@ impl RelationshipsMutation {
         ctx: &Context<'_>,
         input: AddApplicationDocumentInput,
     ) -> AppResult<RelationshipApplicationPayload> {
-        let id = decode(
-            &input.application_id,
-            Kind::RelationshipApplication,
-            "input.applicationId",
-        )?;
+        let id = decode_id::<ApplicationId>(&input.application_id, "input.applicationId")?;
         let doc = NewDocument {
             file_name: input.file_name,
             content_type: input.content_type,
@@ -163,11 +159,7 @@ impl RelationshipsMutation {
         ctx: &Context<'_>,
         input: SubmitRelationshipApplicationInput,
     ) -> AppResult<RelationshipApplicationPayload> {
-        let id = decode(
-            &input.application_id,
-            Kind::RelationshipApplication,
-            "input.applicationId",
-        )?;
+        let id = decode_id::<ApplicationId>(&input.application_id, "input.applicationId")?;
         let row = service::submit(ctx.app()?, &ctx.viewer(), id, input.version).await?;
         Ok(RelationshipApplicationPayload {
             application: shown(
@@ -184,11 +176,7 @@ impl RelationshipsMutation {
         ctx: &Context<'_>,
         input: DecideRelationshipApplicationInput,
     ) -> AppResult<RelationshipApplicationPayload> {
-        let id = decode(
-            &input.application_id,
-            Kind::RelationshipApplication,
-            "input.applicationId",
-        )?;
+        let id = decode_id::<ApplicationId>(&input.application_id, "input.applicationId")?;
         let row = service::decide(
             ctx.app()?,
             &ctx.viewer(),

@@ -1,12 +1,15 @@
 //! GraphQL objects of relationships. An application is visible to its company's PRC and
 //! APA and to IBM_CHANNEL (`ReadRelationshipApplications`); authorizations are public.
 
-use crate::domain::Stored;
 use super::loader::*;
-use crate::domain::relationships::service::{Steps, missing_steps};
 use crate::auth::{Viewer, visibility};
+use crate::domain::Stored;
+use crate::domain::relationships::model::{
+    ApplicationStatus, Distribution, ProductProgram, RelationshipKind, VadChoice,
+};
+use crate::domain::relationships::service::{Steps, missing_steps};
 use crate::error::{AppError, AppResult};
-use crate::domain::relationships::model::{ApplicationStatus, Distribution, ProductProgram, RelationshipKind, VadChoice};
+use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list;
 use crate::graphql::profiles::Company;
@@ -14,7 +17,6 @@ use crate::graphql::profiles::Person;
 use crate::graphql::profiles::loader::CompanyKey;
 use crate::graphql::profiles::loader::PersonKey;
 use crate::graphql::profiles::query::person;
-use crate::graphql::{ContextExt};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 use entities::{application_documents, authorizations, relationship_applications};

@@ -1,10 +1,11 @@
 //! Value Net mutations: thin wrappers over `service`.
 
-use crate::domain::valuenet::service::{self, Focus};
 use super::types::{Registration, ValueNet};
+use crate::domain::profiles::model::CompanyId;
+use crate::domain::valuenet::service::{self, Focus};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
-use crate::graphql::ids::{Kind, decode};
+use crate::graphql::ids::decode_id;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 #[derive(InputObject)]
@@ -49,7 +50,7 @@ impl ValueNetMutation {
         ctx: &Context<'_>,
         input: RegisterValueNetFocusInput,
     ) -> AppResult<ValueNetFocusPayload> {
-        let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let company = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
         let focus = Focus {
             description: input.description,
             technologies: input.technologies,
@@ -67,11 +68,11 @@ impl ValueNetMutation {
         ctx: &Context<'_>,
         input: RegisterValueNetInput,
     ) -> AppResult<ValueNetPayload> {
-        let company = decode(&input.company_id, Kind::Company, "input.companyId")?;
+        let company = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
         let members = input
             .member_company_ids
             .iter()
-            .map(|id| decode(id, Kind::Company, "input.memberCompanyIds"))
+            .map(|id| decode_id::<CompanyId>(id, "input.memberCompanyIds"))
             .collect::<AppResult<Vec<_>>>()?;
         let row = service::register_value_net(
             ctx.app()?,
