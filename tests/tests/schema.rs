@@ -1,6 +1,7 @@
 //! The committed SDL is what the code produces, and the guard declarations cover the schema.
 
-use api::auth::policy::{Action, GUARDED_FIELDS, MATRIX};
+use api::auth::policy::{Action, MATRIX};
+use api::graphql::GUARDED_FIELDS;
 use std::collections::BTreeSet;
 /// Field names of `type_name`, by introspection of the schema itself.
 async fn fields_of(type_name: &str) -> Option<Vec<String>> {

@@ -1,5 +1,6 @@
-//! The access matrix of domain.md §7, declared once. Field resolvers, mutations and row
-//! scope call [`ensure`]; the matrix test walks [`MATRIX`] and [`GUARDED_FIELDS`].
+//! The access matrix (declared once, in the `access` crate) applied to a caller: what a
+//! viewer holds toward a company or site, and the one check every guarded field, mutation
+//! and row scope goes through ([`ensure`], [`check_field`]).
 //!
 //! Checks run inside resolver bodies rather than as async-graphql guard attributes, because
 //! guard attributes are skipped when a field is reached through an interface (async-graphql
@@ -7,136 +8,10 @@
 
 use super::viewer::{SiteRole, Viewer};
 use crate::error::{AppError, AppResult};
-use strum::{EnumIter, IntoStaticStr};
-
-/// The matrix's columns: how the caller stands toward the thing asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, IntoStaticStr)]
-pub enum Standing {
-    Anonymous,
-    /// An active person of the company (for a site: a user of the site).
-    Member,
-    /// The company's Primary Relationship Contact.
-    Prc,
-    /// The company's Authorized Profile Administrator.
-    Apa,
-    /// The site's primary contact, or a secondary contact granted account management.
-    SitePrimary,
-    /// IBM's channel team.
-    IbmChannel,
-}
-
-/// The matrix's rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, IntoStaticStr)]
-pub enum Action {
-    /// Company name, partnerWorldId, published directory info.
-    ReadPublicProfile,
-    ReadCompanyToken,
-    /// The points table and the level explanation.
-    ReadLevelExplanation,
-    /// Achieved and PartnerWorld level.
-    ReadLevel,
-    /// Employee list with e-mails, and the other member-only details of a company.
-    ReadEmployees,
-    /// Update the company profile, add a candidate ID to an employee.
-    UpdateCompanyProfile,
-    /// Approve or reject pending person profiles.
-    ReviewPendingPeople,
-    ReadRevenueReports,
-    /// Create and submit relationship applications.
-    SubmitRelationshipApplication,
-    /// Approve relationship applications and customer experiences.
-    DecideApplications,
-    /// Read a company's relationship applications and lead eligibility (not a row of
-    /// domain.md: our choice).
-    ReadRelationshipApplications,
-    /// See open leads and pass them to partners (IBM's own work; not a row of domain.md).
-    PassOpportunities,
-    /// Read the audit log of changes (not a row of domain.md).
-    ReadAuditLog,
-    /// Site users, privileges, access requests.
-    ReadSiteAdministration,
-    /// Grant privileges, approve access requests, change the primary contact.
-    ManageSite,
-    ReadSiteReports,
-}
-
-/// One cell of the matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    No,
-    Yes,
-    /// Only the caller at the company's headquarters location.
-    AtHeadquarters,
-    /// Only with the REPORTING privilege on that site.
-    WithReporting,
-}
-
-/// One row of the matrix.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    pub action: Action,
-    pub anonymous: Cell,
-    pub member: Cell,
-    pub prc: Cell,
-    pub apa: Cell,
-    pub site_primary: Cell,
-    pub ibm_channel: Cell,
-}
-
-impl Rule {
-    pub fn cell(&self, s: Standing) -> Cell {
-        match s {
-            Standing::Anonymous => self.anonymous,
-            Standing::Member => self.member,
-            Standing::Prc => self.prc,
-            Standing::Apa => self.apa,
-            Standing::SitePrimary => self.site_primary,
-            Standing::IbmChannel => self.ibm_channel,
-        }
-    }
-}
-
-use Cell::{AtHeadquarters as HQ, No, WithReporting as REP, Yes};
-
-/// Declares the matrix once: `rule` is an exhaustive `match` (an action without a row, or
-/// with two, does not compile), and `MATRIX` lists the same rows in order for tests and docs.
-macro_rules! rules {
-    ($($action:ident: $anon:expr, $member:expr, $prc:expr, $apa:expr, $site:expr, $ibm:expr;)*) => {
-        /// The row of `action`. There is no fallback: a new action without a row is a
-        /// compile error, so nothing ships unguarded.
-        pub const fn rule(action: Action) -> Rule {
-            match action {
-                $(Action::$action => Rule { action: Action::$action, anonymous: $anon,
-                    member: $member, prc: $prc, apa: $apa, site_primary: $site,
-                    ibm_channel: $ibm },)*
-            }
-        }
-
-        /// Every row, in the order of domain.md §7.
-        pub static MATRIX: &[Rule] = &[$(rule(Action::$action)),*];
-    };
-}
-
-// domain.md §7, column for column:
-// anonymous | member of company | PRC (own) | APA (own) | Site Primary (own site) | IBM_CHANNEL
-rules! {
-    ReadPublicProfile:             Yes, Yes, Yes, Yes, Yes, Yes;
-    ReadCompanyToken:              No,  No,  Yes, Yes, No,  No;
-    ReadLevelExplanation:          No,  No,  No,  Yes, No,  Yes;
-    ReadLevel:                     Yes, Yes, Yes, Yes, Yes, Yes;
-    ReadEmployees:                 No,  Yes, Yes, Yes, No,  Yes;
-    UpdateCompanyProfile:          No,  No,  No,  Yes, No,  No;
-    ReviewPendingPeople:           No,  No,  Yes, No,  No,  No;
-    ReadRevenueReports:            No,  No,  Yes, Yes, No,  Yes;
-    SubmitRelationshipApplication: No,  No,  No,  HQ,  No,  No;
-    DecideApplications:            No,  No,  No,  No,  No,  Yes;
-    ReadRelationshipApplications:  No,  No,  Yes, Yes, No,  Yes;
-    PassOpportunities:             No,  No,  No,  No,  No,  Yes;
-    ReadAuditLog:                  No,  No,  No,  No,  No,  Yes;
-    ReadSiteAdministration:        No,  No,  No,  No,  Yes, Yes;
-    ManageSite:                    No,  No,  No,  No,  Yes, No;
-    ReadSiteReports:               No,  REP, REP, REP, Yes, Yes;
-}
+pub use access::{
+    Action, Cell, FieldPolicy, MATRIX, Rule, SELF_SCOPE, Standing, TypePolicy, required_scopes,
+    rule,
+};
 
 /// What an action is asked about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,177 +121,27 @@ pub fn ensure(viewer: &Viewer, action: Action, target: Target) -> AppResult<()> 
     }
 }
 
-/// How each field of a guarded GraphQL type is protected. A test compares this with the
-/// schema, so a field added to one of these types without a declared policy fails CI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldPolicy {
-    /// Visible to whoever may reach the object.
-    Public,
-    /// Checked against the matrix for the object's company or site.
-    Guarded(Action),
-    /// Visible to the person themself, or under the action for their company.
-    SelfOr(Action),
-}
+/// A GraphQL object whose fields the matrix guards (see `access_macros::guarded`): the
+/// company or site it belongs to and, for what a person may read about themself, whether
+/// the caller is it.
+pub trait GuardedObject {
+    fn target(&self) -> Target;
 
-pub struct TypePolicy {
-    pub type_name: &'static str,
-    pub fields: &'static [(&'static str, FieldPolicy)],
-}
-
-use FieldPolicy::{Guarded, Public, SelfOr};
-
-pub static GUARDED_FIELDS: &[TypePolicy] = &[
-    TypePolicy {
-        type_name: "Company",
-        fields: &[
-            ("id", Public),
-            ("partnerWorldId", Public),
-            ("name", Public),
-            ("description", Public),
-            ("partnerTypes", Public),
-            ("goodStanding", Public),
-            ("countryEnterprises", Public),
-            ("headquarters", Public),
-            ("achievedLevel", Guarded(Action::ReadLevel)),
-            ("partnerWorldLevel", Guarded(Action::ReadLevel)),
-            ("companyToken", Guarded(Action::ReadCompanyToken)),
-            ("levelExplanation", Guarded(Action::ReadLevelExplanation)),
-            ("partnerPlan", Guarded(Action::ReadLevelExplanation)),
-            ("employees", Guarded(Action::ReadEmployees)),
-            (
-                "relationshipApplications",
-                Guarded(Action::ReadRelationshipApplications),
-            ),
-            ("authorizations", Public),
-            ("solutions", Public),
-            ("valueNetRegistration", Public),
-            ("valueNets", Public),
-            ("version", Public),
-        ],
-    },
-    TypePolicy {
-        type_name: "CountryEnterprise",
-        fields: &[
-            ("id", Public),
-            ("countryEnterpriseId", Public),
-            ("country", Public),
-            ("passportAdvantageId", Public),
-            ("publishToPartners", Public),
-            ("publishToCustomers", Public),
-            ("marketingDescription", Public),
-            ("company", Public),
-            ("locations", Public),
-            ("revenueReports", Guarded(Action::ReadRevenueReports)),
-        ],
-    },
-    TypePolicy {
-        type_name: "Location",
-        fields: &[
-            ("id", Public),
-            ("name", Public),
-            ("addressLine", Public),
-            ("city", Public),
-            ("postalCode", Public),
-            ("country", Public),
-            ("isHeadquarters", Public),
-            ("company", Public),
-            ("countryEnterprise", Public),
-            ("people", Guarded(Action::ReadEmployees)),
-            ("agreements", Guarded(Action::ReadEmployees)),
-            ("benefits", Guarded(Action::ReadEmployees)),
-        ],
-    },
-    TypePolicy {
-        type_name: "Person",
-        fields: &[
-            ("id", Public),
-            ("givenName", Public),
-            ("familyName", Public),
-            ("jobTitle", Public),
-            ("status", Public),
-            ("version", Public),
-            ("ibmId", SelfOr(Action::ReadEmployees)),
-            ("companyRoles", SelfOr(Action::ReadEmployees)),
-            ("candidateIds", SelfOr(Action::ReadEmployees)),
-            ("certifications", SelfOr(Action::ReadEmployees)),
-            ("location", SelfOr(Action::ReadEmployees)),
-            ("company", Public),
-        ],
-    },
-    TypePolicy {
-        type_name: "Site",
-        fields: &[
-            ("id", Public),
-            ("siteNumber", Public),
-            ("name", Public),
-            ("country", Public),
-            ("agreementType", Public),
-            ("version", Public),
-            ("resellerCompany", Public),
-            ("users", Guarded(Action::ReadSiteAdministration)),
-            ("accessRequests", Guarded(Action::ReadSiteAdministration)),
-            ("customers", Guarded(Action::ReadSiteReports)),
-            ("renewalLineItems", Guarded(Action::ReadSiteReports)),
-            ("orders", Guarded(Action::ReadSiteReports)),
-        ],
-    },
-    TypePolicy {
-        type_name: "Solution",
-        fields: &[
-            ("id", Public),
-            ("name", Public),
-            ("description", Public),
-            ("inShowcase", Public),
-            ("version", Public),
-            ("industries", Public),
-            ("middleware", Public),
-            ("hardware", Public),
-            ("approved", Public),
-            ("company", Public),
-            // Approved ones for everyone, all for the company (filtered, not refused).
-            ("customerExperiences", Public),
-            ("nominations", Guarded(Action::ReadEmployees)),
-            ("responseCards", Guarded(Action::ReadEmployees)),
-        ],
-    },
-];
-
-impl Standing {
-    /// The OAuth scope naming this standing, for a router that enforces `@requiresScopes`.
-    pub fn scope(self) -> &'static str {
-        match self {
-            Standing::Anonymous => "partnerworld:anonymous",
-            Standing::Member => "partnerworld:member",
-            Standing::Prc => "partnerworld:prc",
-            Standing::Apa => "partnerworld:apa",
-            Standing::SitePrimary => "partnerworld:site-primary",
-            Standing::IbmChannel => "partnerworld:ibm-channel",
-        }
+    fn is_caller(&self, _viewer: &Viewer) -> bool {
+        false
     }
 }
 
-/// The person themself, for [`FieldPolicy::SelfOr`] fields.
-pub const SELF_SCOPE: &str = "partnerworld:person";
-
-/// The scopes a guarded field carries as `@requiresScopes` (any one suffices): every
-/// standing that some cell of its row grants, so a router can refuse callers who could
-/// never see the field. Row-level checks (own company, headquarters, REPORTING) stay here.
-/// Empty for fields anonymous callers may read. A test holds the schema to this.
-pub fn required_scopes(policy: FieldPolicy) -> Vec<&'static str> {
-    let (action, own) = match policy {
-        FieldPolicy::Public => return Vec::new(),
-        FieldPolicy::Guarded(a) => (a, None),
-        FieldPolicy::SelfOr(a) => (a, Some(SELF_SCOPE)),
-    };
-    let row = rule(action);
-    if row.anonymous != Cell::No {
-        return Vec::new();
+/// The check a `#[guard(..)]` field runs first.
+pub fn check_field<T: GuardedObject>(
+    object: &T,
+    viewer: &Viewer,
+    policy: FieldPolicy,
+) -> AppResult<()> {
+    match policy {
+        FieldPolicy::Public => Ok(()),
+        FieldPolicy::Guarded(action) => ensure(viewer, action, object.target()),
+        FieldPolicy::SelfOr(_) if object.is_caller(viewer) => Ok(()),
+        FieldPolicy::SelfOr(action) => ensure(viewer, action, object.target()),
     }
-    own.into_iter()
-        .chain(
-            <Standing as strum::IntoEnumIterator>::iter()
-                .filter(|s| row.cell(*s) != Cell::No)
-                .map(Standing::scope),
-        )
-        .collect()
 }

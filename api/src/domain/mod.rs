@@ -91,11 +91,13 @@ macro_rules! typed_id {
     )*};
 }
 
+pub mod audit;
 pub mod communities;
 pub mod gsd;
 pub mod opportunities;
 pub mod pao;
 pub mod profiles;
+pub mod reads;
 pub mod relationships;
 pub mod valuenet;
 pub mod write;

@@ -9,7 +9,6 @@ use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, FixedOffset};
 use entities::audit_log;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Built only by [`AuditRecord::visible`] (`auth::visibility`).
 pub struct AuditRecord(audit_log::Model);
@@ -76,23 +75,15 @@ impl AuditQuery {
         ensure(&ctx.viewer(), Action::ReadAuditLog, Target::Global)?;
         let app = ctx.app()?;
         let first = page_size(first, app.config.max_page_size)?;
-        let mut q = audit_log::Entity::find();
-        if let Some(t) = entity_type {
-            q = q.filter(audit_log::Column::EntityType.eq(t));
-        }
-        if let Some(c) = after {
-            let before_id = Cursor::decode_cursor(&c)
-                .map_err(|_| crate::error::AppError::bad_input("after", "not a valid cursor"))?
-                .0;
-            q = q.filter(audit_log::Column::Id.lt(before_id));
-        }
-        let mut rows = q
-            .order_by_desc(audit_log::Column::Id)
-            .limit(u64::from(first) + 1)
-            .all(&app.db)
-            .await?;
-        let has_next = rows.len() > first as usize;
-        rows.truncate(first as usize);
+        let before = after
+            .map(|c| {
+                Cursor::decode_cursor(&c)
+                    .map(|c| c.0)
+                    .map_err(|_| crate::error::AppError::bad_input("after", "not a valid cursor"))
+            })
+            .transpose()?;
+        let (rows, has_next) =
+            crate::domain::audit::newest_first(&app.db, entity_type, before, first).await?;
         let mut conn = Connection::new(false, has_next);
         let viewer = ctx.viewer();
         conn.edges.extend(rows.into_iter().filter_map(|r| {

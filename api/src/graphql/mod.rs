@@ -161,3 +161,30 @@ where
     };
     Ok(ctx.loaders()?.load_one(key(row)).await?.map(wrap))
 }
+
+/// The declared field policies of a `#[guarded]` type, generated from its resolvers'
+/// `#[guard(..)]` lines (see `access_macros`).
+pub trait GuardedFields {
+    const POLICY: access::TypePolicy;
+}
+
+/// Every guarded type's declared policy: the schema tests compare each with the schema
+/// (a field without a declaration fails) and walk it as every standing.
+pub const GUARDED_FIELDS: &[access::TypePolicy] = &[
+    profiles::Company::POLICY,
+    profiles::CountryEnterprise::POLICY,
+    profiles::Location::POLICY,
+    profiles::Person::POLICY,
+    pao::Site::POLICY,
+    gsd::Solution::POLICY,
+];
+
+/// The check a `#[guard(..)]` field runs before anything else: the caller of this request
+/// (or, for a subscription event, the subscriber as they stand now) against the object.
+pub fn guard_field<T: crate::auth::policy::GuardedObject>(
+    ctx: &Context<'_>,
+    object: &T,
+    policy: access::FieldPolicy,
+) -> AppResult<()> {
+    crate::auth::policy::check_field(object, &ctx.viewer(), policy)
+}

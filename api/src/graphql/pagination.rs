@@ -4,8 +4,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use async_graphql::Context;
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
-use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{EntityTrait, Select};
 
 pub type Cursor = OpaqueCursor<i64>;
 
@@ -62,14 +61,8 @@ where
     let app = ctx.app()?;
     let first = page_size(first, app.config.max_page_size)?;
     let after = after_id(after.as_deref())?;
-    let mut rows = select
-        .filter(id_col.gt(after))
-        .order_by_asc(id_col)
-        .limit(u64::from(first) + 1)
-        .all(&app.db)
-        .await?;
-    let has_next = rows.len() > first as usize;
-    rows.truncate(first as usize);
+    let (rows, has_next) =
+        crate::domain::reads::page(&app.db, select, id_col, after, first).await?;
     let mut conn = Connection::new(after > 0, has_next);
     // `wrap` is the node type's constructor: a row the caller may not see is left out.
     conn.edges.extend(rows.into_iter().filter_map(|m| {
@@ -77,25 +70,4 @@ where
         Some(Edge::new(OpaqueCursor(id), node))
     }));
     Ok(conn)
-}
-
-/// A case-insensitive "contains" on a text column, with the LIKE wildcards of the text
-/// escaped: the filter is always a literal, never a pattern.
-pub fn name_contains<C: ColumnTrait>(
-    col: C,
-    text: &str,
-    field: &'static str,
-) -> AppResult<SimpleExpr> {
-    // Scoped: ExprTrait's `min`/`max` would shadow the integers' own elsewhere here.
-    use sea_orm::sea_query::ExprTrait;
-    if text.chars().count() > 100 {
-        return Err(AppError::bad_input(field, "at most 100 characters"));
-    }
-    let escaped = text
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    Ok(Expr::expr(Func::lower(Expr::col(col)))
-        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
 }

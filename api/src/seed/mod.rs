@@ -65,13 +65,7 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> Result<(), See
     while done < opts.companies {
         let n = opts.chunk.min(opts.companies - done);
         for i in 0..n {
-            generate::company(
-                &mut rng,
-                &mut ids,
-                &mut tables,
-                done + i + 1,
-                opts.companies,
-            );
+            generate::company(&mut rng, &mut ids, &mut tables, done + i + 1);
         }
         done += n;
         tables.flush(db).await?;

@@ -1,4 +1,5 @@
 //! IBM Communities: visibility, membership and ownership.
 
 pub mod model;
+pub mod reads;
 pub mod service;

@@ -2,4 +2,5 @@
 
 pub mod eligibility;
 pub mod model;
+pub mod reads;
 pub mod service;

@@ -1,4 +1,5 @@
 //! Passport Advantage Online: sites, site users and privileges, access requests, site reports.
 
 pub mod model;
+pub mod reads;
 pub mod service;

@@ -2,4 +2,5 @@
 
 pub mod level;
 pub mod model;
+pub mod reads;
 pub mod service;

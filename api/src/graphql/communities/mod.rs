@@ -4,6 +4,8 @@
 pub mod loader;
 pub mod mutation;
 pub mod query;
+pub mod types;
 
 pub use mutation::CommunitiesMutation;
-pub use query::{CommunitiesQuery, Community};
+pub use query::CommunitiesQuery;
+pub use types::Community;

@@ -1,6 +1,6 @@
 //! Community mutations: thin wrappers over `service`.
 
-use super::query::{Community, Membership};
+use super::types::{Community, Membership};
 use crate::domain::communities::model::CommunityId;
 use crate::domain::communities::model::CommunityVisibility;
 use crate::domain::communities::service;

@@ -2,16 +2,15 @@
 
 use super::loader::{ExperienceKey, SolutionKey};
 use super::types::{CustomerExperience, Solution};
+use crate::domain::gsd::reads;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
-use crate::graphql::pagination::{Cursor, keyset_page, name_contains};
+use crate::graphql::pagination::{Cursor, keyset_page};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
-use entities::{solution_tags, solutions};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use entities::solutions;
 
 /// Directory search filters; all given filters must match.
 #[derive(InputObject, Default)]
@@ -23,17 +22,16 @@ pub struct SolutionFilter {
     pub in_showcase: Option<bool>,
 }
 
-fn tagged(kind: &str, value: &str) -> Condition {
-    Condition::all().add(
-        solutions::Column::Id.in_subquery(
-            Query::select()
-                .column(solution_tags::Column::SolutionId)
-                .from(solution_tags::Entity)
-                .and_where(solution_tags::Column::Kind.eq(kind))
-                .and_where(solution_tags::Column::Value.eq(value.trim().to_ascii_uppercase()))
-                .take(),
-        ),
-    )
+impl From<SolutionFilter> for reads::SolutionFilter {
+    fn from(f: SolutionFilter) -> Self {
+        Self {
+            name_contains: f.name_contains,
+            industry: f.industry,
+            middleware: f.middleware,
+            hardware: f.hardware,
+            in_showcase: f.in_showcase,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -50,28 +48,7 @@ impl GsdQuery {
         after: Option<String>,
         filter: Option<SolutionFilter>,
     ) -> AppResult<Connection<Cursor, Solution>> {
-        let f = filter.unwrap_or_default();
-        let mut cond = Condition::all();
-        if let Some(name) = &f.name_contains {
-            cond = cond.add(name_contains(
-                solutions::Column::Name,
-                name,
-                "filter.nameContains",
-            )?);
-        }
-        for (kind, value) in [
-            ("INDUSTRY", &f.industry),
-            ("MIDDLEWARE", &f.middleware),
-            ("HARDWARE", &f.hardware),
-        ] {
-            if let Some(v) = value {
-                cond = cond.add(tagged(kind, v));
-            }
-        }
-        if let Some(s) = f.in_showcase {
-            cond = cond.add(solutions::Column::InShowcase.eq(s));
-        }
-        let select = solutions::Entity::find().filter(cond);
+        let select = reads::solutions(&filter.unwrap_or_default().into())?;
         keyset_page(
             ctx,
             select,

@@ -3,7 +3,8 @@
 //! (its people and IBM_CHANNEL).
 
 use super::loader::*;
-use crate::auth::{Action, Target, Viewer, visibility};
+use crate::auth::policy::GuardedObject;
+use crate::auth::{Target, Viewer, visibility};
 use crate::domain::Stored;
 use crate::domain::gsd::model::ExperienceStatus;
 use crate::error::{AppError, AppResult};
@@ -12,6 +13,7 @@ use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list;
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
+use access_macros::guarded;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, FixedOffset};
 use entities::{customer_experiences, response_cards, solutions, validation_nominations};
@@ -32,6 +34,13 @@ impl Solution {
     }
 }
 
+impl GuardedObject for Solution {
+    fn target(&self) -> Target {
+        Target::Company(self.0.company_id)
+    }
+}
+
+#[guarded]
 #[Object]
 impl Solution {
     pub async fn id(&self) -> ID {
@@ -91,35 +100,15 @@ impl Solution {
             .collect())
     }
     /// Technical-validation nominations: the company and IBM_CHANNEL.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadEmployees)]
     async fn nominations(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Nomination>>> {
-        crate::auth::ensure(
-            &ctx.viewer(),
-            Action::ReadEmployees,
-            Target::Company(self.0.company_id),
-        )?;
         list(ctx, NominationsOf(self.0.id), Nomination)
             .await
             .map(Some)
     }
     /// Leads from readers: the company and IBM_CHANNEL.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadEmployees)]
     async fn response_cards(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<ResponseCard>>> {
-        crate::auth::ensure(
-            &ctx.viewer(),
-            Action::ReadEmployees,
-            Target::Company(self.0.company_id),
-        )?;
         list(ctx, ResponseCardsOf(self.0.id), ResponseCard)
             .await
             .map(Some)

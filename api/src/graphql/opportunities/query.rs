@@ -3,7 +3,7 @@
 use super::types::{Eligibility, EligibilityCriterion, Opportunity, Recommendation};
 use crate::auth::{Action, Target, ensure};
 use crate::domain::opportunities::model::OpportunityId;
-use crate::domain::opportunities::service;
+use crate::domain::opportunities::{reads, service};
 use crate::domain::profiles::model::CompanyId;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
@@ -12,7 +12,6 @@ use crate::graphql::pagination::{Cursor, keyset_page};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use entities::opportunities;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[derive(Default)]
 pub struct OpportunitiesQuery;
@@ -33,13 +32,9 @@ impl OpportunitiesQuery {
     ) -> AppResult<Connection<Cursor, Opportunity>> {
         let viewer = ctx.viewer();
         ensure(&viewer, Action::PassOpportunities, Target::Global)?;
-        let mut select = opportunities::Entity::find();
-        if open_only.unwrap_or(false) {
-            select = select.filter(opportunities::Column::Status.eq("OPEN"));
-        }
         keyset_page(
             ctx,
-            select,
+            reads::leads(open_only.unwrap_or(false)),
             opportunities::Column::Id,
             first,
             after,

@@ -3,16 +3,16 @@
 use super::loader::SiteKey;
 use super::types::{AccessRequest, Site};
 use crate::auth::{Action, Target, Viewer, ensure};
-use crate::domain::pao::service;
+use crate::domain::pao::{reads, service};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use crate::state::Event;
 use async_graphql::{Context, ID, Object, Subscription};
-use entities::{access_requests, sites};
+use entities::access_requests;
 use futures::{Stream, StreamExt};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 #[derive(Default)]
 pub struct PaoQuery;
@@ -21,10 +21,7 @@ pub struct PaoQuery;
 impl PaoQuery {
     /// A PAO site by its site number.
     async fn site(&self, ctx: &Context<'_>, site_number: String) -> AppResult<Option<Site>> {
-        let row = sites::Entity::find()
-            .filter(sites::Column::SiteNumber.eq(site_number.trim()))
-            .one(&ctx.app()?.db)
-            .await?;
+        let row = reads::site_by_number(&ctx.app()?.db, &site_number).await?;
         Ok(row.and_then(|s| Site::visible(&ctx.viewer(), s)))
     }
 
@@ -66,11 +63,7 @@ impl PaoSubscription {
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AccessRequest>> + use<>>
     {
         let app = ctx.app()?.clone();
-        let found = sites::Entity::find()
-            .filter(sites::Column::SiteNumber.eq(site_number.trim()))
-            .one(&app.db)
-            .await
-            .map_err(AppError::from)?;
+        let found = reads::site_by_number(&app.db, &site_number).await?;
         let site = crate::auth::visibility::target(
             &ctx.viewer(),
             Action::ReadSiteAdministration,

@@ -2,9 +2,13 @@
 //! them to ask for access); its users, requests and reports follow the access matrix.
 
 use super::loader::*;
-use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::auth::policy::GuardedObject;
+use crate::auth::{Target, Viewer, visibility};
 use crate::domain::Stored;
-use crate::domain::pao::model::{AccessRequestStatus, SiteAgreementType, SitePrivilege, SiteRole};
+use crate::domain::pao::model::{
+    AccessRequestStatus, SiteAgreementType, SiteId, SitePrivilege, SiteRole,
+};
+use crate::domain::pao::reads;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
@@ -12,11 +16,11 @@ use crate::graphql::list_visible;
 use crate::graphql::pagination::{Cursor, keyset_page};
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
+use access_macros::guarded;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use entities::{access_requests, orders, pao_customers, renewal_line_items, site_users, sites};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// A Passport Advantage site. Site, user and request objects are built only by their
 /// `visible` constructors (`auth::visibility`).
@@ -40,10 +44,6 @@ impl AccessRequest {
     }
 }
 
-fn guard(ctx: &Context<'_>, action: Action, site: i64) -> AppResult<()> {
-    ensure(&ctx.viewer(), action, Target::Site(site))
-}
-
 /// Filters of the renewal report; all given filters must match.
 #[derive(InputObject, Default)]
 pub struct RenewalFilter {
@@ -55,6 +55,24 @@ pub struct RenewalFilter {
     pub quote_number: Option<String>,
 }
 
+impl From<RenewalFilter> for reads::RenewalFilter {
+    fn from(f: RenewalFilter) -> Self {
+        Self {
+            from: f.from,
+            to: f.to,
+            agreement_number: f.agreement_number,
+            quote_number: f.quote_number,
+        }
+    }
+}
+
+impl GuardedObject for Site {
+    fn target(&self) -> Target {
+        Target::Site(self.0.id)
+    }
+}
+
+#[guarded]
 #[Object]
 impl Site {
     pub async fn id(&self) -> ID {
@@ -84,27 +102,19 @@ impl Site {
             .ok_or_else(|| AppError::internal("dangling reseller reference"))
     }
     /// The site's users: primary contact, secondary contacts, users.
-    #[graphql(
-        requires_scopes = "partnerworld:site-primary",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadSiteAdministration)]
     async fn users(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<SiteUser>>> {
-        guard(ctx, Action::ReadSiteAdministration, self.0.id)?;
         list_visible(ctx, SiteUsersOf(self.0.id), SiteUser::visible)
             .await
             .map(Some)
     }
     /// Access requests routed to this site, optionally only those in `status`.
-    #[graphql(
-        requires_scopes = "partnerworld:site-primary",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadSiteAdministration)]
     async fn access_requests(
         &self,
         ctx: &Context<'_>,
         status: Option<AccessRequestStatus>,
     ) -> AppResult<Option<Vec<AccessRequest>>> {
-        guard(ctx, Action::ReadSiteAdministration, self.0.id)?;
         let rows = ctx
             .loaders()?
             .load_one(AccessRequestsOf(self.0.id))
@@ -119,14 +129,8 @@ impl Site {
         ))
     }
     /// Customers, by agreement or customer number. REPORTING on the site.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:site-primary",
-        requires_scopes = "partnerworld:ibm-channel",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -135,15 +139,13 @@ impl Site {
         agreement_number: Option<String>,
         customer_number: Option<String>,
     ) -> AppResult<Option<Connection<Cursor, PaoCustomer>>> {
-        guard(ctx, Action::ReadSiteReports, self.0.id)?;
-        let mut q =
-            pao_customers::Entity::find().filter(pao_customers::Column::SiteId.eq(self.0.id));
-        if let Some(a) = agreement_number {
-            q = q.filter(pao_customers::Column::AgreementNumber.eq(a));
-        }
-        if let Some(c) = customer_number {
-            q = q.filter(pao_customers::Column::CustomerNumber.eq(c));
-        }
+        let q = reads::customers(
+            SiteId(self.0.id),
+            reads::CustomerFilter {
+                agreement_number,
+                customer_number,
+            },
+        );
         keyset_page(
             ctx,
             q,
@@ -156,14 +158,8 @@ impl Site {
         .map(Some)
     }
     /// Active renewal line items, by renewal date range, agreement or quote. REPORTING.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:site-primary",
-        requires_scopes = "partnerworld:ibm-channel",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
     async fn renewal_line_items(
         &self,
         ctx: &Context<'_>,
@@ -171,23 +167,7 @@ impl Site {
         after: Option<String>,
         filter: Option<RenewalFilter>,
     ) -> AppResult<Option<Connection<Cursor, RenewalLineItem>>> {
-        guard(ctx, Action::ReadSiteReports, self.0.id)?;
-        let f = filter.unwrap_or_default();
-        let mut q = renewal_line_items::Entity::find()
-            .filter(renewal_line_items::Column::SiteId.eq(self.0.id))
-            .filter(renewal_line_items::Column::Status.eq("ACTIVE"));
-        if let Some(d) = f.from {
-            q = q.filter(renewal_line_items::Column::RenewalDate.gte(d));
-        }
-        if let Some(d) = f.to {
-            q = q.filter(renewal_line_items::Column::RenewalDate.lte(d));
-        }
-        if let Some(a) = f.agreement_number {
-            q = q.filter(renewal_line_items::Column::AgreementNumber.eq(a));
-        }
-        if let Some(n) = f.quote_number {
-            q = q.filter(renewal_line_items::Column::QuoteNumber.eq(n));
-        }
+        let q = reads::renewal_line_items(SiteId(self.0.id), filter.unwrap_or_default().into());
         keyset_page(
             ctx,
             q,
@@ -200,14 +180,8 @@ impl Site {
         .map(Some)
     }
     /// Order history, newest period filters by date. REPORTING.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:site-primary",
-        requires_scopes = "partnerworld:ibm-channel",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
     async fn orders(
         &self,
         ctx: &Context<'_>,
@@ -216,14 +190,7 @@ impl Site {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> AppResult<Option<Connection<Cursor, Order>>> {
-        guard(ctx, Action::ReadSiteReports, self.0.id)?;
-        let mut q = orders::Entity::find().filter(orders::Column::SiteId.eq(self.0.id));
-        if let Some(d) = from {
-            q = q.filter(orders::Column::OrderedOn.gte(d));
-        }
-        if let Some(d) = to {
-            q = q.filter(orders::Column::OrderedOn.lte(d));
-        }
+        let q = reads::orders(SiteId(self.0.id), from, to);
         keyset_page(
             ctx,
             q,

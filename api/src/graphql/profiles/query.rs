@@ -5,19 +5,16 @@ use super::types::*;
 use crate::auth::{Action, Target, ensure};
 use crate::domain::Stored;
 use crate::domain::profiles::model::{MembershipLevel, PartnerType, SkillTrack};
+use crate::domain::profiles::reads;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::by_global_id;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
-use crate::graphql::pagination::{Cursor, after_id, name_contains, page_size};
+use crate::graphql::pagination::{Cursor, after_id, page_size};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use entities::{companies, company_partner_types, country_enterprises, people, skill_points};
-use sea_orm::sea_query::Query;
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use entities::{companies, people};
 
 /// Filters of the `companies` connection; all given filters must match.
 #[derive(InputObject, Default, Clone)]
@@ -31,64 +28,27 @@ pub struct CompanyFilter {
     pub level: Option<MembershipLevel>,
 }
 
-impl CompanyFilter {
-    fn condition(&self) -> AppResult<Condition> {
-        let mut cond = Condition::all();
-        if let Some(name) = &self.name_contains {
-            cond = cond.add(name_contains(
-                companies::Column::Name,
-                name,
-                "filter.nameContains",
-            )?);
+impl From<CompanyFilter> for reads::CompanyFilter {
+    fn from(f: CompanyFilter) -> Self {
+        Self {
+            name_contains: f.name_contains,
+            country: f.country,
+            partner_type: f.partner_type,
+            level: f.level,
         }
-        if let Some(country) = &self.country {
-            if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-                return Err(AppError::bad_input(
-                    "filter.country",
-                    "an ISO 3166 alpha-2 code in capitals, e.g. `DE`",
-                ));
-            }
-            cond = cond.add(
-                companies::Column::Id.in_subquery(
-                    Query::select()
-                        .column(country_enterprises::Column::CompanyId)
-                        .from(country_enterprises::Entity)
-                        .and_where(country_enterprises::Column::Country.eq(country.as_str()))
-                        .take(),
-                ),
-            );
-        }
-        if let Some(t) = self.partner_type {
-            cond = cond.add(
-                companies::Column::Id.in_subquery(
-                    Query::select()
-                        .column(company_partner_types::Column::CompanyId)
-                        .from(company_partner_types::Entity)
-                        .and_where(company_partner_types::Column::PartnerType.eq(t.as_db()))
-                        .take(),
-                ),
-            );
-        }
-        if let Some(level) = self.level {
-            cond = cond.add(companies::Column::PartnerWorldLevel.eq(level.as_db()));
-        }
-        Ok(cond)
     }
 }
 
 /// Extra fields of the companies connection.
 pub struct CompanyConnectionFields {
-    condition: Condition,
+    matching: reads::Companies,
 }
 
 #[Object]
 impl CompanyConnectionFields {
     /// How many companies match the filter (counted only when asked for).
     async fn total_count(&self, ctx: &Context<'_>) -> AppResult<u64> {
-        Ok(companies::Entity::find()
-            .filter(self.condition.clone())
-            .count(&ctx.app()?.db)
-            .await?)
+        self.matching.count(&ctx.app()?.db).await
     }
 }
 
@@ -137,20 +97,19 @@ impl ProfilesQuery {
         let app = ctx.app()?;
         let first = page_size(first, app.config.max_page_size)?;
         let after = after_id(after.as_deref())?;
-        let condition = filter.unwrap_or_default().condition()?;
-        let mut rows = companies::Entity::find()
-            .filter(condition.clone())
-            .filter(companies::Column::Id.gt(after))
-            .order_by_asc(companies::Column::Id)
-            .limit(u64::from(first) + 1)
-            .all(&app.db)
-            .await?;
-        let has_next = rows.len() > first as usize;
-        rows.truncate(first as usize);
+        let matching = reads::Companies::matching(&filter.unwrap_or_default().into())?;
+        let (rows, has_next) = crate::domain::reads::page(
+            &app.db,
+            matching.select(),
+            companies::Column::Id,
+            after,
+            first,
+        )
+        .await?;
         let mut conn = Connection::with_additional_fields(
             after > 0,
             has_next,
-            CompanyConnectionFields { condition },
+            CompanyConnectionFields { matching },
         );
         conn.edges.extend(
             rows.into_iter()
@@ -162,9 +121,7 @@ impl ProfilesQuery {
     /// The points table. APA (of any company) and IBM_CHANNEL.
     async fn points_table(&self, ctx: &Context<'_>) -> AppResult<Vec<SkillPoints>> {
         ensure(&ctx.viewer(), Action::ReadLevelExplanation, Target::Global)?;
-        skill_points::Entity::find()
-            .order_by_asc(skill_points::Column::Name)
-            .all(&ctx.app()?.db)
+        reads::points_table(&ctx.app()?.db)
             .await?
             .into_iter()
             .map(|r| {

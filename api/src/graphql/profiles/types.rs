@@ -2,7 +2,8 @@
 //! its own body (see `auth::policy`), so the check holds on every path to the object.
 
 use super::loader::*;
-use crate::auth::{Action, Target, Viewer, ensure, visibility};
+use crate::auth::policy::GuardedObject;
+use crate::auth::{Target, Viewer, visibility};
 use crate::domain::Stored;
 use crate::domain::profiles::level::{self, Assessment, Level};
 use crate::domain::profiles::model::{
@@ -14,6 +15,7 @@ use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::pagination::{Cursor, after_id, page_size};
 use crate::graphql::{list, list_visible};
+use access_macros::guarded;
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
@@ -21,10 +23,6 @@ use entities::{
     agreements, benefits, certifications, companies, country_enterprises, locations, people,
     revenue_reports,
 };
-
-fn guard(ctx: &Context<'_>, action: Action, target: Target) -> AppResult<()> {
-    ensure(&ctx.viewer(), action, target)
-}
 
 async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
     ctx.loaders()?
@@ -78,6 +76,13 @@ pub fn people_page(
 /// A PartnerWorld member company.
 pub struct Company(pub companies::Model);
 
+impl GuardedObject for Company {
+    fn target(&self) -> Target {
+        Target::Company(self.0.id)
+    }
+}
+
+#[guarded]
 #[Object]
 impl Company {
     pub async fn id(&self) -> ID {
@@ -122,50 +127,30 @@ impl Company {
         list(ctx, CountryEnterprisesOf(self.0.id), CountryEnterprise).await
     }
     /// The level the rules give today.
+    #[guard(ReadLevel)]
     async fn achieved_level(&self, ctx: &Context<'_>) -> AppResult<MembershipLevel> {
-        guard(ctx, Action::ReadLevel, Target::Company(self.0.id))?;
         Ok(assessment(ctx, self.0.id).await?.level.into())
     }
     /// The level in force.
+    #[guard(ReadLevel)]
     async fn partner_world_level(&self, ctx: &Context<'_>) -> AppResult<MembershipLevel> {
-        guard(ctx, Action::ReadLevel, Target::Company(self.0.id))?;
         Stored::from_db("companies.partner_world_level", &self.0.partner_world_level)
     }
     /// Secret: members need it to add themselves to the profile. PRC and APA only.
-    #[graphql(
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa"
-    )]
+    #[guard(ReadCompanyToken)]
     async fn company_token(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
-        guard(ctx, Action::ReadCompanyToken, Target::Company(self.0.id))?;
         Ok(Some(&self.0.company_token))
     }
     /// Which criteria counted, which expired, and what the next level still needs.
-    #[graphql(
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadLevelExplanation)]
     async fn level_explanation(&self, ctx: &Context<'_>) -> AppResult<Option<LevelExplanation>> {
-        guard(
-            ctx,
-            Action::ReadLevelExplanation,
-            Target::Company(self.0.id),
-        )?;
         let a = assessment(ctx, self.0.id).await?;
         let in_force =
             Stored::from_db("companies.partner_world_level", &self.0.partner_world_level)?;
         Ok(Some(LevelExplanation::new(a, in_force)))
     }
-    #[graphql(
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadLevelExplanation)]
     async fn partner_plan(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerPlan>> {
-        guard(
-            ctx,
-            Action::ReadLevelExplanation,
-            Target::Company(self.0.id),
-        )?;
         Ok(Some(PartnerPlan {
             approved: self.0.partner_plan_approved,
             valid_until: self.0.partner_plan_valid_until,
@@ -178,20 +163,14 @@ impl Company {
     }
     /// The company's people, with their e-mails. Members of the company, its PRC and APA,
     /// and IBM_CHANNEL.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadEmployees)]
     async fn employees(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> AppResult<Option<Connection<Cursor, Person>>> {
-        guard(ctx, Action::ReadEmployees, Target::Company(self.0.id))?;
         let first = page_size(first, ctx.app()?.config.max_page_size)?;
         let after = after_id(after.as_deref())?;
         let rows = ctx
@@ -207,21 +186,12 @@ impl Company {
     }
 
     /// The company's relationship applications: PRC, APA, IBM_CHANNEL.
-    #[graphql(
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadRelationshipApplications)]
     pub async fn relationship_applications(
         &self,
         ctx: &Context<'_>,
     ) -> AppResult<Option<Vec<crate::graphql::relationships::RelationshipApplication>>> {
         use crate::graphql::relationships::loader::ApplicationsOf;
-        guard(
-            ctx,
-            Action::ReadRelationshipApplications,
-            Target::Company(self.0.id),
-        )?;
         list_visible(
             ctx,
             ApplicationsOf(self.0.id),
@@ -270,6 +240,13 @@ impl Company {
 /// A company's presence in one country.
 pub struct CountryEnterprise(pub country_enterprises::Model);
 
+impl GuardedObject for CountryEnterprise {
+    fn target(&self) -> Target {
+        Target::Company(self.0.company_id)
+    }
+}
+
+#[guarded]
 #[Object]
 impl CountryEnterprise {
     pub async fn id(&self) -> ID {
@@ -301,17 +278,8 @@ impl CountryEnterprise {
     async fn locations(&self, ctx: &Context<'_>) -> AppResult<Vec<Location>> {
         list(ctx, LocationsOf(self.0.id), Location).await
     }
-    #[graphql(
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadRevenueReports)]
     async fn revenue_reports(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<RevenueReport>>> {
-        guard(
-            ctx,
-            Action::ReadRevenueReports,
-            Target::Company(self.0.company_id),
-        )?;
         list(ctx, RevenueReportsOf(self.0.id), RevenueReport)
             .await
             .map(Some)
@@ -321,6 +289,13 @@ impl CountryEnterprise {
 /// An address under a country enterprise; people belong to one location.
 pub struct Location(pub locations::Model);
 
+impl GuardedObject for Location {
+    fn target(&self) -> Target {
+        Target::Company(self.0.company_id)
+    }
+}
+
+#[guarded]
 #[Object]
 impl Location {
     pub async fn id(&self) -> ID {
@@ -355,24 +330,14 @@ impl Location {
             .ok_or_else(|| AppError::internal("dangling country enterprise reference"))
     }
     /// People at this location, first `first` (default 20) after `after`.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadEmployees)]
     async fn people(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> AppResult<Option<Connection<Cursor, Person>>> {
-        guard(
-            ctx,
-            Action::ReadEmployees,
-            Target::Company(self.0.company_id),
-        )?;
         let first = page_size(first, ctx.app()?.config.max_page_size)?;
         let after = after_id(after.as_deref())?;
         let rows = ctx
@@ -386,35 +351,15 @@ impl Location {
             .unwrap_or_default();
         Ok(Some(people_page(&ctx.viewer(), rows, first, after > 0)))
     }
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadEmployees)]
     async fn agreements(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Agreement>>> {
-        guard(
-            ctx,
-            Action::ReadEmployees,
-            Target::Company(self.0.company_id),
-        )?;
         list(ctx, AgreementsAt(self.0.id), Agreement)
             .await
             .map(Some)
     }
     /// Value Package and Value Option benefits managed at this location.
-    #[graphql(
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(ReadEmployees)]
     async fn benefits(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Benefit>>> {
-        guard(
-            ctx,
-            Action::ReadEmployees,
-            Target::Company(self.0.company_id),
-        )?;
         list(ctx, BenefitsAt(self.0.id), Benefit).await.map(Some)
     }
 }
@@ -440,21 +385,21 @@ impl Person {
     pub fn row(&self) -> &people::Model {
         &self.0
     }
+}
 
-    /// The person themself, or whoever may read the company's employee list.
-    fn guard_personal(&self, ctx: &Context<'_>) -> AppResult<()> {
-        let viewer = ctx.viewer();
-        if viewer.person_id() == Some(self.0.id) {
-            return Ok(());
-        }
-        ensure(
-            &viewer,
-            Action::ReadEmployees,
-            Target::Company(self.0.company_id),
-        )
+/// A person's own details: the person themself, or whoever may read their company's
+/// employee list.
+impl GuardedObject for Person {
+    fn target(&self) -> Target {
+        Target::Company(self.0.company_id)
+    }
+
+    fn is_caller(&self, viewer: &Viewer) -> bool {
+        viewer.person_id() == Some(self.0.id)
     }
 }
 
+#[guarded]
 #[Object]
 impl Person {
     pub async fn id(&self) -> ID {
@@ -477,26 +422,12 @@ impl Person {
         Stored::from_db("people.status", &self.0.status)
     }
     /// The IBMid: the person's login e-mail.
-    #[graphql(
-        requires_scopes = "partnerworld:person",
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(self_or = ReadEmployees)]
     async fn ibm_id(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
-        self.guard_personal(ctx)?;
         Ok(Some(&self.0.ibm_id))
     }
-    #[graphql(
-        requires_scopes = "partnerworld:person",
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(self_or = ReadEmployees)]
     async fn company_roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CompanyRole>>> {
-        self.guard_personal(ctx)?;
         let mut roles = Vec::new();
         if self.0.is_apa {
             roles.push(CompanyRole::Apa);
@@ -506,41 +437,20 @@ impl Person {
         }
         Ok(Some(roles))
     }
-    #[graphql(
-        requires_scopes = "partnerworld:person",
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(self_or = ReadEmployees)]
     async fn candidate_ids(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<String>>> {
-        self.guard_personal(ctx)?;
         list(ctx, CandidateIdsOf(self.0.id), |c| c.candidate_id)
             .await
             .map(Some)
     }
-    #[graphql(
-        requires_scopes = "partnerworld:person",
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(self_or = ReadEmployees)]
     async fn certifications(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Certification>>> {
-        self.guard_personal(ctx)?;
         list(ctx, CertificationsOf(self.0.id), Certification)
             .await
             .map(Some)
     }
-    #[graphql(
-        requires_scopes = "partnerworld:person",
-        requires_scopes = "partnerworld:member",
-        requires_scopes = "partnerworld:prc",
-        requires_scopes = "partnerworld:apa",
-        requires_scopes = "partnerworld:ibm-channel"
-    )]
+    #[guard(self_or = ReadEmployees)]
     async fn location(&self, ctx: &Context<'_>) -> AppResult<Option<Location>> {
-        self.guard_personal(ctx)?;
         ctx.loaders()?
             .load_one(LocationKey(self.0.location_id))
             .await?

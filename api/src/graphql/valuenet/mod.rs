@@ -3,7 +3,8 @@
 
 pub mod loader;
 pub mod mutation;
+pub mod query;
 pub mod types;
 
 pub use mutation::ValueNetMutation;
-pub use types::ValueNetQuery;
+pub use query::ValueNetQuery;

@@ -1,0 +1,56 @@
+//! The directory search.
+
+use super::model::TagKind;
+use crate::domain::reads::name_contains;
+use crate::error::AppResult;
+use entities::{solution_tags, solutions};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
+
+/// Directory search filters; all given filters must match.
+#[derive(Debug, Default, Clone)]
+pub struct SolutionFilter {
+    pub name_contains: Option<String>,
+    pub industry: Option<String>,
+    pub middleware: Option<String>,
+    pub hardware: Option<String>,
+    pub in_showcase: Option<bool>,
+}
+
+fn tagged(kind: TagKind, value: &str) -> Condition {
+    Condition::all().add(
+        solutions::Column::Id.in_subquery(
+            Query::select()
+                .column(solution_tags::Column::SolutionId)
+                .from(solution_tags::Entity)
+                .and_where(solution_tags::Column::Kind.eq(kind))
+                .and_where(solution_tags::Column::Value.eq(value.trim().to_ascii_uppercase()))
+                .take(),
+        ),
+    )
+}
+
+/// The solutions a search finds (every solution is public in the directory).
+pub fn solutions(f: &SolutionFilter) -> AppResult<Select<solutions::Entity>> {
+    let mut cond = Condition::all();
+    if let Some(name) = &f.name_contains {
+        cond = cond.add(name_contains(
+            solutions::Column::Name,
+            name,
+            "filter.nameContains",
+        )?);
+    }
+    for (kind, value) in [
+        (TagKind::Industry, &f.industry),
+        (TagKind::Middleware, &f.middleware),
+        (TagKind::Hardware, &f.hardware),
+    ] {
+        if let Some(v) = value {
+            cond = cond.add(tagged(kind, v));
+        }
+    }
+    if let Some(s) = f.in_showcase {
+        cond = cond.add(solutions::Column::InShowcase.eq(s));
+    }
+    Ok(solutions::Entity::find().filter(cond))
+}

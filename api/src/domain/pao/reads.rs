@@ -1,0 +1,80 @@
+//! The site reports: customers, renewal line items, orders. Each is one site's rows; the
+//! matrix check (REPORTING) is the caller's, before any of these run.
+
+use super::model::{RenewalStatus, SiteId};
+use chrono::NaiveDate;
+use entities::{orders, pao_customers, renewal_line_items, sites};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+
+#[derive(Debug, Default, Clone)]
+pub struct CustomerFilter {
+    pub agreement_number: Option<String>,
+    pub customer_number: Option<String>,
+}
+
+pub fn customers(site: SiteId, f: CustomerFilter) -> Select<pao_customers::Entity> {
+    let mut q = pao_customers::Entity::find().filter(pao_customers::Column::SiteId.eq(site));
+    if let Some(a) = f.agreement_number {
+        q = q.filter(pao_customers::Column::AgreementNumber.eq(a));
+    }
+    if let Some(c) = f.customer_number {
+        q = q.filter(pao_customers::Column::CustomerNumber.eq(c));
+    }
+    q
+}
+
+/// Renewal line items filters; all given filters must match.
+#[derive(Debug, Default, Clone)]
+pub struct RenewalFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub agreement_number: Option<String>,
+    pub quote_number: Option<String>,
+}
+
+/// The site's active renewal line items.
+pub fn renewal_line_items(site: SiteId, f: RenewalFilter) -> Select<renewal_line_items::Entity> {
+    let mut q = renewal_line_items::Entity::find()
+        .filter(renewal_line_items::Column::SiteId.eq(site))
+        .filter(renewal_line_items::Column::Status.eq(RenewalStatus::Active));
+    if let Some(d) = f.from {
+        q = q.filter(renewal_line_items::Column::RenewalDate.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(renewal_line_items::Column::RenewalDate.lte(d));
+    }
+    if let Some(a) = f.agreement_number {
+        q = q.filter(renewal_line_items::Column::AgreementNumber.eq(a));
+    }
+    if let Some(n) = f.quote_number {
+        q = q.filter(renewal_line_items::Column::QuoteNumber.eq(n));
+    }
+    q
+}
+
+/// The site's orders, ordered between `from` and `to` (inclusive) when given.
+pub fn orders(
+    site: SiteId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Select<orders::Entity> {
+    let mut q = orders::Entity::find().filter(orders::Column::SiteId.eq(site));
+    if let Some(d) = from {
+        q = q.filter(orders::Column::OrderedOn.gte(d));
+    }
+    if let Some(d) = to {
+        q = q.filter(orders::Column::OrderedOn.lte(d));
+    }
+    q
+}
+
+/// A site by its number (as printed on PAO pages: surrounding blanks ignored).
+pub async fn site_by_number<C: ConnectionTrait>(
+    db: &C,
+    site_number: &str,
+) -> crate::error::AppResult<Option<sites::Model>> {
+    Ok(sites::Entity::find()
+        .filter(sites::Column::SiteNumber.eq(site_number.trim()))
+        .one(db)
+        .await?)
+}

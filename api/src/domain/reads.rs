@@ -1,0 +1,53 @@
+//! What every area's reads share: keyset pages in row-id order, and a literal
+//! "name contains" filter. The graph turns a page into a connection; the SQL is built here.
+
+use crate::error::{AppError, AppResult};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{FromQueryResult, Select};
+
+/// One page of `select` in ascending row-id order after `after`: at most `first` rows, and
+/// whether another page follows (fetched as `first + 1` rows, so no count is needed).
+pub async fn page<E, C>(
+    db: &C,
+    select: Select<E>,
+    id_col: E::Column,
+    after: i64,
+    first: u32,
+) -> AppResult<(Vec<E::Model>, bool)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+{
+    let mut rows = select
+        .filter(id_col.gt(after))
+        .order_by_asc(id_col)
+        .limit(u64::from(first) + 1)
+        .all(db)
+        .await?;
+    let has_next = rows.len() > first as usize;
+    rows.truncate(first as usize);
+    Ok((rows, has_next))
+}
+
+/// A case-insensitive "contains" on a text column, with the LIKE wildcards of the text
+/// escaped: the filter is always a literal, never a pattern.
+pub fn name_contains<C: ColumnTrait>(
+    col: C,
+    text: &str,
+    field: &'static str,
+) -> AppResult<SimpleExpr> {
+    // Scoped: ExprTrait's `min`/`max` would shadow the integers' own elsewhere here.
+    use sea_orm::sea_query::ExprTrait;
+    if text.chars().count() > 100 {
+        return Err(AppError::bad_input(field, "at most 100 characters"));
+    }
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Ok(Expr::expr(Func::lower(Expr::col(col)))
+        .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+}
