@@ -281,6 +281,26 @@ tests::with_each_backend! {
         assert_eq!(codes(&payload), ["GRAPHQL_VALIDATION_FAILED"], "{payload}");
     }
 
+    async fn an_unparsable_document_is_a_parse_failure_on_every_transport(backend) {
+        let app = TestApp::start(backend).await;
+        let document = "{ company(partnerWorldId: ";
+        let expected = json!([{
+            "message": "the document does not parse: expected value",
+            "locations": [{ "line": 1, "column": 27 }],
+            "extensions": { "code": "GRAPHQL_PARSE_FAILED" }
+        }]);
+        let post = app.graphql(document, json!({}), None).await;
+        assert_eq!(post.status, 400, "{}", post.body);
+        assert_eq!(post.body, json!({ "errors": expected }));
+        let (status, body) = app.get(&format!("/graphql?query={}", url_escape(document))).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body, json!({ "errors": expected }));
+        let addr = app.serve().await;
+        let mut ws = WsClient::connect(addr, None).await;
+        let payload = ws.execute(document, json!({})).await;
+        assert_eq!(codes(&payload), ["GRAPHQL_PARSE_FAILED"], "{payload}");
+    }
+
     async fn the_router_network_reads_the_federation_sdl(backend) {
         let app = app_with(backend, |c| c.trusted_callers = vec!["127.0.0.1/32".into()]).await;
         let addr = app.serve().await;

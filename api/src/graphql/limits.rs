@@ -154,9 +154,10 @@ impl Limits {
     }
 
     /// Parses text that passed `check_text`, measures and checks the document.
+    /// Parses and measures a document under the limits.
     pub fn parse(&self, query: &str) -> ServerResult<(ExecutableDocument, DocumentShape)> {
         self.check_text(query)?;
-        let doc = async_graphql::parser::parse_query(query)?;
+        let doc = async_graphql::parser::parse_query(query).map_err(parse_failed)?;
         let shape = self.check_document(&doc)?;
         Ok((doc, shape))
     }
@@ -211,6 +212,27 @@ impl Limits {
         }
         Ok(shape)
     }
+}
+
+/// A document that does not parse, as the request error every transport answers with:
+/// `GRAPHQL_PARSE_FAILED`, where it failed, and the parser's expectation in one line
+/// (without the parser's ASCII-art rendering of the document).
+pub fn parse_failed(e: async_graphql::parser::Error) -> ServerError {
+    let detail = match &e {
+        async_graphql::parser::Error::Syntax { message, .. } => message
+            .lines()
+            .rev()
+            .find_map(|l| l.trim().strip_prefix("= "))
+            .unwrap_or("syntax error")
+            .to_owned(),
+        other => other.to_string(),
+    };
+    let mut err = request_error(
+        Code::GraphqlParseFailed,
+        format!("the document does not parse: {detail}"),
+    );
+    err.locations = e.positions().collect();
+    err
 }
 
 #[cfg(test)]

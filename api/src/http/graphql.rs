@@ -1,9 +1,12 @@
-//! `POST /graphql`: authenticate, build the per-request viewer and loaders, execute.
+//! Execution: authenticate, admit, run with the per-request viewer and loaders under the
+//! execution timeout, and answer with the status GraphQL over HTTP asks for. Media types
+//! and `GET` are in `negotiation`, every error body the edge writes itself in `errors`.
 
 use super::admission::admit;
+use super::errors::error_response;
 use super::identity::{Origin, authenticate};
 use crate::auth::Viewer;
-use crate::error::{AppError, Code, ensure_codes, request_error};
+use crate::error::{AppError, ensure_codes};
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::complete::complete;
 use crate::graphql::persisted::Parsed;
@@ -11,12 +14,11 @@ use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
 use crate::ratelimit::Caller;
 use crate::state::AppState;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
@@ -33,35 +35,12 @@ pub async fn execute(
         Err(e) => return error_response(e),
     };
     let origin = Origin::of(&app, &headers, &extensions);
-    let media = response_media(&headers);
+    let media = super::negotiation::response_media(&headers);
     run(&app, &schema, viewer, origin, media, req.into_inner()).await
 }
 
-const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
-
-/// GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
-/// else `application/json` (also for clients that send no `Accept`, as the spec asks).
-fn response_media(headers: &HeaderMap) -> &'static str {
-    let accepts = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|m| {
-            let mut parts = m.split(';');
-            let media = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| p.trim().replace(' ', "") == "q=0");
-            media.eq_ignore_ascii_case(GRAPHQL_RESPONSE_JSON) && !refused
-        });
-    if accepts {
-        GRAPHQL_RESPONSE_JSON
-    } else {
-        "application/json"
-    }
-}
-
 /// Executes with the per-request loaders under the execution timeout, and records it.
-async fn run(
+pub(super) async fn run(
     app: &AppState,
     schema: &AppSchema,
     viewer: Viewer,
@@ -156,166 +135,33 @@ async fn execute_timed(
 /// The HTTP answer for a GraphQL response: codes on every error, counted, and the status
 /// GraphQL over HTTP asks for.
 fn to_http(app: &AppState, mut response: async_graphql::Response) -> Response {
-    {
+    ensure_codes(&mut response.errors);
+    for e in &response.errors {
+        if let Some(async_graphql::Value::String(code)) =
+            e.extensions.as_ref().and_then(|x| x.get("code"))
         {
-            ensure_codes(&mut response.errors);
-            for e in &response.errors {
-                if let Some(async_graphql::Value::String(code)) =
-                    e.extensions.as_ref().and_then(|x| x.get("code"))
-                {
-                    app.metrics.errors.with_label_values(&[code.as_str()]).inc();
-                }
-            }
-            // A request error (nothing executed: parse, validation, limits) is a 400, as
-            // GraphQL over HTTP asks; an executed operation is a 200 even with field errors.
-            let request_error = response.data == async_graphql::Value::Null
-                && !response.errors.is_empty()
-                && response.errors.iter().all(|e| e.path.is_empty());
-            let retry_after = rate_limited(&response.errors);
-            let mut http = if request_error {
-                // Nothing executed: no `data` entry at all, as GraphQL over HTTP asks.
-                axum::Json(serde_json::json!({ "errors": response.errors })).into_response()
-            } else {
-                GraphQLResponse::from(response).into_response()
-            };
-            if let Some(secs) = retry_after {
-                *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-                http.headers_mut().insert(header::RETRY_AFTER, secs.into());
-            } else if request_error {
-                *http.status_mut() = StatusCode::BAD_REQUEST;
-            }
-            http
+            app.metrics.errors.with_label_values(&[code.as_str()]).inc();
         }
     }
-}
-
-/// POSTs must say they carry JSON: a form or text/plain body (what a cross-site form can
-/// send without a preflight) is refused with 415 before anything reads it.
-pub async fn require_json(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    if req.method() == axum::http::Method::POST {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            });
-        let json = matches!(
-            content_type.as_deref(),
-            Some("application/json" | "application/graphql-response+json")
-        );
-        if !json {
-            return status_error(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                Code::BadRequest,
-                "POST /graphql takes Content-Type: application/json",
-            );
-        }
+    // A request error (nothing executed: parse, validation, limits) is a 400, as
+    // GraphQL over HTTP asks; an executed operation is a 200 even with field errors.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let retry_after = rate_limited(&response.errors);
+    let mut http = if request_error {
+        // Nothing executed: no `data` entry at all, as GraphQL over HTTP asks.
+        super::errors::request_errors(&response.errors)
+    } else {
+        GraphQLResponse::from(response).into_response()
+    };
+    if let Some(secs) = retry_after {
+        *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        http.headers_mut().insert(header::RETRY_AFTER, secs.into());
+    } else if request_error {
+        *http.status_mut() = StatusCode::BAD_REQUEST;
     }
-    next.run(req).await
-}
-
-/// A refusal the HTTP layer answers itself, in the same body every request error has.
-fn status_error(status: StatusCode, code: Code, message: &str) -> Response {
-    let body = serde_json::json!({ "errors": [request_error(code, message)] });
-    (status, axum::Json(body)).into_response()
-}
-
-#[derive(serde::Deserialize)]
-pub struct GetParams {
-    query: Option<String>,
-    #[serde(rename = "operationName")]
-    operation_name: Option<String>,
-    variables: Option<String>,
-}
-
-/// `GET /graphql`: a query in the URL (never a mutation: 405), or GraphiQL in development.
-pub async fn get(
-    State(app): State<AppState>,
-    Extension(schema): Extension<AppSchema>,
-    headers: HeaderMap,
-    extensions: axum::http::Extensions,
-    params: Result<axum::extract::Query<GetParams>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(axum::extract::Query(params)) = params else {
-        return status_error(
-            StatusCode::BAD_REQUEST,
-            Code::BadRequest,
-            "malformed query string",
-        );
-    };
-    let Some(query) = params.query else {
-        return graphiql(&app);
-    };
-    if query.len() > app.config.max_document_bytes {
-        return status_error(
-            StatusCode::BAD_REQUEST,
-            Code::OperationLimitExceeded,
-            "the document is too large",
-        );
-    }
-    let Ok(doc) = async_graphql::parser::parse_query(&query) else {
-        return status_error(
-            StatusCode::BAD_REQUEST,
-            Code::GraphqlParseFailed,
-            "the document does not parse",
-        );
-    };
-    let operation = match (&doc.operations, params.operation_name.as_deref()) {
-        (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name).map(|op| op.node.ty)
-        }
-        // The parser keeps a lone named operation in the map too.
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None)
-            if ops.len() == 1 =>
-        {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        _ => None,
-    };
-    if operation != Some(async_graphql::parser::types::OperationType::Query) {
-        let mut resp = status_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            Code::BadRequest,
-            "only queries may be sent with GET; use POST",
-        );
-        resp.headers_mut().insert(
-            header::ALLOW,
-            axum::http::HeaderValue::from_static("GET, POST"),
-        );
-        return resp;
-    }
-    let variables = match params
-        .variables
-        .as_deref()
-        .map(serde_json::from_str::<serde_json::Value>)
-    {
-        None => async_graphql::Variables::default(),
-        Some(Ok(v)) => async_graphql::Variables::from_json(v),
-        Some(Err(_)) => {
-            return status_error(
-                StatusCode::BAD_REQUEST,
-                Code::BadRequest,
-                "variables are not JSON",
-            );
-        }
-    };
-    let viewer = match authenticate(&app, &headers).await {
-        Ok(v) => v,
-        Err(e) => return error_response(e),
-    };
-    let origin = Origin::of(&app, &headers, &extensions);
-    let media = response_media(&headers);
-    let mut request = async_graphql::Request::new(query).variables(variables);
-    if let Some(name) = params.operation_name {
-        request = request.operation_name(name);
-    }
-    run(&app, &schema, viewer, origin, media, request).await
+    http
 }
 
 /// A fresh per-request loader: its cache lives as long as the request, and its batches
@@ -355,60 +201,4 @@ fn rate_limited(errors: &[async_graphql::ServerError]) -> Option<u64> {
             _ => None,
         })
         .max()
-}
-
-/// A request-level failure as a GraphQL-shaped JSON body with the right status.
-pub fn error_response(e: AppError) -> Response {
-    let status = match e.code() {
-        crate::error::Code::Unauthenticated => StatusCode::UNAUTHORIZED,
-        crate::error::Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        crate::error::Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        crate::error::Code::BadUserInput => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let mut extensions = serde_json::json!({ "code": e.code().as_str() });
-    let retry_after = match &e {
-        AppError::RateLimited { retry_after_secs } => {
-            extensions["retryAfter"] = (*retry_after_secs).into();
-            Some(*retry_after_secs)
-        }
-        _ => None,
-    };
-    let body = serde_json::json!({
-        "errors": [{ "message": e.public_message(), "extensions": extensions }]
-    });
-    let mut response = (status, axum::Json(body)).into_response();
-    if let Some(secs) = retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, secs.into());
-    }
-    response
-}
-
-fn graphiql(app: &AppState) -> Response {
-    if !app.config.is_development() {
-        return status_error(
-            StatusCode::BAD_REQUEST,
-            Code::BadRequest,
-            "GET /graphql needs a `query` parameter",
-        );
-    }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
-    )
-    .into_response()
-}
-
-pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let e = AppError::internal("a request handler panicked");
-    let id = crate::error::new_error_id();
-    let body = serde_json::json!({
-        "errors": [{ "message": e.public_message(), "extensions": { "code": e.code().as_str(), "errorId": id } }]
-    });
-    tracing::error!(error.id = %id, "request handler panicked");
-    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
 }

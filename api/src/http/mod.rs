@@ -1,9 +1,11 @@
 //! HTTP surface: the GraphQL endpoint, GraphiQL, health and readiness.
 
 mod admission;
+mod errors;
 mod graphql;
 mod health;
 mod identity;
+mod negotiation;
 pub mod ws;
 
 use crate::state::AppState;
@@ -16,9 +18,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
-    let graphql = get(graphql::get)
+    let graphql = get(negotiation::get)
         .post(graphql::execute)
-        .route_layer(axum::middleware::from_fn(graphql::require_json));
+        .route_layer(axum::middleware::from_fn(negotiation::require_json));
     let routes = Router::new()
         .route("/graphql", graphql)
         .route("/graphql/ws", get(ws::subscriptions))
@@ -49,7 +51,7 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     }
     let trusted = state.trusted.clone();
     router
-        .layer(CatchPanicLayer::custom(graphql::panic_response))
+        .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(move |req: &axum::http::Request<_>| {

@@ -425,4 +425,38 @@ mod tests {
         assert_eq!(a.points, 0);
         assert_eq!(a.expired.len(), 1);
     }
+
+    /// The whole explanation, as the APA reads it: what counted, what expired (and so no
+    /// longer counts), and what the next level still needs, one day before and one day
+    /// after a skill's expiry.
+    #[test]
+    fn the_explanation_across_an_expiry() {
+        let mut i = LevelInputs {
+            skills: vec![
+                skill(1, "Cloud Pak Technical", 5, Track::Technical),
+                HeldSkill {
+                    expires_on: Some(day(2026, 11, 22)),
+                    ..skill(2, "Storage Sales", 3, Track::Sales)
+                },
+                HeldSkill {
+                    listed: None,
+                    ..skill(3, "Unlisted Badge", 0, Track::Sales)
+                },
+            ],
+            attainments: vec![Criterion {
+                kind: CriterionKind::RevenueAttainment,
+                description: "2026 revenue".into(),
+                points: 7,
+                track: None,
+                expires_on: Some(day(2027, 3, 31)),
+                person_id: None,
+            }],
+            approved_solutions: vec!["Ledger banking".into()],
+            is_isv: true,
+            ..Default::default()
+        };
+        plan(&mut i);
+        insta::assert_debug_snapshot!("level_on_expiry_day", assess(&i, day(2026, 11, 22)));
+        insta::assert_debug_snapshot!("level_day_after_expiry", assess(&i, day(2026, 11, 23)));
+    }
 }
