@@ -2,7 +2,7 @@
 
 use crate::error::AppResult;
 use entities::audit_log;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// At most `first` records older than `before` (row id), newest first, optionally of one
 /// entity type, and whether older ones follow.
@@ -19,12 +19,5 @@ pub async fn newest_first<C: ConnectionTrait>(
     if let Some(before) = before {
         q = q.filter(audit_log::Column::Id.lt(before));
     }
-    let mut rows = q
-        .order_by_desc(audit_log::Column::Id)
-        .limit(u64::from(first) + 1)
-        .all(db)
-        .await?;
-    let has_next = rows.len() > first as usize;
-    rows.truncate(first as usize);
-    Ok((rows, has_next))
+    super::reads::first_of(db, q.order_by_desc(audit_log::Column::Id), first).await
 }

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use sea_orm::{FromQueryResult, Select};
 
 /// One page of `select` in ascending row-id order after `after`: at most `first` rows, and
-/// whether another page follows (fetched as `first + 1` rows, so no count is needed).
+/// whether another page follows.
 pub async fn page<E, C>(
     db: &C,
     select: Select<E>,
@@ -20,12 +20,27 @@ where
     E::Model: FromQueryResult + Send + Sync,
     C: ConnectionTrait,
 {
-    let mut rows = select
-        .filter(id_col.gt(after))
-        .order_by_asc(id_col)
-        .limit(u64::from(first) + 1)
-        .all(db)
-        .await?;
+    first_of(
+        db,
+        select.filter(id_col.gt(after)).order_by_asc(id_col),
+        first,
+    )
+    .await
+}
+
+/// The first `first` rows of an ordered `select`, and whether more follow: fetched as
+/// `first + 1` rows, so no count is needed.
+pub async fn first_of<E, C>(
+    db: &C,
+    select: Select<E>,
+    first: u32,
+) -> AppResult<(Vec<E::Model>, bool)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+    C: ConnectionTrait,
+{
+    let mut rows = select.limit(u64::from(first) + 1).all(db).await?;
     let has_next = rows.len() > first as usize;
     rows.truncate(first as usize);
     Ok((rows, has_next))

@@ -8,7 +8,7 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
 
 /// Directory search filters; all given filters must match.
-#[derive(Debug, Default, Clone)]
+#[derive(async_graphql::InputObject, Debug, Default, Clone)]
 pub struct SolutionFilter {
     pub name_contains: Option<String>,
     pub industry: Option<String>,

@@ -23,10 +23,12 @@ pub fn customers(site: SiteId, f: CustomerFilter) -> Select<pao_customers::Entit
     q
 }
 
-/// Renewal line items filters; all given filters must match.
-#[derive(Debug, Default, Clone)]
+/// Filters of the renewal report; all given filters must match.
+#[derive(async_graphql::InputObject, Debug, Default, Clone)]
 pub struct RenewalFilter {
+    /// Renewal date on or after.
     pub from: Option<NaiveDate>,
+    /// Renewal date on or before.
     pub to: Option<NaiveDate>,
     pub agreement_number: Option<String>,
     pub quote_number: Option<String>,

@@ -10,10 +10,10 @@ use sea_orm::{
     Select,
 };
 
-/// What the company list is filtered by; all given filters must match.
-#[derive(Debug, Default, Clone)]
+/// Filters of the `companies` connection; all given filters must match.
+#[derive(async_graphql::InputObject, Debug, Default, Clone)]
 pub struct CompanyFilter {
-    /// Case-insensitive substring of the name.
+    /// Case-insensitive substring of the company name (at most 100 characters).
     pub name_contains: Option<String>,
     /// ISO 3166 alpha-2: companies with a country enterprise there.
     pub country: Option<String>,

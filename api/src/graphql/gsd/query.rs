@@ -9,30 +9,8 @@ use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, keyset_page};
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, Object};
 use entities::solutions;
-
-/// Directory search filters; all given filters must match.
-#[derive(InputObject, Default)]
-pub struct SolutionFilter {
-    pub name_contains: Option<String>,
-    pub industry: Option<String>,
-    pub middleware: Option<String>,
-    pub hardware: Option<String>,
-    pub in_showcase: Option<bool>,
-}
-
-impl From<SolutionFilter> for reads::SolutionFilter {
-    fn from(f: SolutionFilter) -> Self {
-        Self {
-            name_contains: f.name_contains,
-            industry: f.industry,
-            middleware: f.middleware,
-            hardware: f.hardware,
-            in_showcase: f.in_showcase,
-        }
-    }
-}
 
 #[derive(Default)]
 pub struct GsdQuery;
@@ -46,9 +24,9 @@ impl GsdQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        filter: Option<SolutionFilter>,
+        filter: Option<reads::SolutionFilter>,
     ) -> AppResult<Connection<Cursor, Solution>> {
-        let select = reads::solutions(&filter.unwrap_or_default().into())?;
+        let select = reads::solutions(&filter.unwrap_or_default())?;
         keyset_page(
             ctx,
             select,

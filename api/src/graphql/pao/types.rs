@@ -18,7 +18,7 @@ use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
 use access_macros::guarded;
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use entities::{access_requests, orders, pao_customers, renewal_line_items, site_users, sites};
 
@@ -41,28 +41,6 @@ impl SiteUser {
 impl AccessRequest {
     pub fn visible(viewer: &Viewer, row: access_requests::Model) -> Option<Self> {
         visibility::access_request(viewer, &row).then_some(Self(row))
-    }
-}
-
-/// Filters of the renewal report; all given filters must match.
-#[derive(InputObject, Default)]
-pub struct RenewalFilter {
-    /// Renewal date on or after.
-    pub from: Option<NaiveDate>,
-    /// Renewal date on or before.
-    pub to: Option<NaiveDate>,
-    pub agreement_number: Option<String>,
-    pub quote_number: Option<String>,
-}
-
-impl From<RenewalFilter> for reads::RenewalFilter {
-    fn from(f: RenewalFilter) -> Self {
-        Self {
-            from: f.from,
-            to: f.to,
-            agreement_number: f.agreement_number,
-            quote_number: f.quote_number,
-        }
     }
 }
 
@@ -165,9 +143,9 @@ impl Site {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        filter: Option<RenewalFilter>,
+        filter: Option<reads::RenewalFilter>,
     ) -> AppResult<Option<Connection<Cursor, RenewalLineItem>>> {
-        let q = reads::renewal_line_items(SiteId(self.0.id), filter.unwrap_or_default().into());
+        let q = reads::renewal_line_items(SiteId(self.0.id), filter.unwrap_or_default());
         keyset_page(
             ctx,
             q,

@@ -4,7 +4,7 @@ use super::loader::*;
 use super::types::*;
 use crate::auth::{Action, Target, ensure};
 use crate::domain::Stored;
-use crate::domain::profiles::model::{MembershipLevel, PartnerType, SkillTrack};
+use crate::domain::profiles::model::SkillTrack;
 use crate::domain::profiles::reads;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
@@ -13,31 +13,8 @@ use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, after_id, page_size};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entities::{companies, people};
-
-/// Filters of the `companies` connection; all given filters must match.
-#[derive(InputObject, Default, Clone)]
-pub struct CompanyFilter {
-    /// Case-insensitive substring of the company name (at most 100 characters).
-    pub name_contains: Option<String>,
-    /// ISO 3166 alpha-2: companies with a country enterprise there.
-    pub country: Option<String>,
-    pub partner_type: Option<PartnerType>,
-    /// The level in force.
-    pub level: Option<MembershipLevel>,
-}
-
-impl From<CompanyFilter> for reads::CompanyFilter {
-    fn from(f: CompanyFilter) -> Self {
-        Self {
-            name_contains: f.name_contains,
-            country: f.country,
-            partner_type: f.partner_type,
-            level: f.level,
-        }
-    }
-}
 
 /// Extra fields of the companies connection.
 pub struct CompanyConnectionFields {
@@ -92,12 +69,12 @@ impl ProfilesQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        filter: Option<CompanyFilter>,
+        filter: Option<reads::CompanyFilter>,
     ) -> AppResult<Connection<Cursor, Company, CompanyConnectionFields>> {
         let app = ctx.app()?;
         let first = page_size(first, app.config.max_page_size)?;
         let after = after_id(after.as_deref())?;
-        let matching = reads::Companies::matching(&filter.unwrap_or_default().into())?;
+        let matching = reads::Companies::matching(&filter.unwrap_or_default())?;
         let (rows, has_next) = crate::domain::reads::page(
             &app.db,
             matching.select(),
