@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod db;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod graphql;
@@ -14,6 +15,7 @@ pub mod ratelimit;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
+pub mod tls;
 
 use auth::jwks::{Jwks, JwksSource};
 use auth::jwt::{AuthSettings, Authenticator};
@@ -87,9 +89,9 @@ impl Application {
         );
         let trusted =
             config::TrustedCallers::parse(&config.trusted_callers).map_err(StartupError::Config)?;
-        let documents = graphql::persisted::PersistedQueries::new(
+        let documents = documents::persisted::PersistedQueries::new(
             cache.clone(),
-            graphql::limits::Limits::from_config(&config),
+            documents::limits::Limits::from_config(&config),
         );
         let state = AppState {
             documents,
@@ -115,16 +117,10 @@ impl Application {
     }
 }
 
-/// One process-wide TLS crypto provider for the HTTP clients (JWKS, OTLP); a second
-/// install is a no-op.
-pub fn install_tls_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
 /// The token verifier from configuration. In development without a secret, a random one
 /// is generated so the printed demo tokens work for this run only.
 async fn authenticator(config: &Config) -> Result<(Authenticator, bool), StartupError> {
-    install_tls_provider();
+    tls::install_provider();
     let algorithms = config.algorithms().map_err(StartupError::Config)?;
     let (secret, generated) = match &config.jwt_hs256_secret {
         Some(s) => (Some(s.clone().into_bytes()), false),

@@ -27,7 +27,7 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     pub limiter: crate::ratelimit::RateLimiter,
     /// Persisted queries and the parsed-document cache.
-    pub documents: crate::graphql::persisted::PersistedQueries,
+    pub documents: crate::documents::persisted::PersistedQueries,
     /// Our own proxies and router (`TRUSTED_CALLERS`).
     pub trusted: crate::config::TrustedCallers,
 }

@@ -139,7 +139,7 @@ fn traces_endpoint(config: &Config) -> Option<String> {
 }
 
 fn provider(config: &Config, endpoint: &str) -> Result<SdkTracerProvider, String> {
-    crate::install_tls_provider();
+    crate::tls::install_provider();
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_endpoint(endpoint)

@@ -9,18 +9,15 @@ pub mod complete;
 pub mod entity;
 pub mod gsd;
 pub mod ids;
-pub mod limits;
 pub mod live;
 pub mod loader;
 pub mod node;
 pub mod opportunities;
 pub mod pagination;
 pub mod pao;
-pub mod persisted;
 pub mod profiles;
 pub mod relationships;
 pub mod schema;
-pub mod shape;
 pub mod spans;
 pub mod valuenet;
 

@@ -4,8 +4,8 @@
 //! parsed-document cache, which measures each document once), who may read `_service`,
 //! and the sensitive-mutation budget counted through any nesting of fragments.
 
+use crate::documents::persisted::Parsed;
 use crate::error::{AppError, Code, request_error};
-use crate::graphql::persisted::Parsed;
 use crate::ratelimit::Caller;
 use crate::state::AppState;
 use async_graphql::{Request, ServerError};

@@ -4,40 +4,22 @@
 
 use super::admission::admit;
 use super::errors::error_response;
-use super::identity::{Origin, authenticate};
+use super::identity::Origin;
 use crate::auth::Viewer;
+use crate::documents::persisted::Parsed;
 use crate::error::{AppError, ensure_codes};
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::complete::complete;
-use crate::graphql::persisted::Parsed;
 use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
 use crate::ratelimit::Caller;
 use crate::state::AppState;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::Extension;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use async_graphql_axum::GraphQLResponse;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
-
-pub async fn execute(
-    State(app): State<AppState>,
-    Extension(schema): Extension<AppSchema>,
-    headers: HeaderMap,
-    extensions: axum::http::Extensions,
-    req: GraphQLRequest,
-) -> Response {
-    let viewer = match authenticate(&app, &headers).await {
-        Ok(v) => v,
-        Err(e) => return error_response(e),
-    };
-    let origin = Origin::of(&app, &headers, &extensions);
-    let media = super::negotiation::response_media(&headers);
-    run(&app, &schema, viewer, origin, media, req.into_inner()).await
-}
 
 /// Executes with the per-request loaders under the execution timeout, and records it.
 pub(super) async fn run(

@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
     let graphql = get(negotiation::get)
-        .post(graphql::execute)
+        .post(negotiation::execute)
         .route_layer(axum::middleware::from_fn(negotiation::require_json));
     let routes = Router::new()
         .route("/graphql", graphql)

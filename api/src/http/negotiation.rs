@@ -1,5 +1,6 @@
-//! Negotiation: which media type an answer is sent as, that a POST carries JSON, and
-//! `GET /graphql` (a query in the URL, or GraphiQL in development).
+//! Negotiation: the two ways in (`POST` with a JSON body, `GET` with the query in the
+//! URL, or GraphiQL in development), which media type the answer is sent as, and that a
+//! POST carries JSON.
 
 use super::errors::{error_response, status_error};
 use super::graphql::run;
@@ -8,6 +9,7 @@ use crate::error::Code;
 use crate::graphql::schema::AppSchema;
 use crate::state::AppState;
 use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::GraphQLRequest;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -17,7 +19,7 @@ const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
 /// GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
 /// else `application/json` (also for clients that send no `Accept`, as the spec asks).
-pub(super) fn response_media(headers: &HeaderMap) -> &'static str {
+fn response_media(headers: &HeaderMap) -> &'static str {
     let accepts = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -34,6 +36,23 @@ pub(super) fn response_media(headers: &HeaderMap) -> &'static str {
     } else {
         "application/json"
     }
+}
+
+/// `POST /graphql`: a JSON body, answered in the media type the client accepts.
+pub async fn execute(
+    State(app): State<AppState>,
+    Extension(schema): Extension<AppSchema>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    req: GraphQLRequest,
+) -> Response {
+    let viewer = match authenticate(&app, &headers).await {
+        Ok(v) => v,
+        Err(e) => return error_response(e),
+    };
+    let origin = Origin::of(&app, &headers, &extensions);
+    let media = response_media(&headers);
+    run(&app, &schema, viewer, origin, media, req.into_inner()).await
 }
 
 /// POSTs must say they carry JSON: a form or text/plain body (what a cross-site form can
@@ -102,7 +121,7 @@ pub async fn get(
     let doc = match async_graphql::parser::parse_query(&query) {
         Ok(doc) => doc,
         Err(e) => {
-            let refusal = crate::graphql::limits::parse_failed(e);
+            let refusal = crate::documents::limits::parse_failed(e);
             let mut response = super::errors::request_errors(std::slice::from_ref(&refusal));
             *response.status_mut() = StatusCode::BAD_REQUEST;
             return response;

@@ -275,4 +275,47 @@ mod tests {
         let s = shape("{ ...A } fragment A on Query { a ...B } fragment B on Query { b ...A }");
         assert!(s.operations[0].expanded_fields <= 4);
     }
+
+    /// Occurrences of sensitive mutations, as the sensitive budget counts them.
+    fn n(q: &str, op: Option<&str>) -> u64 {
+        let doc = async_graphql::parser::parse_query(q).expect("parses");
+        measure(&doc, &crate::ratelimit::is_sensitive)
+            .operation(op)
+            .map_or(0, |o| o.sensitive)
+    }
+
+    #[test]
+    fn every_occurrence_counts_through_aliases_and_fragments() {
+        assert_eq!(
+            n(
+                "mutation { a: joinCommunity(x: 1) { x } b: joinCommunity(x: 2) { x } }",
+                None
+            ),
+            2
+        );
+        assert_eq!(
+            n(
+                "mutation { ...F ... on Mutation { requestSiteAccess { x } } } fragment F on Mutation { submitResponseCard { x } c: submitResponseCard { x } }",
+                None
+            ),
+            3
+        );
+        assert_eq!(n("mutation { updateSolution { x } }", None), 0);
+        assert_eq!(n("query { joinCommunity { x } }", None), 0);
+        assert_eq!(
+            n(
+                "query A { x } mutation B { joinCommunity { x } }",
+                Some("B")
+            ),
+            1
+        );
+        // A cycle ends the walk (validation refuses the document); what is in it counts.
+        assert_eq!(
+            n(
+                "mutation { ...F } fragment F on Mutation { ...F joinCommunity { x } }",
+                None
+            ),
+            1
+        );
+    }
 }
