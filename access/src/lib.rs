@@ -9,6 +9,8 @@ use strum::{EnumIter, EnumString, IntoStaticStr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, IntoStaticStr)]
 pub enum Standing {
     Anonymous,
+    /// Any caller with a valid token, whatever else they are (domain.md §8's "signed in").
+    SignedIn,
     /// An active person of the company (for a site: a user of the site).
     Member,
     /// The company's Primary Relationship Contact.
@@ -54,6 +56,17 @@ pub enum Action {
     /// Grant privileges, approve access requests, change the primary contact.
     ManageSite,
     ReadSiteReports,
+    // domain.md §8, the lifecycle actions:
+    /// Register a new company and become its first APA (the service also requires that
+    /// the caller is in no company yet).
+    RegisterCompany,
+    /// Join a location with the company token, as a PENDING person (the token is the
+    /// service's check).
+    JoinCompany,
+    /// See who a company's APA and PRC are, by name only.
+    ReadCompanyContacts,
+    /// Assign or remove the APA and PRC roles.
+    AssignCompanyRoles,
 }
 
 /// One cell of the matrix.
@@ -72,6 +85,7 @@ pub enum Cell {
 pub struct Rule {
     pub action: Action,
     pub anonymous: Cell,
+    pub signed_in: Cell,
     pub member: Cell,
     pub prc: Cell,
     pub apa: Cell,
@@ -83,6 +97,7 @@ impl Rule {
     pub fn cell(&self, s: Standing) -> Cell {
         match s {
             Standing::Anonymous => self.anonymous,
+            Standing::SignedIn => self.signed_in,
             Standing::Member => self.member,
             Standing::Prc => self.prc,
             Standing::Apa => self.apa,
@@ -97,13 +112,13 @@ use Cell::{AtHeadquarters as HQ, No, WithReporting as REP, Yes};
 /// Declares the matrix once: `rule` is an exhaustive `match` (an action without a row, or
 /// with two, does not compile), and `MATRIX` lists the same rows in order for tests and docs.
 macro_rules! rules {
-    ($($action:ident: $anon:expr, $member:expr, $prc:expr, $apa:expr, $site:expr, $ibm:expr;)*) => {
+    ($($action:ident: $anon:expr, $signed:expr, $member:expr, $prc:expr, $apa:expr, $site:expr, $ibm:expr;)*) => {
         /// The row of `action`. There is no fallback: a new action without a row is a
         /// compile error, so nothing ships unguarded.
         pub const fn rule(action: Action) -> Rule {
             match action {
                 $(Action::$action => Rule { action: Action::$action, anonymous: $anon,
-                    member: $member, prc: $prc, apa: $apa, site_primary: $site,
+                    signed_in: $signed, member: $member, prc: $prc, apa: $apa, site_primary: $site,
                     ibm_channel: $ibm },)*
             }
         }
@@ -113,25 +128,31 @@ macro_rules! rules {
     };
 }
 
-// domain.md §7, column for column:
-// anonymous | member of company | PRC (own) | APA (own) | Site Primary (own site) | IBM_CHANNEL
+// domain.md §7, column for column, with a "signed in" column added for §8's rows (in §7
+// it repeats the anonymous column: a token adds nothing to what everyone may see);
+// then §8's rows, as docs/access-matrix.md translates them into these columns.
+// anonymous | signed in | member of company | PRC (own) | APA (own) | Site Primary (own site) | IBM_CHANNEL
 rules! {
-    ReadPublicProfile:             Yes, Yes, Yes, Yes, Yes, Yes;
-    ReadCompanyToken:              No,  No,  Yes, Yes, No,  No;
-    ReadLevelExplanation:          No,  No,  No,  Yes, No,  Yes;
-    ReadLevel:                     Yes, Yes, Yes, Yes, Yes, Yes;
-    ReadEmployees:                 No,  Yes, Yes, Yes, No,  Yes;
-    UpdateCompanyProfile:          No,  No,  No,  Yes, No,  No;
-    ReviewPendingPeople:           No,  No,  Yes, No,  No,  No;
-    ReadRevenueReports:            No,  No,  Yes, Yes, No,  Yes;
-    SubmitRelationshipApplication: No,  No,  No,  HQ,  No,  No;
-    DecideApplications:            No,  No,  No,  No,  No,  Yes;
-    ReadRelationshipApplications:  No,  No,  Yes, Yes, No,  Yes;
-    PassOpportunities:             No,  No,  No,  No,  No,  Yes;
-    ReadAuditLog:                  No,  No,  No,  No,  No,  Yes;
-    ReadSiteAdministration:        No,  No,  No,  No,  Yes, Yes;
-    ManageSite:                    No,  No,  No,  No,  Yes, No;
-    ReadSiteReports:               No,  REP, REP, REP, Yes, Yes;
+    ReadPublicProfile:             Yes, Yes, Yes, Yes, Yes, Yes, Yes;
+    ReadCompanyToken:              No,  No,  No,  Yes, Yes, No,  No;
+    ReadLevelExplanation:          No,  No,  No,  No,  Yes, No,  Yes;
+    ReadLevel:                     Yes, Yes, Yes, Yes, Yes, Yes, Yes;
+    ReadEmployees:                 No,  No,  Yes, Yes, Yes, No,  Yes;
+    UpdateCompanyProfile:          No,  No,  No,  No,  Yes, No,  No;
+    ReviewPendingPeople:           No,  No,  No,  Yes, No,  No,  No;
+    ReadRevenueReports:            No,  No,  No,  Yes, Yes, No,  Yes;
+    SubmitRelationshipApplication: No,  No,  No,  No,  HQ,  No,  No;
+    DecideApplications:            No,  No,  No,  No,  No,  No,  Yes;
+    ReadRelationshipApplications:  No,  No,  No,  Yes, Yes, No,  Yes;
+    PassOpportunities:             No,  No,  No,  No,  No,  No,  Yes;
+    ReadAuditLog:                  No,  No,  No,  No,  No,  No,  Yes;
+    ReadSiteAdministration:        No,  No,  No,  No,  No,  Yes, Yes;
+    ManageSite:                    No,  No,  No,  No,  No,  Yes, No;
+    ReadSiteReports:               No,  No,  REP, REP, REP, Yes, Yes;
+    RegisterCompany:               No,  Yes, No,  No,  No,  No,  No;
+    JoinCompany:                   No,  Yes, No,  No,  No,  No,  No;
+    ReadCompanyContacts:           No,  Yes, No,  No,  No,  No,  No;
+    AssignCompanyRoles:            No,  No,  No,  No,  Yes, No,  No;
 }
 
 /// How one field of a guarded GraphQL type is protected.
@@ -158,6 +179,7 @@ impl Standing {
     pub fn scope(self) -> &'static str {
         match self {
             Standing::Anonymous => "partnerworld:anonymous",
+            Standing::SignedIn => "partnerworld:signed-in",
             Standing::Member => "partnerworld:member",
             Standing::Prc => "partnerworld:prc",
             Standing::Apa => "partnerworld:apa",

@@ -31,7 +31,9 @@ struct Persona {
     at_headquarters: fn(Target) -> bool,
 }
 
-use Standing::{Anonymous as A, Apa, IbmChannel as Ibm, Member as M, Prc, SitePrimary as SP};
+use Standing::{
+    Anonymous as A, Apa, IbmChannel as Ibm, Member as M, Prc, SignedIn as SI, SitePrimary as SP,
+};
 
 fn personas() -> Vec<Persona> {
     vec![
@@ -48,8 +50,8 @@ fn personas() -> Vec<Persona> {
             sub: Some("member@acme.example"),
             ibm_channel: false,
             standings: |t| match t {
-                Target::Acme | Target::AcmeSite => &[A, M],
-                _ => &[A],
+                Target::Acme | Target::AcmeSite => &[A, SI, M],
+                _ => &[A, SI],
             },
             reporting: &[Target::AcmeSite],
             at_headquarters: |_| false,
@@ -59,8 +61,8 @@ fn personas() -> Vec<Persona> {
             sub: Some("prc@acme.example"),
             ibm_channel: false,
             standings: |t| match t {
-                Target::Acme => &[A, M, Prc],
-                _ => &[A],
+                Target::Acme => &[A, SI, M, Prc],
+                _ => &[A, SI],
             },
             reporting: &[],
             at_headquarters: |t| t == Target::Acme,
@@ -70,8 +72,8 @@ fn personas() -> Vec<Persona> {
             sub: Some("apa@acme.example"),
             ibm_channel: false,
             standings: |t| match t {
-                Target::Acme => &[A, M, Apa],
-                _ => &[A],
+                Target::Acme => &[A, SI, M, Apa],
+                _ => &[A, SI],
             },
             reporting: &[],
             at_headquarters: |t| t == Target::Acme,
@@ -81,9 +83,9 @@ fn personas() -> Vec<Persona> {
             sub: Some("site.primary@acme.example"),
             ibm_channel: false,
             standings: |t| match t {
-                Target::Acme => &[A, M],
-                Target::AcmeSite => &[A, M, SP],
-                _ => &[A],
+                Target::Acme => &[A, SI, M],
+                Target::AcmeSite => &[A, SI, M, SP],
+                _ => &[A, SI],
             },
             reporting: &[Target::AcmeSite],
             at_headquarters: |_| false,
@@ -93,8 +95,8 @@ fn personas() -> Vec<Persona> {
             sub: Some("apa@globex.example"),
             ibm_channel: false,
             standings: |t| match t {
-                Target::Globex => &[A, M, Apa],
-                _ => &[A],
+                Target::Globex => &[A, SI, M, Apa],
+                _ => &[A, SI],
             },
             reporting: &[],
             at_headquarters: |t| t == Target::Globex,
@@ -103,7 +105,7 @@ fn personas() -> Vec<Persona> {
             label: "IBM channel",
             sub: Some("channel@ibm.example"),
             ibm_channel: true,
-            standings: |_| &[A, Ibm],
+            standings: |_| &[A, SI, Ibm],
             reporting: &[],
             at_headquarters: |_| false,
         },
@@ -129,6 +131,7 @@ struct Fixture {
     active_person: HashMap<Target, String>,
     application: HashMap<Target, String>,
     site_user: HashMap<Target, String>,
+    headquarters: HashMap<Target, String>,
     opportunity: String,
 }
 
@@ -141,6 +144,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         active_person: HashMap::new(),
         application: HashMap::new(),
         site_user: HashMap::new(),
+        headquarters: HashMap::new(),
         opportunity: String::new(),
     };
     let o = app
@@ -157,12 +161,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         .to_owned();
     for (t, pw) in [(Target::Acme, "PW-000001"), (Target::Globex, "PW-000002")] {
         let a = app.graphql(
-            "query($pw: String!) { company(partnerWorldId: $pw) { id employees(first: 20) { edges { node { id status } } } relationshipApplications { id } } }",
+            "query($pw: String!) { company(partnerWorldId: $pw) { id headquarters { id } employees(first: 20) { edges { node { id status } } } relationshipApplications { id } } }",
             json!({ "pw": pw }), Some(&ibm)).await;
         a.assert_no_errors();
         let c = &a.data()["company"];
         f.ids.insert(t, c["id"].as_str().expect("id").to_owned());
         f.pw.insert(t, pw.to_owned());
+        f.headquarters
+            .insert(t, c["headquarters"]["id"].as_str().expect("hq").to_owned());
         let active = c["employees"]["edges"]
             .as_array()
             .expect("edges")
@@ -370,6 +376,22 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             p.extend(site_paths(f, t, "orders(first: 1) { edges { cursor } }"));
             p
         }
+        // Not about any one company: probed once.
+        Action::RegisterCompany if t == Target::Acme => mutation(
+            "mutation { registerCompany(input: { name: \"\", partnerTypes: [ISV], country: \"DE\", headquarters: { name: \"HQ\", addressLine: \"1 Main Street\", city: \"Bonn\", postalCode: \"53111\" }, givenName: \"Pat\", familyName: \"Probe\" }) { company { name } } }",
+            json!({}),
+        ),
+        Action::JoinCompany if company => mutation(
+            "mutation($loc: ID!) { joinCompany(input: { locationId: $loc, companyToken: \"not-the-token\", givenName: \"Pat\", familyName: \"Probe\" }) { person { status } } }",
+            json!({ "loc": f.headquarters[&t] }),
+        ),
+        Action::ReadCompanyContacts if company => {
+            company_paths(f, t, "contacts { givenName familyName roles }")
+        }
+        Action::AssignCompanyRoles if company => mutation(
+            "mutation($id: ID!) { setCompanyRole(input: { personId: $id, version: -1, role: PRC, granted: true }) { person { companyRoles } } }",
+            json!({ "id": f.active_person[&t] }),
+        ),
         _ => Vec::new(),
     }
 }
@@ -515,15 +537,15 @@ async fn the_points_table_follows_the_level_explanation_row_for_every_persona() 
     }
 }
 
-/// `docs/access-matrix.md` (the repository's copy of domain.md §7), parsed: row label ->
-/// the six cells. Only the matrix table counts: the first table of the file.
-fn domain_table() -> Vec<(String, Vec<String>)> {
+/// A table of `docs/access-matrix.md`, parsed: row label -> its cells. `header` is the
+/// start of the table's header row: the §7 matrix, or the §8 lifecycle actions.
+fn doc_table(header: &str) -> Vec<(String, Vec<String>)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/access-matrix.md");
     let text = std::fs::read_to_string(path).expect("docs/access-matrix.md");
     text.lines()
-        .skip_while(|l| !l.starts_with('|'))
+        .skip_while(|l| !l.starts_with(header))
         .take_while(|l| l.starts_with('|'))
-        .filter(|l| !l.starts_with("|---") && !l.starts_with("| field or action"))
+        .filter(|l| !l.starts_with("|---") && !l.starts_with(header))
         .map(|l| {
             let cols: Vec<String> = l
                 .trim_matches('|')
@@ -531,6 +553,25 @@ fn domain_table() -> Vec<(String, Vec<String>)> {
                 .map(|c| c.trim().to_owned())
                 .collect();
             (cols[0].clone(), cols[1..].to_vec())
+        })
+        .collect()
+}
+
+fn parse_cells(cells: &[String]) -> Vec<Cell> {
+    let mut previous = Cell::No;
+    cells
+        .iter()
+        .map(|c| {
+            let cell = match c.as_str() {
+                "yes" | "yes (read)" => Cell::Yes,
+                "no" => Cell::No,
+                "yes (HQ)" => Cell::AtHeadquarters,
+                "with REPORTING on that site" => Cell::WithReporting,
+                "same" => previous,
+                other => panic!("unknown cell {other:?}"),
+            };
+            previous = cell;
+            cell
         })
         .collect()
 }
@@ -561,33 +602,26 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         Action::ReadRelationshipApplications | Action::PassOpportunities | Action::ReadAuditLog => {
             None
         }
+        // domain.md §8's rows: the second table.
+        Action::RegisterCompany
+        | Action::JoinCompany
+        | Action::ReadCompanyContacts
+        | Action::AssignCompanyRoles => None,
     };
-    let table = domain_table();
+    let table = doc_table("| field or action");
     assert_eq!(table.len(), 13, "{table:?}");
+    let lifecycle = doc_table("| action (domain.md §8)");
+    let lifecycle_label = |a: Action| match a {
+        Action::RegisterCompany => Some("register a new company (becomes its first APA)"),
+        Action::JoinCompany => Some("join a location with the company token (becomes PENDING)"),
+        Action::ReadCompanyContacts => Some("see the names of a company's APA and PRC"),
+        Action::AssignCompanyRoles => Some(
+            "assign or remove APA and PRC roles (a location keeps one PRC, a company at least one APA)",
+        ),
+        _ => None,
+    };
+    assert_eq!(lifecycle.len(), 4, "{lifecycle:?}");
     for r in MATRIX {
-        let Some(label) = label(r.action) else {
-            continue;
-        };
-        let (_, cells) = table
-            .iter()
-            .find(|(l, _)| l == label)
-            .unwrap_or_else(|| panic!("row {label:?} not in domain.md"));
-        let mut previous = Cell::No;
-        let parsed: Vec<Cell> = cells
-            .iter()
-            .map(|c| {
-                let cell = match c.as_str() {
-                    "yes" | "yes (read)" => Cell::Yes,
-                    "no" => Cell::No,
-                    "yes (HQ)" => Cell::AtHeadquarters,
-                    "with REPORTING on that site" => Cell::WithReporting,
-                    "same" => previous,
-                    other => panic!("unknown cell {other:?}"),
-                };
-                previous = cell;
-                cell
-            })
-            .collect();
         let declared = [
             r.anonymous,
             r.member,
@@ -596,6 +630,40 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
             r.site_primary,
             r.ibm_channel,
         ];
-        assert_eq!(parsed, declared, "row {label:?}");
+        if let Some(label) = label(r.action) {
+            let (_, cells) = table
+                .iter()
+                .find(|(l, _)| l == label)
+                .unwrap_or_else(|| panic!("row {label:?} not in docs/access-matrix.md"));
+            assert_eq!(parse_cells(cells), declared, "row {label:?}");
+            // §7's rows: a token adds nothing to what everyone may see.
+            assert_eq!(r.signed_in, r.anonymous, "row {label:?}: signed in");
+        } else if let Some(label) = lifecycle_label(r.action) {
+            let (_, cells) = lifecycle
+                .iter()
+                .find(|(l, _)| l == label)
+                .unwrap_or_else(|| panic!("row {label:?} not in docs/access-matrix.md"));
+            let declared = [
+                r.anonymous,
+                r.signed_in,
+                r.member,
+                r.prc,
+                r.apa,
+                r.site_primary,
+                r.ibm_channel,
+            ];
+            assert_eq!(parse_cells(cells), declared, "row {label:?}");
+        } else {
+            assert!(
+                matches!(
+                    r.action,
+                    Action::ReadRelationshipApplications
+                        | Action::PassOpportunities
+                        | Action::ReadAuditLog
+                ),
+                "{:?} has no row in docs/access-matrix.md",
+                r.action
+            );
+        }
     }
 }

@@ -46,6 +46,7 @@ impl Viewer {
         let site = |site_id: i64| self.sites.iter().find(|s| s.site_id == site_id);
         match (standing, target) {
             (Standing::Anonymous, _) => true,
+            (Standing::SignedIn, _) => self.is_signed_in(),
             (Standing::IbmChannel, _) => self.ibm_channel,
             (Standing::Member, Target::Global) => person.is_some(),
             (Standing::Prc, Target::Global) => person.is_some_and(|p| p.is_prc),

@@ -54,8 +54,17 @@ pub fn target<T>(
 
 /// The person themself, or whoever may read their company's employee list.
 pub fn person(viewer: &Viewer, row: &people::Model) -> bool {
+    is_self(viewer, row) || viewer.may(Action::ReadEmployees, Target::Company(row.company_id))
+}
+
+/// Is this the caller's own profile? By IBMid as well as by the viewer's person, so a
+/// profile the caller created in this very request (joining, registering) is theirs.
+pub fn is_self(viewer: &Viewer, row: &people::Model) -> bool {
     viewer.person_id() == Some(row.id)
-        || viewer.may(Action::ReadEmployees, Target::Company(row.company_id))
+        || viewer
+            .subject
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(&row.ibm_id))
 }
 
 /// Site basics are for signed-in callers: they need them to ask for access.

@@ -85,10 +85,26 @@ pub async fn many_each<E>(
 where
     E: EntityTrait,
 {
+    many_each_where::<E>(db, name, col, order, keys, sea_orm::Condition::all()).await
+}
+
+/// [`many_each`], keeping only the rows that also meet `only`.
+pub async fn many_each_where<E>(
+    db: &DatabaseConnection,
+    name: &'static str,
+    col: E::Column,
+    order: E::Column,
+    keys: impl ExactSizeIterator<Item = i64>,
+    only: sea_orm::Condition,
+) -> Result<HashMap<i64, Vec<E::Model>>, LoadError>
+where
+    E: EntityTrait,
+{
     let span = span(name, keys.len());
     let keys: Vec<i64> = keys.collect();
     let rows = E::find()
         .filter(col.is_in(keys.iter().copied()))
+        .filter(only)
         .order_by_asc(order)
         .all(db)
         .instrument(span)

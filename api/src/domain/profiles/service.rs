@@ -4,14 +4,19 @@
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::cache::entity::{ComputedKind, RowKind};
-use crate::domain::profiles::model::PersonStatus;
-use crate::domain::profiles::model::{CompanyId, PersonId};
+use crate::domain::profiles::model::{
+    CompanyId, CompanyRole, LocationId, MembershipLevel, PartnerType, PersonId, PersonStatus,
+};
 use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use entities::{candidate_ids, companies, people};
+use entities::{
+    candidate_ids, companies, company_partner_types, country_enterprises, locations, people,
+};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::json;
 
 pub struct CompanyChanges {
@@ -205,5 +210,360 @@ pub async fn review_person(
     w.commit().await?;
     // Only active people's skills count toward the level.
     state.entities.bump(ComputedKind::Level, p.company_id).await;
+    reload(state, person_id.0).await
+}
+
+/// What a company registers with (domain.md §8): its name and partner types, the country
+/// of its headquarters' country enterprise, the headquarters location, and the registering
+/// person's own profile.
+pub struct NewCompany {
+    pub name: String,
+    pub partner_types: Vec<PartnerType>,
+    pub country: String,
+    pub headquarters: NewLocation,
+    pub registrant: NewPerson,
+}
+
+pub struct NewLocation {
+    pub name: String,
+    pub address_line: String,
+    pub city: String,
+    pub postal_code: String,
+}
+
+/// A person's own profile, as they enter it when registering or joining.
+pub struct NewPerson {
+    pub given_name: String,
+    pub family_name: String,
+    pub job_title: Option<String>,
+}
+
+/// An ISO 3166 alpha-2 country code in capitals.
+pub fn country(field: &str, value: &str) -> AppResult<String> {
+    let c = value.trim();
+    if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        Ok(c.to_owned())
+    } else {
+        Err(AppError::bad_input(
+            field,
+            "an ISO 3166 alpha-2 code in capitals, e.g. `DE`",
+        ))
+    }
+}
+
+/// The signed-in caller's IBMid, who must not belong to a company yet: a person profile
+/// belongs to one company (joining another means leaving this one first, through IBM).
+async fn newcomer<C: ConnectionTrait>(db: &C, viewer: &Viewer) -> AppResult<String> {
+    let subject = viewer
+        .subject
+        .clone()
+        .ok_or(AppError::Unauthenticated)?
+        .to_ascii_lowercase();
+    let existing = people::Entity::find()
+        .filter(people::Column::IbmId.eq(subject.as_str()))
+        .one(db)
+        .await?;
+    match existing {
+        Some(_) => Err(AppError::Conflict(
+            "this IBMid already has a person profile in a company",
+        )),
+        None => Ok(subject),
+    }
+}
+
+fn person_row(
+    ibm_id: String,
+    p: NewPerson,
+    company: i64,
+    location: i64,
+    status: PersonStatus,
+    roles: (bool, bool),
+) -> AppResult<people::ActiveModel> {
+    Ok(people::ActiveModel {
+        ibm_id: Set(ibm_id),
+        given_name: Set(text("input.givenName", &p.given_name, 100)?),
+        family_name: Set(text("input.familyName", &p.family_name, 100)?),
+        job_title: Set(p
+            .job_title
+            .map(|j| text("input.jobTitle", &j, 100))
+            .transpose()?),
+        company_id: Set(company),
+        location_id: Set(location),
+        status: Set(status.into()),
+        is_apa: Set(roles.0),
+        is_prc: Set(roles.1),
+        ..Default::default()
+    })
+}
+
+/// A company token: 32 hexadecimal digits from the operating system's generator.
+fn new_company_token() -> String {
+    rand::random::<[u8; 16]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Registers a company. The registering person becomes its first APA and the PRC of its
+/// headquarters (a location keeps one PRC, and someone must approve the people who join);
+/// the APA hands either role on with `setCompanyRole`. The company starts at MEMBER, in
+/// good standing, with a fresh company token and the next `partnerWorldId`.
+pub async fn register_company(
+    state: &AppState,
+    viewer: &Viewer,
+    c: NewCompany,
+) -> AppResult<companies::Model> {
+    ensure(viewer, Action::RegisterCompany, Target::Global)?;
+    let name = text("input.name", &c.name, 200)?;
+    let mut types = c.partner_types;
+    types.sort_by_key(|t| t.as_db());
+    types.dedup();
+    if types.is_empty() {
+        return Err(AppError::bad_input(
+            "input.partnerTypes",
+            "at least one partner type",
+        ));
+    }
+    let country = country("input.country", &c.country)?;
+    let hq = &c.headquarters;
+    let location = (
+        text("input.headquarters.name", &hq.name, 200)?,
+        text("input.headquarters.addressLine", &hq.address_line, 200)?,
+        text("input.headquarters.city", &hq.city, 100)?,
+        text("input.headquarters.postalCode", &hq.postal_code, 20)?,
+    );
+    let mut w = Write::begin(state, viewer).await?;
+    let ibm_id = newcomer(&w.txn, viewer).await?;
+    // The partnerWorldId is the row id, known only once the row exists: a placeholder
+    // unique to this transaction first, the real one before commit.
+    let placeholder = format!("PW-{}", &new_company_token()[..12]);
+    let inserted = companies::Entity::insert(companies::ActiveModel {
+        partner_world_id: Set(placeholder),
+        name: Set(name),
+        good_standing: Set(true),
+        company_token: Set(new_company_token()),
+        registered_for_sales: Set(false),
+        partner_plan_approved: Set(false),
+        isv_premier_invited: Set(false),
+        partner_world_level: Set(MembershipLevel::Member.into()),
+        ..Default::default()
+    })
+    .exec_with_returning(&w.txn)
+    .await?;
+    let id = inserted.id;
+    companies::Entity::update_many()
+        .col_expr(
+            companies::Column::PartnerWorldId,
+            Expr::value(format!("PW-{id:06}")),
+        )
+        .filter(companies::Column::Id.eq(id))
+        .exec(&w.txn)
+        .await?;
+    company_partner_types::Entity::insert_many(types.iter().map(|t| {
+        company_partner_types::ActiveModel {
+            company_id: Set(id),
+            partner_type: Set((*t).into()),
+        }
+    }))
+    .exec(&w.txn)
+    .await?;
+    let ce = country_enterprises::Entity::insert(country_enterprises::ActiveModel {
+        country_enterprise_id: Set(format!("CE-{country}-{id:06}")),
+        company_id: Set(id),
+        country: Set(country.clone()),
+        publish_to_partners: Set(false),
+        publish_to_customers: Set(false),
+        ..Default::default()
+    })
+    .exec(&w.txn)
+    .await?
+    .last_insert_id;
+    let (loc_name, address_line, city, postal_code) = location;
+    let loc = locations::Entity::insert(locations::ActiveModel {
+        company_id: Set(id),
+        country_enterprise_id: Set(ce),
+        name: Set(loc_name),
+        address_line: Set(address_line),
+        city: Set(city),
+        postal_code: Set(postal_code),
+        country: Set(country),
+        is_headquarters: Set(true),
+        ..Default::default()
+    })
+    .exec(&w.txn)
+    .await?
+    .last_insert_id;
+    let person = person_row(
+        ibm_id.clone(),
+        c.registrant,
+        id,
+        loc,
+        PersonStatus::Active,
+        (true, true),
+    )?;
+    let person = people::Entity::insert(person)
+        .exec(&w.txn)
+        .await?
+        .last_insert_id;
+    w.audit(
+        "registerCompany",
+        "Company",
+        id,
+        None,
+        Some(json!({
+            "partnerWorldId": format!("PW-{id:06}"),
+            "partnerTypes": types,
+            "apa": person,
+        })),
+    )
+    .await?;
+    // The caller now stands in the company: their cached roles go.
+    w.forget_roles_of(ibm_id);
+    w.commit().await?;
+    company(state, id).await
+}
+
+/// The caller adds themself to a location of a company whose token they hold, as a
+/// PENDING person the PRC approves or rejects. A wrong token and a location that does not
+/// exist get the same answer, so the call cannot probe for either.
+pub async fn join_company(
+    state: &AppState,
+    viewer: &Viewer,
+    location: LocationId,
+    token: &str,
+    me: NewPerson,
+) -> AppResult<people::Model> {
+    ensure(viewer, Action::JoinCompany, Target::Global)?;
+    let mut w = Write::begin(state, viewer).await?;
+    let ibm_id = newcomer(&w.txn, viewer).await?;
+    let found = locations::Entity::find_by_id(location.0)
+        .find_also_related(companies::Entity)
+        .one(&w.txn)
+        .await?;
+    let location = match found {
+        Some((loc, Some(company)))
+            if constant_time_eq(company.company_token.as_bytes(), token.trim().as_bytes()) =>
+        {
+            loc
+        }
+        _ => return Err(AppError::NotFound("location with that company token")),
+    };
+    let row = person_row(
+        ibm_id.clone(),
+        me,
+        location.company_id,
+        location.id,
+        PersonStatus::Pending,
+        (false, false),
+    )?;
+    let id = people::Entity::insert(row)
+        .exec(&w.txn)
+        .await?
+        .last_insert_id;
+    w.audit(
+        "joinCompany",
+        "Person",
+        id,
+        None,
+        Some(json!({ "company": location.company_id, "location": location.id, "status": PersonStatus::Pending })),
+    )
+    .await?;
+    w.forget_roles_of(ibm_id);
+    w.commit().await?;
+    reload(state, id).await
+}
+
+/// Compares secrets in time independent of where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Grants or removes the APA or PRC role (domain.md §8: the APA, for their own company).
+/// Only an active person holds a role. A company keeps at least one APA; a location keeps
+/// its one PRC, so granting PRC hands the role over from the location's current PRC, and
+/// removing it is refused (grant it to someone else at the location instead).
+pub async fn set_company_role(
+    state: &AppState,
+    viewer: &Viewer,
+    person_id: PersonId,
+    version: i32,
+    role: CompanyRole,
+    granted: bool,
+) -> AppResult<people::Model> {
+    let p = person(state, viewer, Action::AssignCompanyRoles, person_id.0).await?;
+    ensure(
+        viewer,
+        Action::AssignCompanyRoles,
+        Target::company(p.company_id),
+    )?;
+    if granted && p.status != PersonStatus::Active {
+        return Err(AppError::Conflict("only an active person can hold a role"));
+    }
+    let mut w = Write::begin(state, viewer).await?;
+    let column = match role {
+        CompanyRole::Apa => people::Column::IsApa,
+        CompanyRole::Prc => people::Column::IsPrc,
+    };
+    let mut handed_over_from = None;
+    match (role, granted) {
+        (CompanyRole::Apa, false) if p.is_apa => {
+            let apas = people::Entity::find()
+                .filter(people::Column::CompanyId.eq(p.company_id))
+                .filter(people::Column::IsApa.eq(true))
+                .filter(people::Column::Status.eq(PersonStatus::Active))
+                .count(&w.txn)
+                .await?;
+            if apas <= 1 {
+                return Err(AppError::Conflict(
+                    "a company keeps at least one APA: make someone else APA first",
+                ));
+            }
+        }
+        (CompanyRole::Prc, false) if p.is_prc => {
+            return Err(AppError::Conflict(
+                "a location keeps its PRC: grant the role to someone else at the location",
+            ));
+        }
+        (CompanyRole::Prc, true) if !p.is_prc => {
+            let current = people::Entity::find()
+                .filter(people::Column::LocationId.eq(p.location_id))
+                .filter(people::Column::IsPrc.eq(true))
+                .one(&w.txn)
+                .await?;
+            if let Some(current) = current {
+                people::Entity::update_many()
+                    .col_expr(people::Column::IsPrc, Expr::value(false))
+                    .col_expr(people::Column::Version, Expr::value(current.version + 1))
+                    .filter(people::Column::Id.eq(current.id))
+                    .exec(&w.txn)
+                    .await?;
+                w.forget_roles_of(current.ibm_id.clone());
+                handed_over_from = Some(current.id);
+            }
+        }
+        _ => {}
+    }
+    update_versioned::<people::Entity>(
+        &w.txn,
+        [
+            people::Column::Id,
+            people::Column::Version,
+            people::Column::UpdatedAt,
+        ],
+        (person_id, version),
+        vec![(column, Expr::value(granted))],
+        "the person was changed by someone else; reload and retry",
+    )
+    .await?;
+    w.audit(
+        "setCompanyRole",
+        "Person",
+        person_id,
+        Some(json!({ "apa": p.is_apa, "prc": p.is_prc })),
+        Some(json!({ "role": role, "granted": granted, "handedOverFrom": handed_over_from })),
+    )
+    .await?;
+    w.forget_roles_of(p.ibm_id);
+    w.commit().await?;
     reload(state, person_id.0).await
 }

@@ -2,6 +2,7 @@
 
 use crate::cache::entity::{ComputedKind, RowKind};
 use crate::domain::profiles::level::{Criterion, CriterionKind, HeldSkill, LevelInputs, Track};
+use crate::domain::profiles::model::PersonStatus;
 use crate::graphql::loader::{DbLoader, LoadError, keys, load_many, load_one};
 use async_graphql::dataloader::Loader;
 use entities::{company_partner_types, customer_experiences, people, solutions};
@@ -34,6 +35,8 @@ keys! {
     RevenueReportsOf;
     /// Everything the level rules read about a company.
     LevelInputsOf;
+    /// The company's active APAs and PRCs.
+    ContactsOf;
 }
 
 load_one!(CountryEnterpriseKey => country_enterprises.Id);
@@ -46,6 +49,33 @@ load_many!(CandidateIdsOf => candidate_ids.PersonId order Id);
 load_many!(AgreementsAt => agreements.LocationId order Id);
 load_many!(BenefitsAt => benefits.LocationId order Id);
 load_many!(RevenueReportsOf => revenue_reports.CountryEnterpriseId order Id);
+
+impl Loader<ContactsOf> for DbLoader {
+    type Value = Vec<people::Model>;
+    type Error = LoadError;
+    async fn load(
+        &self,
+        keys: &[ContactsOf],
+    ) -> Result<HashMap<ContactsOf, Self::Value>, LoadError> {
+        let only = sea_orm::Condition::all()
+            .add(people::Column::Status.eq(PersonStatus::Active))
+            .add(
+                sea_orm::Condition::any()
+                    .add(people::Column::IsApa.eq(true))
+                    .add(people::Column::IsPrc.eq(true)),
+            );
+        let rows = crate::graphql::loader::many_each_where::<people::Entity>(
+            &self.db,
+            "ContactsOf",
+            people::Column::CompanyId,
+            people::Column::Id,
+            keys.iter().map(|k| k.0),
+            only,
+        )
+        .await?;
+        Ok(rows.into_iter().map(|(k, v)| (ContactsOf(k), v)).collect())
+    }
+}
 
 impl Loader<PartnerTypesOf> for DbLoader {
     type Value = Vec<String>;
@@ -209,6 +239,8 @@ pub struct PeoplePage {
     pub parent: PeopleParent,
     pub first: u32,
     pub after: i64,
+    /// Only people in this status.
+    pub status: Option<PersonStatus>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -227,20 +259,20 @@ impl Loader<PeoplePage> for DbLoader {
         keys: &[PeoplePage],
     ) -> Result<HashMap<PeoplePage, Self::Value>, LoadError> {
         // Keys of one request nearly always share (kind, first, after): one statement each.
-        let mut groups: HashMap<(bool, u32, i64), Vec<i64>> = HashMap::new();
+        let mut groups: HashMap<(bool, u32, i64, Option<PersonStatus>), Vec<i64>> = HashMap::new();
         for k in keys {
             let (by_location, id) = match k.parent {
                 PeopleParent::Location(id) => (true, id),
                 PeopleParent::Company(id) => (false, id),
             };
             groups
-                .entry((by_location, k.first, k.after))
+                .entry((by_location, k.first, k.after, k.status))
                 .or_default()
                 .push(id);
         }
         let mut out: HashMap<PeoplePage, Self::Value> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
-        for ((by_location, first, after), parents) in groups {
+        for ((by_location, first, after, status), parents) in groups {
             let parent_col = if by_location {
                 people::Column::LocationId
             } else {
@@ -260,6 +292,9 @@ impl Loader<PeoplePage> for DbLoader {
                 .from(people::Entity)
                 .and_where(Expr::col(parent_col).is_in(parents))
                 .and_where(Expr::col(people::Column::Id).gt(after));
+            if let Some(status) = status {
+                inner.and_where(Expr::col(people::Column::Status).eq(status.as_db()));
+            }
             let mut outer = Query::select();
             outer
                 .column(Asterisk)
@@ -284,6 +319,7 @@ impl Loader<PeoplePage> for DbLoader {
                     parent,
                     first,
                     after,
+                    status,
                 })
                 .or_default()
                 .push(p);

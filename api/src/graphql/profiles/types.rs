@@ -161,7 +161,16 @@ impl Company {
                     .is_some_and(|d| d >= today()),
         }))
     }
-    /// The company's people, with their e-mails. Members of the company, its PRC and APA,
+    /// Who the company's APA and PRC are, by name only: anyone signed in may ask, to know
+    /// whom to ask for the company token.
+    #[guard(ReadCompanyContacts)]
+    async fn contacts(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CompanyContact>>> {
+        list(ctx, ContactsOf(self.0.id), CompanyContact::from)
+            .await
+            .map(Some)
+    }
+    /// The company's people, with their e-mails, optionally only those in `status` (the
+    /// PRC's list of PENDING people to review). Members of the company, its PRC and APA,
     /// and IBM_CHANNEL.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     #[guard(ReadEmployees)]
@@ -170,6 +179,7 @@ impl Company {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        status: Option<PersonStatus>,
     ) -> AppResult<Option<Connection<Cursor, Person>>> {
         let first = page_size(first, ctx.app()?.config.max_page_size)?;
         let after = after_id(after.as_deref())?;
@@ -179,6 +189,7 @@ impl Company {
                 parent: PeopleParent::Company(self.0.id),
                 first,
                 after,
+                status,
             })
             .await?
             .unwrap_or_default();
@@ -346,6 +357,7 @@ impl Location {
                 parent: PeopleParent::Location(self.0.id),
                 first,
                 after,
+                status: None,
             })
             .await?
             .unwrap_or_default();
@@ -362,6 +374,33 @@ impl Location {
     async fn benefits(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Benefit>>> {
         list(ctx, BenefitsAt(self.0.id), Benefit).await.map(Some)
     }
+}
+
+/// A company's APA or PRC as anyone signed in sees them: a name and the roles, no id and
+/// no e-mail.
+#[derive(SimpleObject)]
+pub struct CompanyContact {
+    pub given_name: String,
+    pub family_name: String,
+    pub roles: Vec<CompanyRole>,
+}
+
+impl From<people::Model> for CompanyContact {
+    fn from(p: people::Model) -> Self {
+        Self {
+            roles: roles_of(&p),
+            given_name: p.given_name,
+            family_name: p.family_name,
+        }
+    }
+}
+
+/// The company roles a person holds, APA first.
+fn roles_of(p: &people::Model) -> Vec<CompanyRole> {
+    [(p.is_apa, CompanyRole::Apa), (p.is_prc, CompanyRole::Prc)]
+        .into_iter()
+        .filter_map(|(held, role)| held.then_some(role))
+        .collect()
 }
 
 /// An employee profile. Built only by [`Person::visible`] (or, for community member lists,
@@ -395,7 +434,7 @@ impl GuardedObject for Person {
     }
 
     fn is_caller(&self, viewer: &Viewer) -> bool {
-        viewer.person_id() == Some(self.0.id)
+        visibility::is_self(viewer, &self.0)
     }
 }
 
@@ -428,14 +467,7 @@ impl Person {
     }
     #[guard(self_or = ReadEmployees)]
     async fn company_roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CompanyRole>>> {
-        let mut roles = Vec::new();
-        if self.0.is_apa {
-            roles.push(CompanyRole::Apa);
-        }
-        if self.0.is_prc {
-            roles.push(CompanyRole::Prc);
-        }
-        Ok(Some(roles))
+        Ok(Some(roles_of(&self.0)))
     }
     #[guard(self_or = ReadEmployees)]
     async fn candidate_ids(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<String>>> {
