@@ -186,6 +186,12 @@ pub struct Config {
     #[arg(long, env = "RATE_LIMIT_SENSITIVE", default_value_t = 20)]
     pub rate_limit_sensitive: u32,
 
+    /// `LEVEL_REVIEW_INTERVAL_SECS`: how often the server reviews every company's level in
+    /// force against the rules (expired criteria lower it); the first review runs a minute
+    /// after start. 0 turns it off (then run `partnerworld review-levels` from a scheduler).
+    #[arg(long, env = "LEVEL_REVIEW_INTERVAL_SECS", default_value_t = 86_400)]
+    pub level_review_interval_secs: u64,
+
     /// `RATE_LIMIT_WINDOW_SECS`: length of the fixed window the two budgets above refill in.
     #[arg(long, env = "RATE_LIMIT_WINDOW_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub rate_limit_window_secs: u64,

@@ -34,6 +34,13 @@ enum Command {
     },
     /// Print the schema SDL (what `schema.graphql` holds).
     Sdl,
+    /// Review every company's level in force against the rules (what the server does
+    /// every LEVEL_REVIEW_INTERVAL_SECS), and print each change.
+    ReviewLevels {
+        /// The day to review as of (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
     /// Mint a development token (HS256 with JWT_HS256_SECRET) for an IBMid.
     Token {
         /// The IBMid (login e-mail) the token speaks for, e.g. apa@acme.example.
@@ -92,6 +99,7 @@ async fn main() -> ExitCode {
             print!("{}", api::graphql::schema::sdl());
             Ok(())
         }
+        Command::ReviewLevels { on } => review_levels(config, on).await,
         Command::Token {
             sub,
             ibm_channel,
@@ -127,6 +135,7 @@ async fn serve(config: Config) -> Result<()> {
         print_dev_banner(&app, addr);
     }
     tracing::info!(%addr, "listening");
+    review_levels_periodically(&app);
     // The peer address decides whose `traceparent` is honoured.
     let service = app
         .router
@@ -136,6 +145,50 @@ async fn serve(config: Config) -> Result<()> {
         .await?;
     tracing::info!("stopped");
     api::telemetry::shutdown();
+    Ok(())
+}
+
+/// The daily review of levels in force, in the background. Replicas may review at once:
+/// a change is applied and recorded once (see `level_in_force`).
+fn review_levels_periodically(app: &Application) {
+    let interval = app.state.config.level_review_interval_secs;
+    if interval == 0 {
+        return;
+    }
+    let state = app.state.clone();
+    tokio::spawn(async move {
+        let mut next = std::time::Duration::from_secs(60);
+        loop {
+            tokio::time::sleep(next).await;
+            next = std::time::Duration::from_secs(interval);
+            let today = api::domain::profiles::level::today();
+            match api::domain::profiles::level_in_force::sweep(&state, today).await {
+                Ok(changes) => tracing::info!(changed = changes.len(), %today, "levels reviewed"),
+                Err(e) => tracing::warn!(error = ?e, "level review failed; retrying next interval"),
+            }
+        }
+    });
+}
+
+async fn review_levels(mut config: Config, on: Option<chrono::NaiveDate>) -> Result<()> {
+    // A maintenance run: no statement timeout, and no demo data seeded by accident.
+    config.database_statement_timeout_ms = 0;
+    config.seed_demo = Some(false);
+    let app = Application::build(config).await?;
+    let today = on.unwrap_or_else(api::domain::profiles::level::today);
+    let changes = api::domain::profiles::level_in_force::sweep(&app.state, today)
+        .await
+        .map_err(|e| format!("the level review failed: {e:?}"))?;
+    for c in &changes {
+        println!(
+            "{} {}: {} -> {}",
+            today,
+            c.company.partner_world_id,
+            c.from.as_db(),
+            c.to.as_db()
+        );
+    }
+    eprintln!("levels reviewed as of {today}: {} changed", changes.len());
     Ok(())
 }
 

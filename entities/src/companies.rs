@@ -35,6 +35,8 @@ pub enum Relation {
     CompanyPartnerTypes,
     #[sea_orm(has_many = "super::country_enterprises::Entity")]
     CountryEnterprises,
+    #[sea_orm(has_many = "super::level_changes::Entity")]
+    LevelChanges,
     #[sea_orm(has_many = "super::locations::Entity")]
     Locations,
     #[sea_orm(has_many = "super::opportunities::Entity")]
@@ -74,6 +76,12 @@ impl Related<super::company_partner_types::Entity> for Entity {
 impl Related<super::country_enterprises::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::CountryEnterprises.def()
+    }
+}
+
+impl Related<super::level_changes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::LevelChanges.def()
     }
 }
 

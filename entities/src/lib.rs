@@ -23,6 +23,7 @@ pub mod company_attainments;
 pub mod company_partner_types;
 pub mod country_enterprises;
 pub mod customer_experiences;
+pub mod level_changes;
 pub mod locations;
 pub mod opportunities;
 pub mod orders;

@@ -19,6 +19,7 @@ pub use super::company_attainments::Entity as CompanyAttainments;
 pub use super::company_partner_types::Entity as CompanyPartnerTypes;
 pub use super::country_enterprises::Entity as CountryEnterprises;
 pub use super::customer_experiences::Entity as CustomerExperiences;
+pub use super::level_changes::Entity as LevelChanges;
 pub use super::locations::Entity as Locations;
 pub use super::opportunities::Entity as Opportunities;
 pub use super::orders::Entity as Orders;

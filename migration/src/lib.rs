@@ -11,6 +11,7 @@ mod m20261122_000004_communities;
 mod m20261122_000005_valuenet;
 mod m20261122_000006_pao;
 mod m20261122_000007_audit;
+mod m20261201_000001_level_history;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_valuenet::Migration),
             Box::new(m20261122_000006_pao::Migration),
             Box::new(m20261122_000007_audit::Migration),
+            Box::new(m20261201_000001_level_history::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::gsd::model::{ExperienceId, SolutionId};
 use crate::domain::gsd::model::{ExperienceStatus, NominationStatus, TagKind};
 use crate::domain::profiles::model::CompanyId;
 use crate::domain::profiles::model::PartnerType;
+use crate::domain::profiles::{level, level_in_force};
 use crate::domain::write::{Write, email, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -398,9 +399,18 @@ pub async fn decide_experience(
         Some(json!({ "status": status, "reason": reason, "company": s.company_id })),
     )
     .await?;
+    // An approved experience makes its solution approved: 7 points, and the level in
+    // force follows at once.
+    let changes = level_in_force::refresh(
+        &w.txn,
+        &[s.company_id],
+        level::today(),
+        "customer experience decided",
+    )
+    .await?;
     w.commit().await?;
-    // An approved experience makes its solution approved: 7 points, at once.
     state.entities.bump(ComputedKind::Level, s.company_id).await;
+    level_in_force::publish(state, &changes).await;
     let row = cx::Entity::find_by_id(id)
         .one(&state.db)
         .await?

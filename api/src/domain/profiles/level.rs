@@ -84,6 +84,11 @@ fn current(expires_on: Option<NaiveDate>, today: NaiveDate) -> bool {
     expires_on.is_none_or(|d| d >= today)
 }
 
+/// Today in UTC: the date the level rules are evaluated at.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
 pub fn assess(inputs: &LevelInputs, today: NaiveDate) -> Assessment {
     let mut counted = Vec::new();
     let mut expired = Vec::new();

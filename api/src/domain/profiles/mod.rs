@@ -1,6 +1,7 @@
 //! Profiles: companies, locations, people and their roles, certifications, and the membership level rule.
 
 pub mod level;
+pub mod level_in_force;
 pub mod model;
 pub mod reads;
 pub mod service;

@@ -62,3 +62,24 @@ db_enum!(CriterionKind {
     CustomerSatisfaction,
     IsvSolution
 });
+
+impl From<super::level::Level> for MembershipLevel {
+    fn from(l: super::level::Level) -> Self {
+        match l {
+            super::level::Level::Member => Self::Member,
+            super::level::Level::Advanced => Self::Advanced,
+            super::level::Level::Premier => Self::Premier,
+        }
+    }
+}
+
+impl MembershipLevel {
+    /// Member < Advanced < Premier.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Member => 0,
+            Self::Advanced => 1,
+            Self::Premier => 2,
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! Each runs the matrix check, validation, one transaction with a version check and an
 //! audit record.
 
+use super::level_in_force;
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::cache::entity::{ComputedKind, RowKind};
 use crate::domain::profiles::model::{
@@ -205,11 +206,23 @@ pub async fn review_person(
         Some(json!({ "status": status })),
     )
     .await?;
+    // Only active people's skills count toward the level: the level in force follows.
+    let changes = level_in_force::refresh(
+        &w.txn,
+        &[p.company_id],
+        super::level::today(),
+        if approve {
+            "person approved"
+        } else {
+            "person rejected"
+        },
+    )
+    .await?;
     // The person's standing toward the company changed: their cached roles go.
     w.forget_roles_of(p.ibm_id);
     w.commit().await?;
-    // Only active people's skills count toward the level.
     state.entities.bump(ComputedKind::Level, p.company_id).await;
+    level_in_force::publish(state, &changes).await;
     reload(state, person_id.0).await
 }
 

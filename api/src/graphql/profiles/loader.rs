@@ -1,15 +1,14 @@
 //! Batched loads for the profiles graph.
 
 use crate::cache::entity::{ComputedKind, RowKind};
-use crate::domain::profiles::level::{Criterion, CriterionKind, HeldSkill, LevelInputs, Track};
+use crate::domain::profiles::level::LevelInputs;
 use crate::domain::profiles::model::PersonStatus;
 use crate::graphql::loader::{DbLoader, LoadError, keys, load_many, load_one};
 use async_graphql::dataloader::Loader;
-use entities::{company_partner_types, customer_experiences, people, solutions};
+use entities::{company_partner_types, people};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, WindowStatement};
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait, StatementBuilder,
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, StatementBuilder,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -37,6 +36,8 @@ keys! {
     LevelInputsOf;
     /// The company's active APAs and PRCs.
     ContactsOf;
+    /// Changes of the company's level in force, oldest first.
+    LevelChangesOf;
 }
 
 load_one!(CountryEnterpriseKey => country_enterprises.Id);
@@ -49,6 +50,7 @@ load_many!(CandidateIdsOf => candidate_ids.PersonId order Id);
 load_many!(AgreementsAt => agreements.LocationId order Id);
 load_many!(BenefitsAt => benefits.LocationId order Id);
 load_many!(RevenueReportsOf => revenue_reports.CountryEnterpriseId order Id);
+load_many!(LevelChangesOf => level_changes.CompanyId order Id);
 
 impl Loader<ContactsOf> for DbLoader {
     type Value = Vec<people::Model>;
@@ -329,30 +331,6 @@ impl Loader<PeoplePage> for DbLoader {
     }
 }
 
-#[derive(Debug, FromQueryResult)]
-struct SkillRow {
-    company_id: i64,
-    person_id: i64,
-    name: String,
-    expires_on: Option<chrono::NaiveDate>,
-    points: Option<i32>,
-    table_track: Option<String>,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct SolutionRow {
-    company_id: i64,
-    name: String,
-}
-
-fn track(s: &str) -> Option<Track> {
-    match s {
-        "SALES" => Some(Track::Sales),
-        "TECHNICAL" => Some(Track::Technical),
-        _ => None,
-    }
-}
-
 impl Loader<LevelInputsOf> for DbLoader {
     type Value = LevelInputs;
     type Error = LoadError;
@@ -379,125 +357,13 @@ impl Loader<LevelInputsOf> for DbLoader {
 impl DbLoader {
     /// Everything the level rules read, for a batch of companies, from the database.
     async fn level_inputs(&self, ids: Vec<i64>) -> Result<HashMap<i64, LevelInputs>, LoadError> {
-        use entities::{certifications as cert, companies, company_attainments, skill_points};
         let span = tracing::debug_span!(
             "loader.batch",
             loader.name = "LevelInputsOf",
             loader.batch_size = ids.len()
         );
-        async move {
-            let companies = companies::Entity::find()
-                .filter(companies::Column::Id.is_in(ids.iter().copied()))
-                .all(&self.db)
-                .await?;
-            let isv: Vec<i64> = company_partner_types::Entity::find()
-                .filter(company_partner_types::Column::CompanyId.is_in(ids.iter().copied()))
-                .filter(company_partner_types::Column::PartnerType.eq("ISV"))
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|r| r.company_id)
-                .collect();
-            // Skills of active people, with their row in the points table if listed.
-            let skills = cert::Entity::find()
-                .select_only()
-                .column_as(people::Column::CompanyId, "company_id")
-                .column(cert::Column::PersonId)
-                .column(cert::Column::Name)
-                .column(cert::Column::ExpiresOn)
-                .column_as(skill_points::Column::Points, "points")
-                .column_as(skill_points::Column::Track, "table_track")
-                .join(JoinType::InnerJoin, cert::Relation::People.def())
-                .join(
-                    JoinType::LeftJoin,
-                    sea_orm::RelationDef::from(
-                        cert::Entity::belongs_to(skill_points::Entity)
-                            .from(cert::Column::Name)
-                            .to(skill_points::Column::Name),
-                    ),
-                )
-                .filter(people::Column::CompanyId.is_in(ids.iter().copied()))
-                .filter(people::Column::Status.eq("ACTIVE"))
-                .order_by_asc(cert::Column::Id)
-                .into_model::<SkillRow>()
-                .all(&self.db)
-                .await?;
-            let attainments = company_attainments::Entity::find()
-                .filter(company_attainments::Column::CompanyId.is_in(ids.iter().copied()))
-                .order_by_asc(company_attainments::Column::Id)
-                .all(&self.db)
-                .await?;
-            let solutions = solutions::Entity::find()
-                .select_only()
-                .column(solutions::Column::CompanyId)
-                .column(solutions::Column::Name)
-                .filter(solutions::Column::CompanyId.is_in(ids.iter().copied()))
-                .filter(
-                    solutions::Column::Id.in_subquery(
-                        Query::select()
-                            .column(customer_experiences::Column::SolutionId)
-                            .from(customer_experiences::Entity)
-                            .and_where(customer_experiences::Column::Status.eq("APPROVED"))
-                            .take(),
-                    ),
-                )
-                .order_by_asc(solutions::Column::Id)
-                .into_model::<SolutionRow>()
-                .all(&self.db)
-                .await?;
-
-            let mut out: HashMap<i64, LevelInputs> = HashMap::new();
-            for c in companies {
-                out.insert(
-                    c.id,
-                    LevelInputs {
-                        is_isv: isv.contains(&c.id),
-                        isv_premier_invited: c.isv_premier_invited,
-                        partner_plan_approved: c.partner_plan_approved,
-                        partner_plan_valid_until: c.partner_plan_valid_until,
-                        ..Default::default()
-                    },
-                );
-            }
-            for s in skills {
-                if let Some(i) = out.get_mut(&s.company_id) {
-                    let listed = match (s.points, s.table_track.as_deref().and_then(track)) {
-                        (Some(p), Some(t)) => Some((p, t)),
-                        _ => None,
-                    };
-                    i.skills.push(HeldSkill {
-                        person_id: s.person_id,
-                        name: s.name,
-                        expires_on: s.expires_on,
-                        listed,
-                    });
-                }
-            }
-            for a in attainments {
-                if let Some(i) = out.get_mut(&a.company_id) {
-                    let kind = if a.criterion == "CUSTOMER_SATISFACTION" {
-                        CriterionKind::CustomerSatisfaction
-                    } else {
-                        CriterionKind::RevenueAttainment
-                    };
-                    i.attainments.push(Criterion {
-                        kind,
-                        description: a.description,
-                        points: a.points,
-                        track: None,
-                        expires_on: a.expires_on,
-                        person_id: None,
-                    });
-                }
-            }
-            for s in solutions {
-                if let Some(i) = out.get_mut(&s.company_id) {
-                    i.approved_solutions.push(s.name);
-                }
-            }
-            Ok(out)
-        }
-        .instrument(span)
-        .await
+        Ok(crate::domain::profiles::reads::level_inputs(&self.db, &ids)
+            .instrument(span)
+            .await?)
     }
 }

@@ -5,7 +5,7 @@ use super::loader::*;
 use crate::auth::policy::GuardedObject;
 use crate::auth::{Target, Viewer, visibility};
 use crate::domain::Stored;
-use crate::domain::profiles::level::{self, Assessment, Level};
+use crate::domain::profiles::level::{self, Assessment};
 use crate::domain::profiles::model::{
     AgreementKind, AgreementStatus, BenefitKind, Brand, CertificationKind, CompanyRole,
     CriterionKind, MembershipLevel, PartnerType, PersonStatus, RevenueSource, SkillTrack,
@@ -32,10 +32,7 @@ async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
         .ok_or_else(|| AppError::internal(format!("dangling company reference {id}")))
 }
 
-/// Today in UTC: the date the level rules are evaluated at.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
+pub use crate::domain::profiles::level::today;
 
 pub async fn assessment(ctx: &Context<'_>, company_id: i64) -> AppResult<Assessment> {
     let inputs = ctx
@@ -44,16 +41,6 @@ pub async fn assessment(ctx: &Context<'_>, company_id: i64) -> AppResult<Assessm
         .await?
         .unwrap_or_default();
     Ok(level::assess(&inputs, today()))
-}
-
-impl From<Level> for MembershipLevel {
-    fn from(l: Level) -> Self {
-        match l {
-            Level::Member => Self::Member,
-            Level::Advanced => Self::Advanced,
-            Level::Premier => Self::Premier,
-        }
-    }
 }
 
 /// A page of people from rows fetched as `first + 1`, each as the viewer may see them.
@@ -148,6 +135,19 @@ impl Company {
         let in_force =
             Stored::from_db("companies.partner_world_level", &self.0.partner_world_level)?;
         Ok(Some(LevelExplanation::new(a, in_force)))
+    }
+    /// How the level in force moved: each change with the day it took effect and why.
+    #[guard(ReadLevelExplanation)]
+    async fn level_history(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<LevelChange>>> {
+        let rows = ctx
+            .loaders()?
+            .load_one(LevelChangesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        rows.into_iter()
+            .map(LevelChange::try_from)
+            .collect::<AppResult<Vec<_>>>()
+            .map(Some)
     }
     #[guard(ReadLevelExplanation)]
     async fn partner_plan(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerPlan>> {
@@ -373,6 +373,28 @@ impl Location {
     #[guard(ReadEmployees)]
     async fn benefits(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Benefit>>> {
         list(ctx, BenefitsAt(self.0.id), Benefit).await.map(Some)
+    }
+}
+
+/// One change of a company's level in force.
+#[derive(SimpleObject)]
+pub struct LevelChange {
+    pub from: MembershipLevel,
+    pub to: MembershipLevel,
+    /// The day the new level took effect.
+    pub effective_on: NaiveDate,
+    pub reason: String,
+}
+
+impl TryFrom<entities::level_changes::Model> for LevelChange {
+    type Error = AppError;
+    fn try_from(m: entities::level_changes::Model) -> AppResult<Self> {
+        Ok(Self {
+            from: Stored::from_db("level_changes.from_level", &m.from_level)?,
+            to: Stored::from_db("level_changes.to_level", &m.to_level)?,
+            effective_on: m.effective_on,
+            reason: m.reason,
+        })
     }
 }
 
