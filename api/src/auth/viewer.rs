@@ -122,8 +122,10 @@ impl RoleDirectory {
         }
     }
 
-    /// The viewer for a verified subject.
+    /// The viewer for a verified subject. An IBMid is an e-mail address, so the subject is
+    /// taken in lowercase, the one form every IBMid is stored and looked up in.
     pub async fn viewer(&self, subject: String, ibm_channel: bool) -> AppResult<Viewer> {
+        let subject = subject.to_ascii_lowercase();
         let roles = match self.cache.get(&subject).await {
             Some(roles) => roles,
             None => {
@@ -142,7 +144,7 @@ impl RoleDirectory {
 
     /// Forgets a subject's roles at once, after a write that changed them.
     pub async fn forget(&self, subject: &str) {
-        self.cache.invalidate(subject).await;
+        self.cache.invalidate(&subject.to_ascii_lowercase()).await;
     }
 
     async fn load(&self, subject: &str) -> AppResult<Roles> {

@@ -39,7 +39,8 @@ pub async fn session_for(app: &AppState, authorization: Option<&str>) -> Result<
     Ok(Session {
         ibm_channel: claims.is_ibm_channel(),
         expires_at: Some(claims.exp.saturating_add(app.config.jwt_leeway_secs)),
-        subject: Some(claims.sub),
+        // IBMids are e-mail addresses: one (lowercase) form for lookups, budgets and logs.
+        subject: Some(claims.sub.to_ascii_lowercase()),
     })
 }
 

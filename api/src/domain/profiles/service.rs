@@ -267,11 +267,7 @@ pub fn country(field: &str, value: &str) -> AppResult<String> {
 /// The signed-in caller's IBMid, who must not belong to a company yet: a person profile
 /// belongs to one company (joining another means leaving this one first, through IBM).
 async fn newcomer<C: ConnectionTrait>(db: &C, viewer: &Viewer) -> AppResult<String> {
-    let subject = viewer
-        .subject
-        .clone()
-        .ok_or(AppError::Unauthenticated)?
-        .to_ascii_lowercase();
+    let subject = viewer.subject.clone().ok_or(AppError::Unauthenticated)?;
     let existing = people::Entity::find()
         .filter(people::Column::IbmId.eq(subject.as_str()))
         .one(db)
