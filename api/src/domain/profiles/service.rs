@@ -32,15 +32,18 @@ async fn company(state: &AppState, id: i64) -> AppResult<companies::Model> {
         .ok_or(AppError::NotFound("company"))
 }
 
-/// The person an action names, as `visibility::target` lets the caller know them.
+/// The person an action names, as `visibility::target` lets the caller know them, once
+/// the caller may take `action` on the person's company.
 async fn person(
     state: &AppState,
     viewer: &Viewer,
     action: Action,
-    id: i64,
+    id: PersonId,
 ) -> AppResult<people::Model> {
-    let found = people::Entity::find_by_id(id).one(&state.db).await?;
-    visibility::target(viewer, action, found, "person", visibility::person)
+    let found = people::Entity::find_by_id(id.0).one(&state.db).await?;
+    let p = visibility::target(viewer, action, found, "person", visibility::person)?;
+    ensure(viewer, action, Target::company(p.company_id))?;
+    Ok(p)
 }
 
 /// A person just written by the caller.
@@ -116,12 +119,7 @@ pub async fn add_candidate_id(
     person_id: PersonId,
     candidate_id: &str,
 ) -> AppResult<people::Model> {
-    let p = person(state, viewer, Action::UpdateCompanyProfile, person_id.0).await?;
-    ensure(
-        viewer,
-        Action::UpdateCompanyProfile,
-        Target::company(p.company_id),
-    )?;
+    person(state, viewer, Action::UpdateCompanyProfile, person_id).await?;
     let candidate_id = candidate_id.trim().to_ascii_uppercase();
     if !(4..=32).contains(&candidate_id.len())
         || !candidate_id.chars().all(|c| c.is_ascii_alphanumeric())
@@ -165,12 +163,7 @@ pub async fn review_person(
     version: i32,
     approve: bool,
 ) -> AppResult<people::Model> {
-    let p = person(state, viewer, Action::ReviewPendingPeople, person_id.0).await?;
-    ensure(
-        viewer,
-        Action::ReviewPendingPeople,
-        Target::company(p.company_id),
-    )?;
+    let p = person(state, viewer, Action::ReviewPendingPeople, person_id).await?;
     if p.status != PersonStatus::Pending {
         return Err(AppError::Conflict(
             "only a PENDING person can be approved or rejected",
@@ -499,12 +492,7 @@ pub async fn set_company_role(
     role: CompanyRole,
     granted: bool,
 ) -> AppResult<people::Model> {
-    let p = person(state, viewer, Action::AssignCompanyRoles, person_id.0).await?;
-    ensure(
-        viewer,
-        Action::AssignCompanyRoles,
-        Target::company(p.company_id),
-    )?;
+    let p = person(state, viewer, Action::AssignCompanyRoles, person_id).await?;
     if granted && p.status != PersonStatus::Active {
         return Err(AppError::Conflict("only an active person can hold a role"));
     }
