@@ -273,15 +273,16 @@ async fn newcomer<C: ConnectionTrait>(db: &C, viewer: &Viewer) -> AppResult<Stri
     }
 }
 
-fn person_row(
+/// Inserts a person's own profile at `(company, location)`; returns its row id.
+async fn insert_person(
+    w: &Write<'_>,
     ibm_id: String,
     p: NewPerson,
-    company: i64,
-    location: i64,
+    (company, location): (i64, i64),
     status: PersonStatus,
-    roles: (bool, bool),
-) -> AppResult<people::ActiveModel> {
-    Ok(people::ActiveModel {
+    (is_apa, is_prc): (bool, bool),
+) -> AppResult<i64> {
+    let row = people::ActiveModel {
         ibm_id: Set(ibm_id),
         given_name: Set(text("input.givenName", &p.given_name, 100)?),
         family_name: Set(text("input.familyName", &p.family_name, 100)?),
@@ -292,10 +293,14 @@ fn person_row(
         company_id: Set(company),
         location_id: Set(location),
         status: Set(status.into()),
-        is_apa: Set(roles.0),
-        is_prc: Set(roles.1),
+        is_apa: Set(is_apa),
+        is_prc: Set(is_prc),
         ..Default::default()
-    })
+    };
+    Ok(people::Entity::insert(row)
+        .exec(&w.txn)
+        .await?
+        .last_insert_id)
 }
 
 /// A company token: 32 hexadecimal digits from the operating system's generator.
@@ -395,18 +400,15 @@ pub async fn register_company(
     .exec(&w.txn)
     .await?
     .last_insert_id;
-    let person = person_row(
+    let person = insert_person(
+        &w,
         ibm_id.clone(),
         c.registrant,
-        id,
-        loc,
+        (id, loc),
         PersonStatus::Active,
         (true, true),
-    )?;
-    let person = people::Entity::insert(person)
-        .exec(&w.txn)
-        .await?
-        .last_insert_id;
+    )
+    .await?;
     w.audit(
         "registerCompany",
         "Company",
@@ -450,18 +452,15 @@ pub async fn join_company(
         }
         _ => return Err(AppError::NotFound("location with that company token")),
     };
-    let row = person_row(
+    let id = insert_person(
+        &w,
         ibm_id.clone(),
         me,
-        location.company_id,
-        location.id,
+        (location.company_id, location.id),
         PersonStatus::Pending,
         (false, false),
-    )?;
-    let id = people::Entity::insert(row)
-        .exec(&w.txn)
-        .await?
-        .last_insert_id;
+    )
+    .await?;
     w.audit(
         "joinCompany",
         "Person",
