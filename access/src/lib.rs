@@ -11,6 +11,9 @@ pub enum Standing {
     Anonymous,
     /// Any caller with a valid token, whatever else they are (domain.md §8's "signed in").
     SignedIn,
+    /// The person the row is about, when active (domain.md §8's "self"). In §7's rows a
+    /// person's own fields are `FieldPolicy::SelfOr`, so there the column is always No.
+    Person,
     /// An active person of the company (for a site: a user of the site).
     Member,
     /// The company's Primary Relationship Contact.
@@ -67,6 +70,14 @@ pub enum Action {
     ReadCompanyContacts,
     /// Assign or remove the APA and PRC roles.
     AssignCompanyRoles,
+    /// Add one's own candidate id, request a candidate id merge (the APA adds one for an
+    /// employee under `UpdateCompanyProfile`).
+    ManageOwnSkills,
+    /// The testing vendors' certification feed, and deciding candidate id merges.
+    ManageCertifications,
+    /// IBM's work queues: submitted applications, customer experiences, nominations,
+    /// candidate id merges, revenue corrections.
+    ReadChannelQueues,
 }
 
 /// One cell of the matrix.
@@ -86,6 +97,7 @@ pub struct Rule {
     pub action: Action,
     pub anonymous: Cell,
     pub signed_in: Cell,
+    pub person: Cell,
     pub member: Cell,
     pub prc: Cell,
     pub apa: Cell,
@@ -98,6 +110,7 @@ impl Rule {
         match s {
             Standing::Anonymous => self.anonymous,
             Standing::SignedIn => self.signed_in,
+            Standing::Person => self.person,
             Standing::Member => self.member,
             Standing::Prc => self.prc,
             Standing::Apa => self.apa,
@@ -112,13 +125,13 @@ use Cell::{AtHeadquarters as HQ, No, WithReporting as REP, Yes};
 /// Declares the matrix once: `rule` is an exhaustive `match` (an action without a row, or
 /// with two, does not compile), and `MATRIX` lists the same rows in order for tests and docs.
 macro_rules! rules {
-    ($($action:ident: $anon:expr, $signed:expr, $member:expr, $prc:expr, $apa:expr, $site:expr, $ibm:expr;)*) => {
+    ($($action:ident: $anon:expr, $signed:expr, $person:expr, $member:expr, $prc:expr, $apa:expr, $site:expr, $ibm:expr;)*) => {
         /// The row of `action`. There is no fallback: a new action without a row is a
         /// compile error, so nothing ships unguarded.
         pub const fn rule(action: Action) -> Rule {
             match action {
                 $(Action::$action => Rule { action: Action::$action, anonymous: $anon,
-                    signed_in: $signed, member: $member, prc: $prc, apa: $apa, site_primary: $site,
+                    signed_in: $signed, person: $person, member: $member, prc: $prc, apa: $apa, site_primary: $site,
                     ibm_channel: $ibm },)*
             }
         }
@@ -128,31 +141,35 @@ macro_rules! rules {
     };
 }
 
-// domain.md §7, column for column, with a "signed in" column added for §8's rows (in §7
-// it repeats the anonymous column: a token adds nothing to what everyone may see);
-// then §8's rows, as docs/access-matrix.md translates them into these columns.
-// anonymous | signed in | member of company | PRC (own) | APA (own) | Site Primary (own site) | IBM_CHANNEL
+// domain.md §7, column for column, with two columns added for §8's rows: "signed in" (in
+// §7 it repeats the anonymous column: a token adds nothing to what everyone may see) and
+// "self" (in §7 always No: a person's own fields are `SelfOr`); then §8's rows, as
+// docs/access-matrix.md translates them into these columns.
+// anonymous | signed in | self | member of company | PRC (own) | APA (own) | Site Primary (own site) | IBM_CHANNEL
 rules! {
-    ReadPublicProfile:             Yes, Yes, Yes, Yes, Yes, Yes, Yes;
-    ReadCompanyToken:              No,  No,  No,  Yes, Yes, No,  No;
-    ReadLevelExplanation:          No,  No,  No,  No,  Yes, No,  Yes;
-    ReadLevel:                     Yes, Yes, Yes, Yes, Yes, Yes, Yes;
-    ReadEmployees:                 No,  No,  Yes, Yes, Yes, No,  Yes;
-    UpdateCompanyProfile:          No,  No,  No,  No,  Yes, No,  No;
-    ReviewPendingPeople:           No,  No,  No,  Yes, No,  No,  No;
-    ReadRevenueReports:            No,  No,  No,  Yes, Yes, No,  Yes;
-    SubmitRelationshipApplication: No,  No,  No,  No,  HQ,  No,  No;
-    DecideApplications:            No,  No,  No,  No,  No,  No,  Yes;
-    ReadRelationshipApplications:  No,  No,  No,  Yes, Yes, No,  Yes;
-    PassOpportunities:             No,  No,  No,  No,  No,  No,  Yes;
-    ReadAuditLog:                  No,  No,  No,  No,  No,  No,  Yes;
-    ReadSiteAdministration:        No,  No,  No,  No,  No,  Yes, Yes;
-    ManageSite:                    No,  No,  No,  No,  No,  Yes, No;
-    ReadSiteReports:               No,  No,  REP, REP, REP, Yes, Yes;
-    RegisterCompany:               No,  Yes, No,  No,  No,  No,  No;
-    JoinCompany:                   No,  Yes, No,  No,  No,  No,  No;
-    ReadCompanyContacts:           No,  Yes, No,  No,  No,  No,  No;
-    AssignCompanyRoles:            No,  No,  No,  No,  Yes, No,  No;
+    ReadPublicProfile:             Yes, Yes, No,  Yes, Yes, Yes, Yes, Yes;
+    ReadCompanyToken:              No,  No,  No,  No,  Yes, Yes, No,  No;
+    ReadLevelExplanation:          No,  No,  No,  No,  No,  Yes, No,  Yes;
+    ReadLevel:                     Yes, Yes, No,  Yes, Yes, Yes, Yes, Yes;
+    ReadEmployees:                 No,  No,  No,  Yes, Yes, Yes, No,  Yes;
+    UpdateCompanyProfile:          No,  No,  No,  No,  No,  Yes, No,  No;
+    ReviewPendingPeople:           No,  No,  No,  No,  Yes, No,  No,  No;
+    ReadRevenueReports:            No,  No,  No,  No,  Yes, Yes, No,  Yes;
+    SubmitRelationshipApplication: No,  No,  No,  No,  No,  HQ,  No,  No;
+    DecideApplications:            No,  No,  No,  No,  No,  No,  No,  Yes;
+    ReadRelationshipApplications:  No,  No,  No,  No,  Yes, Yes, No,  Yes;
+    PassOpportunities:             No,  No,  No,  No,  No,  No,  No,  Yes;
+    ReadAuditLog:                  No,  No,  No,  No,  No,  No,  No,  Yes;
+    ReadSiteAdministration:        No,  No,  No,  No,  No,  No,  Yes, Yes;
+    ManageSite:                    No,  No,  No,  No,  No,  No,  Yes, No;
+    ReadSiteReports:               No,  No,  No,  REP, REP, REP, Yes, Yes;
+    RegisterCompany:               No,  Yes, No,  No,  No,  No,  No,  No;
+    JoinCompany:                   No,  Yes, No,  No,  No,  No,  No,  No;
+    ReadCompanyContacts:           No,  Yes, No,  No,  No,  No,  No,  No;
+    AssignCompanyRoles:            No,  No,  No,  No,  No,  Yes, No,  No;
+    ManageOwnSkills:               No,  No,  Yes, No,  No,  No,  No,  No;
+    ManageCertifications:          No,  No,  No,  No,  No,  No,  No,  Yes;
+    ReadChannelQueues:             No,  No,  No,  No,  No,  No,  No,  Yes;
 }
 
 /// How one field of a guarded GraphQL type is protected.
@@ -180,6 +197,7 @@ impl Standing {
         match self {
             Standing::Anonymous => "partnerworld:anonymous",
             Standing::SignedIn => "partnerworld:signed-in",
+            Standing::Person => SELF_SCOPE,
             Standing::Member => "partnerworld:member",
             Standing::Prc => "partnerworld:prc",
             Standing::Apa => "partnerworld:apa",

@@ -41,6 +41,17 @@ enum Command {
         #[arg(long)]
         on: Option<chrono::NaiveDate>,
     },
+    /// Apply a testing vendor's certification feed, as IBM's channel team: a CSV file with
+    /// a header row naming candidate_id, name, kind, earned_on and expires_on. Rows that
+    /// cannot be taken are printed with their line and reason (exit status 3); the others
+    /// are applied in one transaction, and levels in force follow. Running the same file
+    /// again changes nothing.
+    ImportCertifications {
+        file: std::path::PathBuf,
+        /// The day the feed is applied as of (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
     /// Mint a development token (HS256 with JWT_HS256_SECRET) for an IBMid.
     Token {
         /// The IBMid (login e-mail) the token speaks for, e.g. apa@acme.example.
@@ -100,6 +111,16 @@ async fn main() -> ExitCode {
             Ok(())
         }
         Command::ReviewLevels { on } => review_levels(config, on).await,
+        Command::ImportCertifications { file, on } => {
+            return match import_certifications(config, &file, on).await {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::from(3),
+                Err(e) => {
+                    eprintln!("partnerworld: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Token {
             sub,
             ibm_channel,
@@ -170,11 +191,20 @@ fn review_levels_periodically(app: &Application) {
     });
 }
 
-async fn review_levels(mut config: Config, on: Option<chrono::NaiveDate>) -> Result<()> {
-    // A maintenance run: no statement timeout, and no demo data seeded by accident.
+/// The gateway's state for a maintenance command run by an operator: no statement
+/// timeout (the request path's bound would cancel long batches), no demo data seeded by
+/// accident, and, since no request is served, no token verification to configure.
+async fn maintenance(mut config: Config) -> Result<Application> {
     config.database_statement_timeout_ms = 0;
     config.seed_demo = Some(false);
-    let app = Application::build(config).await?;
+    if config.jwt_hs256_secret.is_none() {
+        config.jwt_hs256_secret = Some(format!("{:032x}", rand::random::<u128>()));
+    }
+    Ok(Application::build(config).await?)
+}
+
+async fn review_levels(config: Config, on: Option<chrono::NaiveDate>) -> Result<()> {
+    let app = maintenance(config).await?;
     let today = on.unwrap_or_else(api::domain::profiles::level::today);
     let changes = api::domain::profiles::level_in_force::sweep(&app.state, today)
         .await
@@ -190,6 +220,52 @@ async fn review_levels(mut config: Config, on: Option<chrono::NaiveDate>) -> Res
     }
     eprintln!("levels reviewed as of {today}: {} changed", changes.len());
     Ok(())
+}
+
+/// Returns how many rows were rejected.
+async fn import_certifications(
+    config: Config,
+    file: &std::path::Path,
+    on: Option<chrono::NaiveDate>,
+) -> Result<usize> {
+    use api::domain::profiles::skills;
+    let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let (rows, unreadable) =
+        skills::parse_csv(std::io::BufReader::new(input)).map_err(|e| e.public_message())?;
+    let app = maintenance(config).await?;
+    let today = on.unwrap_or_else(api::domain::profiles::level::today);
+    let viewer = api::auth::Viewer::service("import-certifications");
+    let report = skills::import(&app.state, &viewer, &rows, unreadable, today)
+        .await
+        .map_err(|e| format!("the feed was not applied: {}", e.public_message()))?;
+    for r in &report.rejected {
+        println!(
+            "rejected line {}: {} {}: {}",
+            r.row,
+            r.candidate_id,
+            <&str>::from(r.code),
+            r.reason
+        );
+    }
+    for c in &report.level_changes {
+        println!(
+            "{} {}: {} -> {}",
+            today,
+            c.company.partner_world_id,
+            c.from.as_db(),
+            c.to.as_db()
+        );
+    }
+    eprintln!(
+        "certifications: {} rows, {} added, {} updated, {} unchanged, {} rejected; {} levels changed",
+        report.received,
+        report.added,
+        report.updated,
+        report.unchanged,
+        report.rejected.len(),
+        report.level_changes.len()
+    );
+    Ok(report.rejected.len())
 }
 
 fn print_dev_banner(app: &Application, addr: std::net::SocketAddr) {

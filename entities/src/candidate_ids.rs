@@ -14,6 +14,7 @@ pub struct Model {
     pub person_id: i64,
     #[sea_orm(unique)]
     pub candidate_id: String,
+    pub track: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

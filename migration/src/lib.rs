@@ -12,6 +12,7 @@ mod m20261122_000005_valuenet;
 mod m20261122_000006_pao;
 mod m20261122_000007_audit;
 mod m20261201_000001_level_history;
+mod m20261201_000002_skills;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_pao::Migration),
             Box::new(m20261122_000007_audit::Migration),
             Box::new(m20261201_000001_level_history::Migration),
+            Box::new(m20261201_000002_skills::Migration),
         ]
     }
 }

@@ -29,6 +29,9 @@ struct Persona {
     reporting: &'static [Target],
     /// Whether the persona works at the headquarters of the target company.
     at_headquarters: fn(Target) -> bool,
+    /// Whether the persona has an active person profile: "self" toward it, in the probes
+    /// of actions on the caller's own profile.
+    profile: bool,
 }
 
 use Standing::{
@@ -43,6 +46,7 @@ fn personas() -> Vec<Persona> {
             ibm_channel: false,
             standings: |_| &[A],
             reporting: &[],
+            profile: false,
             at_headquarters: |_| false,
         },
         Persona {
@@ -54,6 +58,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[Target::AcmeSite],
+            profile: true,
             at_headquarters: |_| false,
         },
         Persona {
@@ -65,6 +70,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[],
+            profile: true,
             at_headquarters: |t| t == Target::Acme,
         },
         Persona {
@@ -76,6 +82,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[],
+            profile: true,
             at_headquarters: |t| t == Target::Acme,
         },
         Persona {
@@ -88,6 +95,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[Target::AcmeSite],
+            profile: true,
             at_headquarters: |_| false,
         },
         Persona {
@@ -99,6 +107,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[],
+            profile: true,
             at_headquarters: |t| t == Target::Globex,
         },
         Persona {
@@ -107,6 +116,7 @@ fn personas() -> Vec<Persona> {
             ibm_channel: true,
             standings: |_| &[A, SI, Ibm],
             reporting: &[],
+            profile: false,
             at_headquarters: |_| false,
         },
     ]
@@ -115,12 +125,16 @@ fn personas() -> Vec<Persona> {
 /// What the matrix promises this persona for this action on this target.
 fn expected(p: &Persona, action: Action, t: Target) -> bool {
     let rule = rule(action);
-    (p.standings)(t).iter().any(|s| match rule.cell(*s) {
-        Cell::No => false,
-        Cell::Yes => true,
-        Cell::AtHeadquarters => (p.at_headquarters)(t),
-        Cell::WithReporting => p.reporting.contains(&t),
-    })
+    let own = p.profile.then_some(Standing::Person);
+    (p.standings)(t)
+        .iter()
+        .chain(own.iter())
+        .any(|s| match rule.cell(*s) {
+            Cell::No => false,
+            Cell::Yes => true,
+            Cell::AtHeadquarters => (p.at_headquarters)(t),
+            Cell::WithReporting => p.reporting.contains(&t),
+        })
 }
 
 /// Ids the probes need, read once as IBM_CHANNEL.
@@ -133,6 +147,7 @@ struct Fixture {
     site_user: HashMap<Target, String>,
     headquarters: HashMap<Target, String>,
     opportunity: String,
+    merge: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -146,7 +161,20 @@ async fn fixture(app: &TestApp) -> Fixture {
         site_user: HashMap::new(),
         headquarters: HashMap::new(),
         opportunity: String::new(),
+        merge: String::new(),
     };
+    let m = app
+        .graphql(
+            "{ candidateIdMergeRequests(first: 1) { edges { node { id } } } }",
+            json!({}),
+            Some(&ibm),
+        )
+        .await;
+    m.assert_no_errors();
+    f.merge = m.data()["candidateIdMergeRequests"]["edges"][0]["node"]["id"]
+        .as_str()
+        .expect("a merge request in the demo")
+        .to_owned();
     let o = app
         .graphql(
             "{ opportunities(first: 1) { edges { node { id } } } }",
@@ -338,7 +366,7 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
                 "mutation($id: ID!) { updateCompanyProfile(input: { companyId: $id, version: -1, name: \"Probe\" }) { company { name } } }",
                 json!({ "id": f.ids[&t] }),
             );
-            p.extend(mutation("mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"!\" }) { person { id } } }", json!({ "id": f.active_person[&t] })));
+            p.extend(mutation("mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"!\", track: SALES }) { person { id } } }", json!({ "id": f.active_person[&t] })));
             p
         }
         Action::ReviewPendingPeople if company => mutation(
@@ -392,6 +420,34 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             "mutation($id: ID!) { setCompanyRole(input: { personId: $id, version: -1, role: PRC, granted: true }) { person { companyRoles } } }",
             json!({ "id": f.active_person[&t] }),
         ),
+        // On the caller's own profile: probed once.
+        Action::ManageOwnSkills if t == Target::Acme => {
+            let mut p = mutation(
+                "mutation { addCandidateId(input: { candidateId: \"!\", track: SALES }) { person { id } } }",
+                json!({}),
+            );
+            p.extend(mutation(
+                "mutation { requestCandidateIdMerge(input: { candidateIds: [\"!\"], keep: \"!\" }) { merge { id } } }",
+                json!({}),
+            ));
+            p
+        }
+        Action::ManageCertifications if t == Target::Acme => {
+            let mut p = mutation(
+                "mutation { importCertifications(input: { rows: [] }) { received } }",
+                json!({}),
+            );
+            p.extend(mutation(
+                "mutation($id: ID!) { decideCandidateIdMerge(input: { mergeId: $id, version: -1, approve: true }) { merge { id } } }",
+                json!({ "id": f.merge }),
+            ));
+            p
+        }
+        Action::ReadChannelQueues if t == Target::Acme => vec![Probe {
+            path: "merge queue",
+            query: "{ candidateIdMergeRequests(first: 1) { totalCount edges { node { candidateIds } } } }".into(),
+            variables: json!({}),
+        }],
         _ => Vec::new(),
     }
 }
@@ -606,7 +662,10 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         Action::RegisterCompany
         | Action::JoinCompany
         | Action::ReadCompanyContacts
-        | Action::AssignCompanyRoles => None,
+        | Action::AssignCompanyRoles
+        | Action::ManageOwnSkills
+        | Action::ManageCertifications
+        | Action::ReadChannelQueues => None,
     };
     let table = doc_table("| field or action");
     assert_eq!(table.len(), 13, "{table:?}");
@@ -618,9 +677,16 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         Action::AssignCompanyRoles => Some(
             "assign or remove APA and PRC roles (a location keeps one PRC, a company at least one APA)",
         ),
+        Action::ManageOwnSkills => Some("add own candidate ID, request a candidate ID merge"),
+        Action::ManageCertifications => {
+            Some("certification feed from testing vendors, decide merges")
+        }
+        Action::ReadChannelQueues => Some(
+            "queues: submitted applications, customer experiences, nominations, merges, corrections",
+        ),
         _ => None,
     };
-    assert_eq!(lifecycle.len(), 4, "{lifecycle:?}");
+    assert_eq!(lifecycle.len(), 7, "{lifecycle:?}");
     for r in MATRIX {
         let declared = [
             r.anonymous,
@@ -636,8 +702,10 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
                 .find(|(l, _)| l == label)
                 .unwrap_or_else(|| panic!("row {label:?} not in docs/access-matrix.md"));
             assert_eq!(parse_cells(cells), declared, "row {label:?}");
-            // §7's rows: a token adds nothing to what everyone may see.
+            // §7's rows: a token adds nothing to what everyone may see, and what a person
+            // reads about themself is declared per field.
             assert_eq!(r.signed_in, r.anonymous, "row {label:?}: signed in");
+            assert_eq!(r.person, Cell::No, "row {label:?}: self");
         } else if let Some(label) = lifecycle_label(r.action) {
             let (_, cells) = lifecycle
                 .iter()
@@ -646,6 +714,7 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
             let declared = [
                 r.anonymous,
                 r.signed_in,
+                r.person,
                 r.member,
                 r.prc,
                 r.apa,

@@ -79,6 +79,7 @@ struct Ids {
     private_community: String,
     /// An active member of that private community.
     private_member: String,
+    merge: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -88,6 +89,7 @@ async fn ids(app: &TestApp) -> Ids {
             "{ company(partnerWorldId: \"PW-000001\") { id employees(first: 5) { edges { node { id ibmId } } } relationshipApplications { id } solutions { customerExperiences { id status } } }
                site(siteNumber: \"S-1000001\") { id users { id ibmId } accessRequests { id } }
                opportunities(first: 1) { edges { node { id } } }
+               candidateIdMergeRequests(first: 1) { nodes { id } }
                communities(first: 50) { edges { node { id visibility members { status person { ibmId } } } } } }",
             json!({}),
             Some(&ibm),
@@ -147,6 +149,7 @@ async fn ids(app: &TestApp) -> Ids {
             .and_then(|m| m.iter().find(|m| m["status"] == "ACTIVE"))
             .map(|m| s(&m["person"]["ibmId"]))
             .expect("an active member of the private community"),
+        merge: s(&d["candidateIdMergeRequests"]["nodes"][0]["id"]),
     }
 }
 
@@ -344,10 +347,44 @@ fn probes(ids: &Ids) -> Vec<Probe> {
             "{ auditLog(first: 3) { nodes { __typename } } }",
             json!({}),
         ),
+        q(
+            ("Person", "candidateIdMerges"),
+            globex,
+            User("member@acme.example"),
+            "query($id: ID!) { node(id: $id) { ... on Person { candidateIdMerges { __typename } } } }",
+            json!({ "id": ids.acme_person }),
+        ),
+        q(
+            ("CandidateIdMergeEdge", "node"),
+            globex,
+            Ibm,
+            "{ candidateIdMergeRequests(first: 3) { edges { node { __typename } } } }",
+            json!({}),
+        ),
+        q(
+            ("CandidateIdMergeConnection", "nodes"),
+            globex,
+            Ibm,
+            "{ candidateIdMergeRequests(first: 3) { nodes { __typename } } }",
+            json!({}),
+        ),
+        q(
+            ("CandidateIdMerge", "person"),
+            globex,
+            Ibm,
+            "{ candidateIdMergeRequests(first: 3) { nodes { person { __typename } } } }",
+            json!({}),
+        ),
+        m(
+            ("CandidateIdMergePayload", "merge"),
+            globex,
+            "mutation($id: ID!) { decideCandidateIdMerge(input: { mergeId: $id, version: 1, approve: true }) { merge { __typename } } }",
+            json!({ "id": ids.merge }),
+        ),
         m(
             ("PersonPayload", "person"),
             globex,
-            "mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"C-PROBE\" }) { person { __typename } } }",
+            "mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"CPROBE\", track: SALES }) { person { __typename } } }",
             json!({ "id": ids.acme_person }),
         ),
         m(

@@ -97,7 +97,7 @@ on_both_backends! {
 
     async fn candidate_ids_are_unique_across_people(app) {
         let c = acme(&app).await;
-        let add = "mutation($id: ID!, $cid: String!) { addCandidateId(input: { personId: $id, candidateId: $cid }) { person { candidateIds } } }";
+        let add = "mutation($id: ID!, $cid: String!) { addCandidateId(input: { personId: $id, candidateId: $cid, track: TECHNICAL }) { person { candidateIds } } }";
         let member = person(&c, "member@acme.example")["id"].clone();
         let a = app.as_user("apa@acme.example", add, json!({ "id": member, "cid": "ibm1234567" })).await;
         a.assert_no_errors();

@@ -25,6 +25,11 @@ pub enum Target {
         headquarters_location_id: Option<i64>,
     },
     Site(i64),
+    /// One person: "self" toward them, and their company's columns toward their company.
+    Person {
+        person_id: i64,
+        company_id: i64,
+    },
 }
 
 impl Target {
@@ -36,6 +41,13 @@ impl Target {
     pub fn site(id: impl Into<i64>) -> Self {
         Target::Site(id.into())
     }
+
+    pub fn person(row: &entities::people::Model) -> Self {
+        Target::Person {
+            person_id: row.id,
+            company_id: row.company_id,
+        }
+    }
 }
 
 impl Viewer {
@@ -44,8 +56,20 @@ impl Viewer {
         let person = self.person.as_ref().filter(|p| p.active);
         let own_company = |company_id: i64| person.is_some_and(|p| p.company_id == company_id);
         let site = |site_id: i64| self.sites.iter().find(|s| s.site_id == site_id);
+        // Toward a person, the company columns stand for the person's company.
+        let target = match target {
+            Target::Person { company_id, .. } if standing != Standing::Person => {
+                Target::Company(company_id)
+            }
+            t => t,
+        };
         match (standing, target) {
             (Standing::Anonymous, _) => true,
+            (Standing::Person, Target::Person { person_id, .. }) => {
+                person.is_some_and(|p| p.person_id == person_id)
+            }
+            (Standing::Person, Target::Global) => person.is_some(),
+            (Standing::Person, _) => false,
             (Standing::SignedIn, _) => self.is_signed_in(),
             (Standing::IbmChannel, _) => self.ibm_channel,
             (Standing::Member, Target::Global) => person.is_some(),
@@ -71,6 +95,8 @@ impl Viewer {
                 site(s).is_some() && person.is_some_and(|p| p.is_apa)
             }
             (Standing::SitePrimary, Target::Site(s)) => site(s).is_some_and(SiteRole::manages),
+            // Rewritten to the person's company above.
+            (_, Target::Person { .. }) => false,
         }
     }
 

@@ -58,6 +58,16 @@ impl Viewer {
     pub fn person_id(&self) -> Option<i64> {
         self.person.as_ref().map(|p| p.person_id)
     }
+
+    /// A service identity of IBM's channel team, for the maintenance commands run by an
+    /// operator (a vendor feed): audited as `service:<name>`.
+    pub fn service(name: &str) -> Self {
+        Self {
+            subject: Some(format!("service:{name}")),
+            ibm_channel: true,
+            ..Self::default()
+        }
+    }
 }
 
 /// A verified identity that outlives one request: a WebSocket connection. Its roles are

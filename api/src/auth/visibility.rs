@@ -14,7 +14,8 @@ use super::Viewer;
 use super::policy::{Action, Target};
 use crate::error::{AppError, AppResult};
 use entities::{
-    access_requests, audit_log, opportunities, people, relationship_applications, site_users, sites,
+    access_requests, audit_log, candidate_merge_requests, opportunities, people,
+    relationship_applications, site_users, sites,
 };
 
 /// The guarded object types of the graph (GraphQL names), for the tests that walk every
@@ -29,6 +30,7 @@ pub const GUARDED_OBJECTS: &[&str] = &[
     "AuditRecord",
     "CustomerExperience",
     "Membership",
+    "CandidateIdMerge",
 ];
 
 /// The target of `action`, loaded by id (`found`), as the caller may know it:
@@ -94,6 +96,12 @@ pub fn relationship_application(viewer: &Viewer, row: &relationship_applications
 /// Leads are IBM's work queue.
 pub fn opportunity(viewer: &Viewer, _row: &opportunities::Model) -> bool {
     viewer.may(Action::PassOpportunities, Target::Global)
+}
+
+/// The person who asked, and IBM's channel team (whose queue it is).
+pub fn candidate_id_merge(viewer: &Viewer, row: &candidate_merge_requests::Model) -> bool {
+    viewer.person_id() == Some(row.person_id)
+        || viewer.may(Action::ReadChannelQueues, Target::Global)
 }
 
 pub fn audit_record(viewer: &Viewer, _row: &audit_log::Model) -> bool {

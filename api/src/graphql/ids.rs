@@ -33,6 +33,7 @@ pub enum Kind {
     ValueNet,
     Opportunity,
     AuditRecord,
+    CandidateIdMerge,
 }
 
 pub fn encode(kind: Kind, id: i64) -> ID {
@@ -91,6 +92,7 @@ row_ids! {
     profiles::model::CompanyId => Company,
     profiles::model::PersonId => Person,
     profiles::model::LocationId => Location,
+    profiles::model::MergeRequestId => CandidateIdMerge,
     pao::model::SiteId => Site,
     pao::model::SiteUserId => SiteUser,
     pao::model::AccessRequestId => AccessRequest,

@@ -71,3 +71,63 @@ where
     }));
     Ok(conn)
 }
+
+/// The extra field of a work queue's connection: how many entries match its filter,
+/// counted only when asked for.
+pub struct QueueFields {
+    count: Box<
+        dyn Fn(sea_orm::DatabaseConnection) -> futures::future::BoxFuture<'static, AppResult<u64>>
+            + Send
+            + Sync,
+    >,
+}
+
+impl QueueFields {
+    fn of<E>(select: Select<E>) -> Self
+    where
+        E: EntityTrait,
+        E::Model: sea_orm::FromQueryResult + Sized + Send + Sync,
+    {
+        Self {
+            count: Box::new(move |db| {
+                let select = select.clone();
+                Box::pin(async move {
+                    use sea_orm::PaginatorTrait;
+                    Ok(select.count(&db).await?)
+                })
+            }),
+        }
+    }
+}
+
+#[async_graphql::Object]
+impl QueueFields {
+    /// How many entries match the filter, over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> AppResult<u64> {
+        (self.count)(ctx.app()?.db.clone()).await
+    }
+}
+
+/// One page of a work queue: [`keyset_page`] with the queue's `totalCount`.
+pub async fn queue_page<E, T>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    id_col: E::Column,
+    first: Option<i32>,
+    after: Option<String>,
+    wrap: impl Fn(E::Model) -> Option<(i64, T)>,
+) -> AppResult<Connection<Cursor, T, QueueFields>>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::FromQueryResult + Sized + Send + Sync,
+    T: async_graphql::OutputType,
+{
+    let page = keyset_page(ctx, select.clone(), id_col, first, after, wrap).await?;
+    let mut conn = Connection::with_additional_fields(
+        page.has_previous_page,
+        page.has_next_page,
+        QueueFields::of(select),
+    );
+    conn.edges = page.edges;
+    Ok(conn)
+}

@@ -7,6 +7,7 @@ mod generate;
 mod network;
 mod pao;
 mod values;
+mod workflows;
 mod writer;
 
 pub use generate::{DEMO_COMPANIES, personas};
@@ -79,6 +80,9 @@ pub async fn seed(db: &DatabaseConnection, opts: &SeedOptions) -> Result<(), See
         }
     }
     network::cross_company(&mut rng, &mut ids, &mut tables, opts.companies);
+    if opts.companies >= 2 {
+        workflows::in_progress(&mut ids, &mut tables);
+    }
     tables.flush(db).await?;
     writer::reset_sequences(db).await?;
     // Fresh planner statistics: without them PostgreSQL plans the first hours of queries

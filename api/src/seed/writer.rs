@@ -18,6 +18,7 @@ pub const ORDER: &[&str] = &[
     "agreements",
     "people",
     "candidate_ids",
+    "candidate_merge_requests",
     "certifications",
     "company_attainments",
     "revenue_reports",

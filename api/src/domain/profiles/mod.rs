@@ -5,3 +5,4 @@ pub mod level_in_force;
 pub mod model;
 pub mod reads;
 pub mod service;
+pub mod skills;

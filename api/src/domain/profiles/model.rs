@@ -4,6 +4,8 @@ typed_id! {
     CompanyId;
     PersonId;
     LocationId;
+    /// A request to merge candidate ids.
+    MergeRequestId;
 }
 
 db_enum!(PartnerType {
@@ -29,6 +31,11 @@ db_enum!(CertificationKind {
     Mastery
 });
 db_enum!(SkillTrack { Sales, Technical });
+db_enum!(MergeStatus {
+    Submitted,
+    Approved,
+    Declined
+});
 db_enum!(AgreementStatus {
     Pending,
     Accepted,

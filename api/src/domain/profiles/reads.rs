@@ -241,3 +241,13 @@ pub async fn level_inputs<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// Candidate id merge requests in `status`, oldest first: IBM's queue.
+pub fn merge_requests(
+    status: super::model::MergeStatus,
+) -> Select<entities::candidate_merge_requests::Entity> {
+    use entities::candidate_merge_requests as m;
+    m::Entity::find()
+        .filter(m::Column::Status.eq(status))
+        .order_by_asc(m::Column::Id)
+}

@@ -11,9 +11,7 @@ use crate::domain::profiles::model::{
 use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use entities::{
-    candidate_ids, companies, company_partner_types, country_enterprises, locations, people,
-};
+use entities::{companies, company_partner_types, country_enterprises, locations, people};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -111,48 +109,6 @@ pub async fn update_company_profile(
         .put_row(RowKind::Company, id.0, i64::from(after.version), &after)
         .await;
     Ok(after)
-}
-
-pub async fn add_candidate_id(
-    state: &AppState,
-    viewer: &Viewer,
-    person_id: PersonId,
-    candidate_id: &str,
-) -> AppResult<people::Model> {
-    person(state, viewer, Action::UpdateCompanyProfile, person_id).await?;
-    let candidate_id = candidate_id.trim().to_ascii_uppercase();
-    if !(4..=32).contains(&candidate_id.len())
-        || !candidate_id.chars().all(|c| c.is_ascii_alphanumeric())
-    {
-        return Err(AppError::bad_input(
-            "input.candidateId",
-            "4 to 32 letters and digits",
-        ));
-    }
-    let w = Write::begin(state, viewer).await?;
-    let row = candidate_ids::Entity::insert(candidate_ids::ActiveModel {
-        person_id: Set(person_id.0),
-        candidate_id: Set(candidate_id.clone()),
-        ..Default::default()
-    })
-    .exec(&w.txn)
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => {
-            AppError::Conflict("that candidate id already belongs to a person")
-        }
-        other => other,
-    })?;
-    w.audit(
-        "addCandidateId",
-        "Person",
-        person_id,
-        None,
-        Some(json!({ "candidateId": candidate_id, "row": row.last_insert_id })),
-    )
-    .await?;
-    w.commit().await?;
-    reload(state, person_id.0).await
 }
 
 /// Approves (ACTIVE) or rejects (REJECTED) a PENDING person profile.

@@ -29,6 +29,8 @@ keys! {
     PersonKey;
     CertificationsOf;
     CandidateIdsOf;
+    /// A person's candidate id merge requests.
+    MergesOf;
     AgreementsAt;
     BenefitsAt;
     RevenueReportsOf;
@@ -45,12 +47,62 @@ load_one!(LocationKey => locations.Id);
 load_one!(PersonKey => people.Id);
 load_many!(CountryEnterprisesOf => country_enterprises.CompanyId order Id);
 load_many!(LocationsOf => locations.CountryEnterpriseId order Id);
-load_many!(CertificationsOf => certifications.PersonId order Id);
 load_many!(CandidateIdsOf => candidate_ids.PersonId order Id);
+load_many!(MergesOf => candidate_merge_requests.PersonId order Id);
 load_many!(AgreementsAt => agreements.LocationId order Id);
 load_many!(BenefitsAt => benefits.LocationId order Id);
 load_many!(RevenueReportsOf => revenue_reports.CountryEnterpriseId order Id);
 load_many!(LevelChangesOf => level_changes.CompanyId order Id);
+
+/// A person's certifications of skills in the points table, each with the points table's
+/// track (domain.md §1: a skill not in the table does not show; the track shown is the
+/// track counted).
+impl Loader<CertificationsOf> for DbLoader {
+    type Value = Vec<entities::certifications::Model>;
+    type Error = LoadError;
+    async fn load(
+        &self,
+        keys: &[CertificationsOf],
+    ) -> Result<HashMap<CertificationsOf, Self::Value>, LoadError> {
+        use entities::{certifications, skill_points};
+        let table: HashMap<String, String> = skill_points::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.name, p.track))
+            .collect();
+        let listed = sea_orm::Condition::all().add(
+            certifications::Column::Name.in_subquery(
+                Query::select()
+                    .column(skill_points::Column::Name)
+                    .from(skill_points::Entity)
+                    .take(),
+            ),
+        );
+        let rows = crate::graphql::loader::many_each_where::<certifications::Entity>(
+            &self.db,
+            "CertificationsOf",
+            certifications::Column::PersonId,
+            certifications::Column::Id,
+            keys.iter().map(|k| k.0),
+            listed,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, v)| {
+                let v = v
+                    .into_iter()
+                    .filter_map(|mut c| {
+                        c.track = table.get(&c.name)?.clone();
+                        Some(c)
+                    })
+                    .collect();
+                (CertificationsOf(k), v)
+            })
+            .collect())
+    }
+}
 
 impl Loader<ContactsOf> for DbLoader {
     type Value = Vec<people::Model>;

@@ -1,12 +1,19 @@
 //! Profile mutations: thin wrappers over `service`.
 
-use super::types::{Company, Person};
-use crate::domain::profiles::model::{CompanyId, CompanyRole, LocationId, PartnerType, PersonId};
+use super::types::{CandidateIdMerge, Company, Person};
+use crate::auth::Viewer;
+use crate::domain::profiles::model::{
+    CertificationKind, CompanyId, CompanyRole, LocationId, MembershipLevel, MergeRequestId,
+    PartnerType, PersonId, SkillTrack,
+};
 use crate::domain::profiles::service::{self, CompanyChanges, NewCompany, NewLocation, NewPerson};
+use crate::domain::profiles::skills::{self, FeedRow, RejectCode};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::decode_id;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::NaiveDate;
+use entities::candidate_merge_requests;
 
 #[derive(InputObject)]
 pub struct UpdateCompanyProfileInput {
@@ -24,8 +31,79 @@ pub struct UpdateCompanyProfilePayload {
 
 #[derive(InputObject)]
 pub struct AddCandidateIdInput {
-    pub person_id: ID,
+    /// The employee to add it for (their company's APA); the caller themself when absent.
+    pub person_id: Option<ID>,
     pub candidate_id: String,
+    /// Sales or Technical, as the person chooses for this candidate id.
+    pub track: SkillTrack,
+}
+
+#[derive(InputObject)]
+pub struct RequestCandidateIdMergeInput {
+    /// The caller's own candidate ids to merge (two to ten, with `keep`).
+    pub candidate_ids: Vec<String>,
+    /// The candidate id the others are merged into.
+    pub keep: String,
+    pub reason: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct DecideCandidateIdMergeInput {
+    pub merge_id: ID,
+    pub version: i32,
+    pub approve: bool,
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CandidateIdMergePayload {
+    pub merge: CandidateIdMerge,
+}
+
+/// One row of a testing vendor's feed.
+#[derive(InputObject)]
+pub struct CertificationFeedRow {
+    pub candidate_id: String,
+    pub name: String,
+    pub kind: CertificationKind,
+    pub earned_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct ImportCertificationsInput {
+    /// At most 1 000 rows a call; larger feeds go through `partnerworld
+    /// import-certifications`.
+    pub rows: Vec<CertificationFeedRow>,
+}
+
+/// What a feed did. Rejected rows changed nothing; the others were applied together.
+#[derive(SimpleObject)]
+pub struct CertificationImportReport {
+    pub received: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: Vec<RejectedFeedRow>,
+    /// Levels in force that moved because of what arrived.
+    pub level_changes: Vec<CompanyLevelChange>,
+}
+
+#[derive(SimpleObject)]
+pub struct RejectedFeedRow {
+    /// 1-based position in `rows` (or line in the CSV file).
+    pub row: usize,
+    pub candidate_id: String,
+    pub code: RejectCode,
+    pub reason: String,
+}
+
+/// A company whose level in force moved.
+#[derive(SimpleObject)]
+pub struct CompanyLevelChange {
+    pub company: Company,
+    pub from: MembershipLevel,
+    pub to: MembershipLevel,
 }
 
 #[derive(SimpleObject)]
@@ -119,17 +197,138 @@ impl ProfilesMutation {
         })
     }
 
-    /// APA of the person's company.
+    /// The person themself (active), or the APA of their company: adds a candidate id
+    /// marked Sales or Technical. The testing vendors' feed then brings what was earned
+    /// under it.
     async fn add_candidate_id(
         &self,
         ctx: &Context<'_>,
         input: AddCandidateIdInput,
     ) -> AppResult<PersonPayload> {
-        let id = decode_id::<PersonId>(&input.person_id, "input.personId")?;
-        let model =
-            service::add_candidate_id(ctx.app()?, &ctx.viewer(), id, &input.candidate_id).await?;
+        let id = input
+            .person_id
+            .map(|id| decode_id::<PersonId>(&id, "input.personId"))
+            .transpose()?;
+        let model = skills::add_candidate_id(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            &input.candidate_id,
+            input.track,
+        )
+        .await?;
         Ok(PersonPayload {
             person: Person::visible(&ctx.viewer(), model).ok_or(AppError::NotFound("person"))?,
+        })
+    }
+
+    /// The person themself: asks IBM to merge several of their candidate ids into one.
+    async fn request_candidate_id_merge(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestCandidateIdMergeInput,
+    ) -> AppResult<CandidateIdMergePayload> {
+        let viewer = ctx.viewer();
+        let row = skills::request_merge(
+            ctx.app()?,
+            &viewer,
+            &input.candidate_ids,
+            &input.keep,
+            input.reason,
+        )
+        .await?;
+        merge_payload(&viewer, row)
+    }
+
+    /// IBM_CHANNEL: approves (the certifications move under the kept id) or declines a
+    /// candidate id merge.
+    #[graphql(tag = "ibm-internal")]
+    async fn decide_candidate_id_merge(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideCandidateIdMergeInput,
+    ) -> AppResult<CandidateIdMergePayload> {
+        let viewer = ctx.viewer();
+        let id = decode_id::<MergeRequestId>(&input.merge_id, "input.mergeId")?;
+        let row = skills::decide_merge(
+            ctx.app()?,
+            &viewer,
+            id,
+            input.version,
+            input.approve,
+            input.note,
+        )
+        .await?;
+        merge_payload(&viewer, row)
+    }
+
+    /// IBM_CHANNEL (or a service identity with that role): the testing vendors' feed.
+    /// Idempotent; each row validated on its own; the accepted rows applied together with
+    /// the level in force of every company they touch.
+    #[graphql(tag = "ibm-internal")]
+    async fn import_certifications(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportCertificationsInput,
+    ) -> AppResult<CertificationImportReport> {
+        if input.rows.len() > skills::MAX_FEED_ROWS_PER_CALL {
+            return Err(AppError::bad_input(
+                "input.rows",
+                format!(
+                    "at most {} rows a call; send larger feeds with `partnerworld import-certifications`",
+                    skills::MAX_FEED_ROWS_PER_CALL
+                ),
+            ));
+        }
+        let rows: Vec<(usize, FeedRow)> = input
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                (
+                    i + 1,
+                    FeedRow {
+                        candidate_id: r.candidate_id,
+                        name: r.name,
+                        kind: r.kind,
+                        earned_on: r.earned_on,
+                        expires_on: r.expires_on,
+                    },
+                )
+            })
+            .collect();
+        let report = skills::import(
+            ctx.app()?,
+            &ctx.viewer(),
+            &rows,
+            Vec::new(),
+            crate::domain::profiles::level::today(),
+        )
+        .await?;
+        Ok(CertificationImportReport {
+            received: report.received,
+            added: report.added,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            rejected: report
+                .rejected
+                .into_iter()
+                .map(|r| RejectedFeedRow {
+                    row: r.row,
+                    candidate_id: r.candidate_id,
+                    code: r.code,
+                    reason: r.reason,
+                })
+                .collect(),
+            level_changes: report
+                .level_changes
+                .into_iter()
+                .map(|c| CompanyLevelChange {
+                    from: c.from,
+                    to: c.to,
+                    company: Company(c.company),
+                })
+                .collect(),
         })
     }
 
@@ -223,4 +422,14 @@ impl ProfilesMutation {
             person: Person::visible(&ctx.viewer(), model).ok_or(AppError::NotFound("person"))?,
         })
     }
+}
+
+fn merge_payload(
+    viewer: &Viewer,
+    row: candidate_merge_requests::Model,
+) -> AppResult<CandidateIdMergePayload> {
+    Ok(CandidateIdMergePayload {
+        merge: CandidateIdMerge::visible(viewer, row)
+            .ok_or(AppError::NotFound("candidate id merge request"))?,
+    })
 }

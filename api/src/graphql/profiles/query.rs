@@ -4,17 +4,17 @@ use super::loader::*;
 use super::types::*;
 use crate::auth::{Action, Target, ensure};
 use crate::domain::Stored;
-use crate::domain::profiles::model::SkillTrack;
+use crate::domain::profiles::model::{MergeStatus, SkillTrack};
 use crate::domain::profiles::reads;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::by_global_id;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
-use crate::graphql::pagination::{Cursor, after_id, page_size};
+use crate::graphql::pagination::{Cursor, QueueFields, after_id, page_size, queue_page};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
-use entities::{companies, people};
+use entities::{candidate_merge_requests, companies, people};
 
 /// Extra fields of the companies connection.
 pub struct CompanyConnectionFields {
@@ -42,6 +42,34 @@ pub struct ProfilesQuery;
 
 #[Object]
 impl ProfilesQuery {
+    /// IBM's queue of candidate id merge requests, oldest first (SUBMITTED by default).
+    /// IBM_CHANNEL.
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
+    async fn candidate_id_merge_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "MergeStatus::Submitted")] status: MergeStatus,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, CandidateIdMerge, QueueFields>> {
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::ReadChannelQueues, Target::Global)?;
+        queue_page(
+            ctx,
+            reads::merge_requests(status),
+            candidate_merge_requests::Column::Id,
+            first,
+            after,
+            |m: candidate_merge_requests::Model| {
+                Some((m.id, CandidateIdMerge::visible(&viewer, m)?))
+            },
+        )
+        .await
+    }
+
     /// A company by its global id or its `partnerWorldId` (exactly one of the two).
     async fn company(
         &self,

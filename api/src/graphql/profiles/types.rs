@@ -8,7 +8,8 @@ use crate::domain::Stored;
 use crate::domain::profiles::level::{self, Assessment};
 use crate::domain::profiles::model::{
     AgreementKind, AgreementStatus, BenefitKind, Brand, CertificationKind, CompanyRole,
-    CriterionKind, MembershipLevel, PartnerType, PersonStatus, RevenueSource, SkillTrack,
+    CriterionKind, MembershipLevel, MergeStatus, PartnerType, PersonStatus, RevenueSource,
+    SkillTrack,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
@@ -20,8 +21,8 @@ use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use entities::{
-    agreements, benefits, certifications, companies, country_enterprises, locations, people,
-    revenue_reports,
+    agreements, benefits, candidate_merge_requests, certifications, companies, country_enterprises,
+    locations, people, revenue_reports,
 };
 
 async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
@@ -497,6 +498,32 @@ impl Person {
             .await
             .map(Some)
     }
+    /// The candidate ids with the track (Sales or Technical) the person marked each with.
+    #[guard(self_or = ReadEmployees)]
+    async fn candidates(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CandidateId>>> {
+        list(ctx, CandidateIdsOf(self.0.id), |c| {
+            Ok::<_, AppError>(CandidateId {
+                track: Stored::from_db("candidate_ids.track", &c.track)?,
+                candidate_id: c.candidate_id,
+            })
+        })
+        .await?
+        .into_iter()
+        .collect::<AppResult<Vec<_>>>()
+        .map(Some)
+    }
+    /// The person's candidate id merge requests, newest last.
+    #[guard(self_or = ReadChannelQueues)]
+    async fn candidate_id_merges(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<CandidateIdMerge>>> {
+        list_visible(ctx, MergesOf(self.0.id), CandidateIdMerge::visible)
+            .await
+            .map(Some)
+    }
+    /// Certifications of skills in the points table (a skill not in it does not show at
+    /// all), with the track the points table gives them: the track counted toward the level.
     #[guard(self_or = ReadEmployees)]
     async fn certifications(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Certification>>> {
         list(ctx, CertificationsOf(self.0.id), Certification)
@@ -517,6 +544,57 @@ impl Person {
     }
 }
 
+/// A candidate id, as the person added it.
+#[derive(SimpleObject)]
+pub struct CandidateId {
+    pub candidate_id: String,
+    pub track: SkillTrack,
+}
+
+/// A request to merge candidate ids. Built only by [`CandidateIdMerge::visible`]: the
+/// person who asked, and IBM's channel team.
+pub struct CandidateIdMerge(candidate_merge_requests::Model);
+
+impl CandidateIdMerge {
+    pub fn visible(viewer: &Viewer, row: candidate_merge_requests::Model) -> Option<Self> {
+        visibility::candidate_id_merge(viewer, &row).then_some(Self(row))
+    }
+}
+
+#[Object]
+impl CandidateIdMerge {
+    pub async fn id(&self) -> ID {
+        encode(Kind::CandidateIdMerge, self.0.id)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn status(&self) -> AppResult<MergeStatus> {
+        Stored::from_db("candidate_merge_requests.status", &self.0.status)
+    }
+    /// Every candidate id of the request, the kept one among them.
+    async fn candidate_ids(&self) -> Vec<&str> {
+        self.0.candidate_ids.split(',').collect()
+    }
+    /// The candidate id the others are merged into.
+    async fn keep(&self) -> Option<&str> {
+        self.0.keep_candidate_id.as_deref()
+    }
+    /// The person's reason, or IBM's note on the decision.
+    async fn note(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn requested_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.0.created_at
+    }
+    /// Who asked (as the caller may see them).
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
+        super::query::person(ctx, self.0.person_id).await
+    }
+}
+
+/// The certification is held by a person; its track comes from the points table row of
+/// its name (the loader reads it there), the one source for what is shown and counted.
 pub struct Certification(pub certifications::Model);
 
 #[Object]
