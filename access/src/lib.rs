@@ -78,6 +78,13 @@ pub enum Action {
     /// IBM's work queues: submitted applications, customer experiences, nominations,
     /// candidate id merges, revenue corrections.
     ReadChannelQueues,
+    /// Create an opportunity (a lead) for IBM's queue.
+    CreateOpportunities,
+    /// Read, accept, decline and progress the opportunities passed to the company, and
+    /// register the company's own deals.
+    WorkOpportunities,
+    /// Name the company's Focal ID: its prime contact for opportunity passing.
+    SetFocalId,
 }
 
 /// One cell of the matrix.
@@ -89,6 +96,8 @@ pub enum Cell {
     AtHeadquarters,
     /// Only with the REPORTING privilege on that site.
     WithReporting,
+    /// Only the company's Focal ID person (its prime contact for leads).
+    AsFocalId,
 }
 
 /// One row of the matrix.
@@ -120,7 +129,7 @@ impl Rule {
     }
 }
 
-use Cell::{AtHeadquarters as HQ, No, WithReporting as REP, Yes};
+use Cell::{AsFocalId as FOC, AtHeadquarters as HQ, No, WithReporting as REP, Yes};
 
 /// Declares the matrix once: `rule` is an exhaustive `match` (an action without a row, or
 /// with two, does not compile), and `MATRIX` lists the same rows in order for tests and docs.
@@ -170,6 +179,9 @@ rules! {
     ManageOwnSkills:               No,  No,  Yes, No,  No,  No,  No,  No;
     ManageCertifications:          No,  No,  No,  No,  No,  No,  No,  Yes;
     ReadChannelQueues:             No,  No,  No,  No,  No,  No,  No,  Yes;
+    CreateOpportunities:           No,  No,  No,  No,  No,  No,  No,  Yes;
+    WorkOpportunities:             No,  No,  No,  FOC, Yes, Yes, No,  No;
+    SetFocalId:                    No,  No,  No,  No,  No,  Yes, No,  No;
 }
 
 /// How one field of a guarded GraphQL type is protected.

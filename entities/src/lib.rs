@@ -26,6 +26,7 @@ pub mod customer_experiences;
 pub mod level_changes;
 pub mod locations;
 pub mod opportunities;
+pub mod opportunity_events;
 pub mod orders;
 pub mod pao_customers;
 pub mod people;

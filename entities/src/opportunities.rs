@@ -21,6 +21,9 @@ pub struct Model {
     pub passed_at: Option<DateTimeWithTimeZone>,
     #[sea_orm(column_type = "Text", nullable)]
     pub pass_reason: Option<String>,
+    pub origin: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ pub struct Model {
     pub status: String,
     pub is_apa: bool,
     pub is_prc: bool,
+    pub is_focal: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ pub use super::customer_experiences::Entity as CustomerExperiences;
 pub use super::level_changes::Entity as LevelChanges;
 pub use super::locations::Entity as Locations;
 pub use super::opportunities::Entity as Opportunities;
+pub use super::opportunity_events::Entity as OpportunityEvents;
 pub use super::orders::Entity as Orders;
 pub use super::pao_customers::Entity as PaoCustomers;
 pub use super::people::Entity as People;

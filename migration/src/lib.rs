@@ -13,6 +13,7 @@ mod m20261122_000006_pao;
 mod m20261122_000007_audit;
 mod m20261201_000001_level_history;
 mod m20261201_000002_skills;
+mod m20261201_000003_leads;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_audit::Migration),
             Box::new(m20261201_000001_level_history::Migration),
             Box::new(m20261201_000002_skills::Migration),
+            Box::new(m20261201_000003_leads::Migration),
         ]
     }
 }

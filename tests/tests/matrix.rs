@@ -29,6 +29,8 @@ struct Persona {
     reporting: &'static [Target],
     /// Whether the persona works at the headquarters of the target company.
     at_headquarters: fn(Target) -> bool,
+    /// Whether the persona is the Focal ID of the target company.
+    focal: fn(Target) -> bool,
     /// Whether the persona has an active person profile: "self" toward it, in the probes
     /// of actions on the caller's own profile.
     profile: bool,
@@ -46,6 +48,7 @@ fn personas() -> Vec<Persona> {
             ibm_channel: false,
             standings: |_| &[A],
             reporting: &[],
+            focal: |_| false,
             profile: false,
             at_headquarters: |_| false,
         },
@@ -58,6 +61,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[Target::AcmeSite],
+            focal: |t| t == Target::Acme,
             profile: true,
             at_headquarters: |_| false,
         },
@@ -70,6 +74,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[],
+            focal: |_| false,
             profile: true,
             at_headquarters: |t| t == Target::Acme,
         },
@@ -82,6 +87,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[],
+            focal: |_| false,
             profile: true,
             at_headquarters: |t| t == Target::Acme,
         },
@@ -95,6 +101,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[Target::AcmeSite],
+            focal: |_| false,
             profile: true,
             at_headquarters: |_| false,
         },
@@ -107,6 +114,7 @@ fn personas() -> Vec<Persona> {
                 _ => &[A, SI],
             },
             reporting: &[],
+            focal: |_| false,
             profile: true,
             at_headquarters: |t| t == Target::Globex,
         },
@@ -116,6 +124,7 @@ fn personas() -> Vec<Persona> {
             ibm_channel: true,
             standings: |_| &[A, SI, Ibm],
             reporting: &[],
+            focal: |_| false,
             profile: false,
             at_headquarters: |_| false,
         },
@@ -134,6 +143,7 @@ fn expected(p: &Persona, action: Action, t: Target) -> bool {
             Cell::Yes => true,
             Cell::AtHeadquarters => (p.at_headquarters)(t),
             Cell::WithReporting => p.reporting.contains(&t),
+            Cell::AsFocalId => (p.focal)(t),
         })
 }
 
@@ -148,6 +158,8 @@ struct Fixture {
     headquarters: HashMap<Target, String>,
     opportunity: String,
     merge: String,
+    /// A lead passed to the company, waiting for its answer.
+    passed_lead: HashMap<Target, String>,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -162,7 +174,26 @@ async fn fixture(app: &TestApp) -> Fixture {
         headquarters: HashMap::new(),
         opportunity: String::new(),
         merge: String::new(),
+        passed_lead: HashMap::new(),
     };
+    let leads = app
+        .graphql(
+            "{ opportunities(first: 100) { nodes { id status passedTo { partnerWorldId } } } }",
+            json!({}),
+            Some(&ibm),
+        )
+        .await;
+    leads.assert_no_errors();
+    for (t, pw) in [(Target::Acme, "PW-000001"), (Target::Globex, "PW-000002")] {
+        let lead = leads.data()["opportunities"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|o| o["status"] == "PASSED" && o["passedTo"]["partnerWorldId"] == pw)
+            .expect("a lead waiting for the company's answer in the demo");
+        f.passed_lead
+            .insert(t, lead["id"].as_str().expect("id").to_owned());
+    }
     let m = app
         .graphql(
             "{ candidateIdMergeRequests(first: 1) { edges { node { id } } } }",
@@ -443,6 +474,26 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             ));
             p
         }
+        Action::CreateOpportunities if t == Target::Acme => mutation(
+            "mutation { createOpportunity(input: { productGroup: \"\", country: \"DE\", customerName: \"Probe\" }) { opportunity { id } } }",
+            json!({}),
+        ),
+        Action::WorkOpportunities if company => {
+            let mut p = company_paths(f, t, "opportunities(first: 1) { totalCount }");
+            p.extend(mutation(
+                "mutation($id: ID!) { respondToOpportunity(input: { opportunityId: $id, version: -1, accept: true }) { accepted } }",
+                json!({ "id": f.passed_lead[&t] }),
+            ));
+            p.extend(mutation(
+                "mutation($c: ID!) { registerDeal(input: { companyId: $c, deal: { productGroup: \"\", country: \"DE\", customerName: \"Probe\" } }) { opportunity { id } } }",
+                json!({ "c": f.ids[&t] }),
+            ));
+            p
+        }
+        Action::SetFocalId if company => mutation(
+            "mutation($id: ID!) { setFocalId(input: { personId: $id, version: -1 }) { person { isFocalId } } }",
+            json!({ "id": f.active_person[&t] }),
+        ),
         Action::ReadChannelQueues if t == Target::Acme => vec![Probe {
             path: "merge queue",
             query: "{ candidateIdMergeRequests(first: 1) { totalCount edges { node { candidateIds } } } }".into(),
@@ -622,6 +673,7 @@ fn parse_cells(cells: &[String]) -> Vec<Cell> {
                 "yes" | "yes (read)" => Cell::Yes,
                 "no" => Cell::No,
                 "yes (HQ)" => Cell::AtHeadquarters,
+                "yes (Focal ID)" => Cell::AsFocalId,
                 "with REPORTING on that site" => Cell::WithReporting,
                 "same" => previous,
                 other => panic!("unknown cell {other:?}"),
@@ -665,7 +717,10 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         | Action::AssignCompanyRoles
         | Action::ManageOwnSkills
         | Action::ManageCertifications
-        | Action::ReadChannelQueues => None,
+        | Action::ReadChannelQueues
+        | Action::CreateOpportunities
+        | Action::WorkOpportunities
+        | Action::SetFocalId => None,
     };
     let table = doc_table("| field or action");
     assert_eq!(table.len(), 13, "{table:?}");
@@ -684,9 +739,14 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         Action::ReadChannelQueues => Some(
             "queues: submitted applications, customer experiences, nominations, merges, corrections",
         ),
+        Action::CreateOpportunities => Some("create an opportunity"),
+        Action::WorkOpportunities => {
+            Some("read, accept, decline, progress the company's opportunities; register a deal")
+        }
+        Action::SetFocalId => Some("set the Focal ID"),
         _ => None,
     };
-    assert_eq!(lifecycle.len(), 7, "{lifecycle:?}");
+    assert_eq!(lifecycle.len(), 10, "{lifecycle:?}");
     for r in MATRIX {
         let declared = [
             r.anonymous,

@@ -11,8 +11,8 @@ async fn setup(app: &TestApp, n: usize) {
     for sql in [
         "UPDATE companies SET good_standing = TRUE, registered_for_sales = TRUE, description = 'ready' WHERE id BETWEEN 3 AND 8",
         "INSERT INTO authorizations (company_id, product_group, country, distribution) SELECT id, 'SECURITY', 'US', 'OPEN' FROM companies WHERE id BETWEEN 3 AND 8",
-        "INSERT INTO relationship_applications (company_id, location_id, kind, vad_choice, agreement_accepted, compliance_completed, status, created_by_person_id) \
-         SELECT c.id, l.id, 'SOFTWARE_RESELLER', 'IBM_COM', TRUE, TRUE, 'APPROVED', p.id FROM companies c \
+        "INSERT INTO relationship_applications (company_id, location_id, kind, vad_choice, vad_company_id, agreement_accepted, compliance_completed, status, created_by_person_id) \
+         SELECT c.id, l.id, 'SOFTWARE_RESELLER', 'DISTRIBUTOR', 2, TRUE, TRUE, 'APPROVED', p.id FROM companies c \
          JOIN locations l ON l.company_id = c.id AND l.is_headquarters = TRUE \
          JOIN people p ON p.company_id = c.id AND p.is_apa = TRUE WHERE c.id BETWEEN 3 AND 8",
     ] {
@@ -32,6 +32,34 @@ async fn setup(app: &TestApp, n: usize) {
 }
 
 on_both_backends! {
+    /// domain.md §2: IBM passes leads only to partners that "have a VAD selected (a real
+    /// distributor on an approved relationship)".
+    async fn lead_eligibility_counts_only_a_real_vad_on_an_approved_relationship(app) {
+        setup(&app, 0).await;
+        let db = &app.app.state.db;
+        let q = "query($c: ID!) { partnerEligibility(companyId: $c, productGroup: \"SECURITY\", country: \"US\") { eligible criteria { criterion met } } }";
+        let ids = app.graphql("{ companies(first: 10) { edges { node { id } } } }", json!({}), None).await;
+        let company3 = ids.data()["companies"]["edges"][2]["node"]["id"].clone();
+        let vad = || async {
+            let a = app.graphql(q, json!({ "c": company3 }), Some(&app.ibm_channel_token())).await;
+            a.assert_no_errors();
+            let e = &a.data()["partnerEligibility"];
+            let met = e["criteria"].as_array().expect("criteria").iter().find(|c| c["criterion"] == "VAD_CHOSEN").expect("VAD_CHOSEN")["met"].clone();
+            (e["eligible"].clone(), met)
+        };
+        assert_eq!(vad().await, (json!(true), json!(true)), "a distributor on an approved relationship");
+        for (change, why) in [
+            ("UPDATE relationship_applications SET status = 'SUBMITTED' WHERE company_id = 3 AND vad_choice = 'DISTRIBUTOR'", "not approved yet"),
+            ("UPDATE relationship_applications SET status = 'APPROVED', vad_choice = 'IBM_COM', vad_company_id = NULL WHERE company_id = 3 AND kind = 'SOFTWARE_RESELLER'", "IBM.COM is not a distributor"),
+            ("UPDATE relationship_applications SET vad_choice = 'DISTRIBUTOR_NOT_LISTED' WHERE company_id = 3 AND kind = 'SOFTWARE_RESELLER'", "a distributor not listed is none"),
+        ] {
+            // Company 3's other applications (from the seed) must not count either.
+            db.execute_unprepared("UPDATE relationship_applications SET status = 'REJECTED' WHERE company_id = 3 AND kind <> 'SOFTWARE_RESELLER'").await.expect("reset");
+            db.execute_unprepared(change).await.expect(change);
+            assert_eq!(vad().await, (json!(false), json!(false)), "{why}");
+        }
+    }
+
     async fn a_thousand_leads_spread_evenly_over_the_eligible_partners(app) {
         setup(&app, 1000).await;
         let ibm = app.ibm_channel_token();

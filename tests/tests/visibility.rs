@@ -80,6 +80,8 @@ struct Ids {
     /// An active member of that private community.
     private_member: String,
     merge: String,
+    /// A lead passed to Acme, waiting for its answer.
+    acme_lead: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -88,7 +90,7 @@ async fn ids(app: &TestApp) -> Ids {
         .graphql(
             "{ company(partnerWorldId: \"PW-000001\") { id employees(first: 5) { edges { node { id ibmId } } } relationshipApplications { id } solutions { customerExperiences { id status } } }
                site(siteNumber: \"S-1000001\") { id users { id ibmId } accessRequests { id } }
-               opportunities(first: 1) { edges { node { id } } }
+               opportunities(first: 100) { edges { node { id status passedTo { partnerWorldId } } } }
                candidateIdMergeRequests(first: 1) { nodes { id } }
                communities(first: 50) { edges { node { id visibility members { status person { ibmId } } } } } }",
             json!({}),
@@ -150,6 +152,15 @@ async fn ids(app: &TestApp) -> Ids {
             .map(|m| s(&m["person"]["ibmId"]))
             .expect("an active member of the private community"),
         merge: s(&d["candidateIdMergeRequests"]["nodes"][0]["id"]),
+        acme_lead: s(&d["opportunities"]["edges"]
+            .as_array()
+            .expect("leads")
+            .iter()
+            .find(|e| {
+                e["node"]["status"] == "PASSED"
+                    && e["node"]["passedTo"]["partnerWorldId"] == "PW-000001"
+            })
+            .expect("a lead waiting for Acme")["node"]["id"]),
     }
 }
 
@@ -422,6 +433,21 @@ fn probes(ids: &Ids) -> Vec<Probe> {
             globex,
             "mutation($id: ID!) { submitRelationshipApplication(input: { applicationId: $id, version: 1 }) { application { __typename } } }",
             json!({ "id": ids.application }),
+        ),
+        m(
+            ("OpportunityPayload", "opportunity"),
+            globex,
+            "mutation($c: ID!) { registerDeal(input: { companyId: $c, deal: { productGroup: \"SECURITY\", country: \"DE\", customerName: \"Probe\" } }) { opportunity { __typename } } }",
+            acme.clone()
+                .as_object()
+                .map(|o| json!({ "c": o["id"] }))
+                .unwrap_or_default(),
+        ),
+        m(
+            ("RespondToOpportunityPayload", "opportunity"),
+            globex,
+            "mutation($id: ID!) { respondToOpportunity(input: { opportunityId: $id, version: 1, accept: true }) { opportunity { __typename } } }",
+            json!({ "id": ids.acme_lead }),
         ),
         m(
             ("PassOpportunityPayload", "opportunity"),

@@ -120,6 +120,14 @@ impl Viewer {
                 .iter()
                 .any(|r| r.site_id == s && r.privileges.iter().any(|p| p == "REPORTING")),
             (Cell::WithReporting, _) => false,
+            (Cell::AsFocalId, Target::Company(c) | Target::CompanyAt { company_id: c, .. }) => self
+                .person
+                .as_ref()
+                .is_some_and(|p| p.active && p.company_id == c && p.is_focal),
+            (Cell::AsFocalId, Target::Global) => {
+                self.person.as_ref().is_some_and(|p| p.active && p.is_focal)
+            }
+            (Cell::AsFocalId, _) => false,
         }
     }
 

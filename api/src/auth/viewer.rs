@@ -18,6 +18,8 @@ pub struct PersonRole {
     pub active: bool,
     pub is_apa: bool,
     pub is_prc: bool,
+    /// The company's Focal ID: its prime contact for opportunity passing.
+    pub is_focal: bool,
 }
 
 /// The caller's access to one PAO site.
@@ -169,6 +171,7 @@ impl RoleDirectory {
                 active: p.status == "ACTIVE",
                 is_apa: p.is_apa,
                 is_prc: p.is_prc,
+                is_focal: p.is_focal,
             });
         let users = site_users::Entity::find()
             .filter(site_users::Column::IbmId.eq(subject))

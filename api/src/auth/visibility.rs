@@ -93,9 +93,13 @@ pub fn relationship_application(viewer: &Viewer, row: &relationship_applications
     )
 }
 
-/// Leads are IBM's work queue.
-pub fn opportunity(viewer: &Viewer, _row: &opportunities::Model) -> bool {
+/// Leads are IBM's work queue; a lead passed to a company (or registered by it) is also
+/// for those who work the company's leads, while it is theirs.
+pub fn opportunity(viewer: &Viewer, row: &opportunities::Model) -> bool {
     viewer.may(Action::PassOpportunities, Target::Global)
+        || row
+            .passed_to_company_id
+            .is_some_and(|c| viewer.may(Action::WorkOpportunities, Target::Company(c)))
 }
 
 /// The person who asked, and IBM's channel team (whose queue it is).

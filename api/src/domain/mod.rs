@@ -94,6 +94,7 @@ macro_rules! typed_id {
 pub mod audit;
 pub mod communities;
 pub mod gsd;
+pub mod money;
 pub mod opportunities;
 pub mod pao;
 pub mod profiles;

@@ -11,6 +11,7 @@ pub mod gsd;
 pub mod ids;
 pub mod live;
 pub mod loader;
+pub mod money;
 pub mod node;
 pub mod opportunities;
 pub mod pagination;

@@ -405,6 +405,8 @@ impl<'a> Company<'a> {
                     ("status", v(status)),
                     ("is_apa", v(is_apa)),
                     ("is_prc", v(is_prc)),
+                    // member@acme.example is Acme's Focal ID, its prime contact for leads.
+                    ("is_focal", v(n == 1 && k == 2)),
                 ],
             );
             ids.candidate += 1;

@@ -2,12 +2,13 @@
 //! walkthrough): each adds rows after everything generated, with ids past theirs, and
 //! draws nothing from the random stream, so no generated row moves.
 
-use super::values::{Ids, v};
+use super::values::{Ids, SEED_TODAY, v};
 use super::writer::Tables;
 
 /// Acme is the first company generated, Globex the second; their people are listed in
 /// the order `generate::people` made them (Acme: APA, PRC, member, pending, site primary).
 pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
+    leads(ids, t);
     let acme_people = ids.companies[0].1.clone();
     let member = acme_people[2];
 
@@ -41,4 +42,124 @@ pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
             ("keep_candidate_id", v(Some(first))),
         ],
     );
+}
+
+/// A demo lead: product group, customer, status, the company it was passed to, what the
+/// customer wants, and its history (event, from, to, note).
+type Lead<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<i64>,
+    &'a str,
+    &'a [(&'a str, Option<&'a str>, &'a str, &'a str)],
+);
+
+/// Leads in each state a partner meets: one waiting for Acme's answer, one Acme accepted
+/// and qualified, one waiting for Globex, one new in IBM's queue. Acme's Focal ID is
+/// member@acme.example (set in `generate::people`).
+pub fn leads(ids: &mut Ids, t: &mut Tables) {
+    let (acme, globex) = (ids.companies[0].0, ids.companies[1].0);
+    let at = |d: i64| {
+        super::values::day(SEED_TODAY, d)
+            .and_hms_opt(9, 0, 0)
+            .map(|t| t.and_utc().fixed_offset())
+    };
+    let leads: [Lead; 4] = [
+        (
+            "SECURITY",
+            "Northwind Insurance",
+            "PASSED",
+            Some(acme),
+            "Replace the SIEM of three data centres",
+            &[
+                ("CREATED", None, "OPEN", ""),
+                ("PASSED", Some("OPEN"), "PASSED", "chosen by IBM; eligible"),
+            ],
+        ),
+        (
+            "STORAGE",
+            "Contoso Clinics",
+            "QUALIFIED",
+            Some(acme),
+            "Archive tier for imaging",
+            &[
+                ("CREATED", None, "OPEN", ""),
+                ("PASSED", Some("OPEN"), "PASSED", "chosen by IBM; eligible"),
+                ("ACCEPTED", Some("PASSED"), "ACCEPTED", ""),
+                (
+                    "PROGRESSED",
+                    Some("ACCEPTED"),
+                    "QUALIFIED",
+                    "Budget confirmed for Q1",
+                ),
+            ],
+        ),
+        (
+            "POWER",
+            "Fabrikam Logistics",
+            "PASSED",
+            Some(globex),
+            "Consolidate two IBM i systems",
+            &[
+                ("CREATED", None, "OPEN", ""),
+                ("PASSED", Some("OPEN"), "PASSED", "chosen by IBM; eligible"),
+            ],
+        ),
+        (
+            "SECURITY",
+            "Tailspin Airlines",
+            "OPEN",
+            None,
+            "Identity governance for 40 000 staff",
+            &[("CREATED", None, "OPEN", "")],
+        ),
+    ];
+    for (i, (group, customer, status, company, description, history)) in
+        leads.into_iter().enumerate()
+    {
+        let id = ids.next("opportunities");
+        t.push(
+            "opportunities",
+            &[
+                ("id", v(id)),
+                ("product_group", v(group)),
+                ("country", v("DE")),
+                ("customer_name", v(customer)),
+                ("description", v(Some(description))),
+                ("status", v(status)),
+                ("origin", v("IBM")),
+                ("passed_to_company_id", v(company)),
+                ("passed_at", v(company.and_then(|_| at(-3)))),
+                ("pass_reason", v(company.map(|_| "chosen by IBM; eligible"))),
+                ("amount_minor", v(Some(2_500_000_i64 * (i as i64 + 1)))),
+                ("currency", v(Some("EUR"))),
+            ],
+        );
+        for (k, (event, from, to, note)) in history.iter().enumerate() {
+            t.push(
+                "opportunity_events",
+                &[
+                    ("opportunity_id", v(id)),
+                    ("at", v(at(k as i64 - 6))),
+                    ("event", v(*event)),
+                    ("from_status", v(*from)),
+                    ("to_status", v(*to)),
+                    (
+                        "company_id",
+                        v(if *event == "CREATED" { None } else { company }),
+                    ),
+                    (
+                        "actor",
+                        v(if matches!(*event, "CREATED" | "PASSED") {
+                            "channel@ibm.example"
+                        } else {
+                            "member@acme.example"
+                        }),
+                    ),
+                    ("note", v((!note.is_empty()).then_some(*note))),
+                ],
+            );
+        }
+    }
 }

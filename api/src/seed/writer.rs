@@ -29,6 +29,7 @@ pub const ORDER: &[&str] = &[
     "application_documents",
     "authorizations",
     "opportunities",
+    "opportunity_events",
     "solutions",
     "solution_tags",
     "validation_nominations",

@@ -7,7 +7,7 @@
 //! do not always favour the same partner.
 
 use crate::domain::profiles::model::PersonStatus;
-use crate::domain::relationships::model::ApplicationStatus;
+use crate::domain::relationships::model::{ApplicationStatus, VadChoice};
 use crate::error::AppResult;
 use entities::{
     authorizations, companies, locations, opportunities, people, relationship_applications as apps,
@@ -31,7 +31,9 @@ impl Criterion {
             Self::GoodStanding => "the company is not in good standing".into(),
             Self::RegisteredForSales => "the company is not registered for sales activity".into(),
             Self::Authorized => format!("not authorized for {product_group} in {country}"),
-            Self::VadChosen => "no Value Added Distributor chosen".into(),
+            Self::VadChosen => {
+                "no Value Added Distributor on an approved relationship application".into()
+            }
             Self::ProfileComplete => {
                 "the profile is incomplete (headquarters, description and an active PRC are needed)"
                     .into()
@@ -80,13 +82,17 @@ pub async fn assess<C: ConnectionTrait>(
             .add(authorizations::Column::Country.eq(country)),
     )
     .await?;
+    // domain.md §2: "a VAD selected (a real distributor on an approved relationship)":
+    // IBM_COM and "distributor not listed" do not count, nor does an application IBM has
+    // not approved.
     let with_vad = companies_where::<apps::Entity>(
         db,
         apps::Column::CompanyId,
         ids,
         Condition::all()
-            .add(apps::Column::VadChoice.is_not_null())
-            .add(apps::Column::Status.ne(ApplicationStatus::Rejected)),
+            .add(apps::Column::VadChoice.eq(VadChoice::Distributor))
+            .add(apps::Column::VadCompanyId.is_not_null())
+            .add(apps::Column::Status.eq(ApplicationStatus::Approved)),
     )
     .await?;
     let with_hq = companies_where::<locations::Entity>(

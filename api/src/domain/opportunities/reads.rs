@@ -13,3 +13,16 @@ pub fn leads(open_only: bool) -> Select<opportunities::Entity> {
         select
     }
 }
+
+/// The leads of a company (passed to it, or registered by it), oldest first.
+pub fn of_company(
+    company: i64,
+    statuses: Option<&[OpportunityStatus]>,
+) -> Select<opportunities::Entity> {
+    let select =
+        opportunities::Entity::find().filter(opportunities::Column::PassedToCompanyId.eq(company));
+    match statuses {
+        Some(s) => select.filter(opportunities::Column::Status.is_in(s.iter().map(|s| s.as_db()))),
+        None => select,
+    }
+}

@@ -519,3 +519,59 @@ pub async fn set_company_role(
     w.commit().await?;
     reload(state, person_id.0).await
 }
+
+/// Names the company's Focal ID, its prime contact for opportunity passing (domain.md
+/// §2, §8: the APA, for their own company). One person holds it: naming another moves
+/// it. Only an active person can hold it.
+pub async fn set_focal_id(
+    state: &AppState,
+    viewer: &Viewer,
+    person_id: PersonId,
+    version: i32,
+) -> AppResult<people::Model> {
+    let p = person(state, viewer, Action::SetFocalId, person_id).await?;
+    if p.status != PersonStatus::Active {
+        return Err(AppError::Conflict(
+            "only an active person can be the Focal ID",
+        ));
+    }
+    let mut w = Write::begin(state, viewer).await?;
+    let previous = people::Entity::find()
+        .filter(people::Column::CompanyId.eq(p.company_id))
+        .filter(people::Column::IsFocal.eq(true))
+        .filter(people::Column::Id.ne(p.id))
+        .all(&w.txn)
+        .await?;
+    for before in &previous {
+        people::Entity::update_many()
+            .col_expr(people::Column::IsFocal, Expr::value(false))
+            .col_expr(people::Column::Version, Expr::value(before.version + 1))
+            .filter(people::Column::Id.eq(before.id))
+            .exec(&w.txn)
+            .await?;
+        w.forget_roles_of(before.ibm_id.clone());
+    }
+    update_versioned::<people::Entity>(
+        &w.txn,
+        [
+            people::Column::Id,
+            people::Column::Version,
+            people::Column::UpdatedAt,
+        ],
+        (person_id, version),
+        vec![(people::Column::IsFocal, Expr::value(true))],
+        "the person was changed by someone else; reload and retry",
+    )
+    .await?;
+    w.audit(
+        "setFocalId",
+        "Company",
+        p.company_id,
+        Some(json!({ "focalId": previous.iter().map(|b| b.id).collect::<Vec<_>>() })),
+        Some(json!({ "focalId": p.id })),
+    )
+    .await?;
+    w.forget_roles_of(p.ibm_id);
+    w.commit().await?;
+    reload(state, person_id.0).await
+}

@@ -8,7 +8,7 @@ use crate::domain::profiles::model::CompanyId;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
 use crate::graphql::ids::decode_id;
-use crate::graphql::pagination::{Cursor, keyset_page};
+use crate::graphql::pagination::{Cursor, QueueFields, queue_page};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use entities::opportunities;
@@ -29,10 +29,10 @@ impl OpportunitiesQuery {
         first: Option<i32>,
         after: Option<String>,
         open_only: Option<bool>,
-    ) -> AppResult<Connection<Cursor, Opportunity>> {
+    ) -> AppResult<Connection<Cursor, Opportunity, QueueFields>> {
         let viewer = ctx.viewer();
         ensure(&viewer, Action::PassOpportunities, Target::Global)?;
-        keyset_page(
+        queue_page(
             ctx,
             reads::leads(open_only.unwrap_or(false)),
             opportunities::Column::Id,

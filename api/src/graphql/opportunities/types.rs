@@ -1,11 +1,15 @@
 //! GraphQL objects of opportunity passing.
 
+use super::loader::EventsOf;
 use crate::auth::{Viewer, visibility};
+use crate::domain::Stored;
 use crate::domain::opportunities::eligibility::Candidate;
+use crate::domain::opportunities::model::{OpportunityEvent, OpportunityOrigin, OpportunityStatus};
 use crate::domain::opportunities::service::fairness;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
+use crate::graphql::money::Money;
 use crate::graphql::profiles::Company;
 use crate::graphql::profiles::loader::CompanyKey;
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -38,9 +42,46 @@ impl Opportunity {
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
-    /// OPEN or PASSED.
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn status(&self) -> AppResult<OpportunityStatus> {
+        Stored::from_db("opportunities.status", &self.0.status)
+    }
+    /// IBM's lead, or a deal the partner registered.
+    async fn origin(&self) -> AppResult<OpportunityOrigin> {
+        Stored::from_db("opportunities.origin", &self.0.origin)
+    }
+    /// The estimated value, when known.
+    async fn estimated_value(&self) -> AppResult<Option<Money>> {
+        match (self.0.amount_minor, self.0.currency.as_deref()) {
+            (Some(minor), Some(currency)) => Money::stored(minor, currency).map(Some),
+            _ => Ok(None),
+        }
+    }
+    /// Every change of the lead, oldest first: created or registered, passed, accepted or
+    /// declined, each step forward.
+    async fn history(&self, ctx: &Context<'_>) -> AppResult<Vec<OpportunityHistoryEntry>> {
+        let rows = ctx
+            .loaders()?
+            .load_one(EventsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        rows.into_iter()
+            .map(|e| {
+                Ok(OpportunityHistoryEntry {
+                    at: e.at,
+                    event: Stored::from_db("opportunity_events.event", &e.event)?,
+                    from: e
+                        .from_status
+                        .as_deref()
+                        .map(|s| Stored::from_db("opportunity_events.from_status", s))
+                        .transpose()?,
+                    to: Stored::from_db("opportunity_events.to_status", &e.to_status)?,
+                    note: e.note,
+                })
+            })
+            .collect()
     }
     async fn passed_to(&self, ctx: &Context<'_>) -> AppResult<Option<Company>> {
         match self.0.passed_to_company_id {
@@ -55,6 +96,17 @@ impl Opportunity {
     async fn pass_reason(&self) -> Option<&str> {
         self.0.pass_reason.as_deref()
     }
+}
+
+/// One change of an opportunity. Who made it is in the audit log.
+#[derive(SimpleObject)]
+pub struct OpportunityHistoryEntry {
+    pub at: DateTime<FixedOffset>,
+    pub event: OpportunityEvent,
+    pub from: Option<OpportunityStatus>,
+    pub to: OpportunityStatus,
+    /// Why: IBM's reason for passing it, the partner's for declining, a progress note.
+    pub note: Option<String>,
 }
 
 /// One criterion of lead eligibility.

@@ -106,6 +106,12 @@ pub struct CompanyLevelChange {
     pub to: MembershipLevel,
 }
 
+#[derive(InputObject)]
+pub struct SetFocalIdInput {
+    pub person_id: ID,
+    pub version: i32,
+}
+
 #[derive(SimpleObject)]
 pub struct PersonPayload {
     pub person: Person,
@@ -329,6 +335,20 @@ impl ProfilesMutation {
                     company: Company(c.company),
                 })
                 .collect(),
+        })
+    }
+
+    /// APA of the person's company: names them the company's Focal ID, its prime contact
+    /// for opportunity passing (moved from whoever held it).
+    async fn set_focal_id(
+        &self,
+        ctx: &Context<'_>,
+        input: SetFocalIdInput,
+    ) -> AppResult<PersonPayload> {
+        let id = decode_id::<PersonId>(&input.person_id, "input.personId")?;
+        let model = service::set_focal_id(ctx.app()?, &ctx.viewer(), id, input.version).await?;
+        Ok(PersonPayload {
+            person: Person::visible(&ctx.viewer(), model).ok_or(AppError::NotFound("person"))?,
         })
     }
 

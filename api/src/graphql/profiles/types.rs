@@ -197,6 +197,41 @@ impl Company {
         Ok(Some(people_page(&ctx.viewer(), rows, first, after > 0)))
     }
 
+    /// The leads IBM passed to the company and the deals it registered, oldest first,
+    /// optionally only in some statuses. The company's APA, PRC and Focal ID.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(WorkOpportunities)]
+    async fn opportunities(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<Vec<crate::domain::opportunities::model::OpportunityStatus>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<
+        Option<
+            Connection<
+                Cursor,
+                crate::graphql::opportunities::types::Opportunity,
+                crate::graphql::pagination::QueueFields,
+            >,
+        >,
+    > {
+        use crate::graphql::opportunities::types::Opportunity;
+        // The guard admits only the caller's own company, so this page is read once a
+        // request however many companies the query lists.
+        let viewer = ctx.viewer();
+        crate::graphql::pagination::queue_page(
+            ctx,
+            crate::domain::opportunities::reads::of_company(self.0.id, status.as_deref()),
+            entities::opportunities::Column::Id,
+            first,
+            after,
+            |o: entities::opportunities::Model| Some((o.id, Opportunity::visible(&viewer, o)?)),
+        )
+        .await
+        .map(Some)
+    }
+
     /// The company's relationship applications: PRC, APA, IBM_CHANNEL.
     #[guard(ReadRelationshipApplications)]
     pub async fn relationship_applications(
@@ -491,6 +526,11 @@ impl Person {
     #[guard(self_or = ReadEmployees)]
     async fn company_roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CompanyRole>>> {
         Ok(Some(roles_of(&self.0)))
+    }
+    /// Whether the person is the company's Focal ID (its prime contact for leads).
+    #[guard(self_or = ReadEmployees)]
+    async fn is_focal_id(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
+        Ok(Some(self.0.is_focal))
     }
     #[guard(self_or = ReadEmployees)]
     async fn candidate_ids(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<String>>> {
