@@ -85,6 +85,13 @@ pub enum Action {
     WorkOpportunities,
     /// Name the company's Focal ID: its prime contact for opportunity passing.
     SetFocalId,
+    /// Submit the company's PartnerPlan for IBM to verify.
+    SubmitPartnerPlan,
+    /// Set good standing and sales-activity registration (MySA), verify a PartnerPlan,
+    /// invite an ISV to Premier, record revenue attainment and customer satisfaction.
+    SetProgramStanding,
+    /// Decide a technical-validation nomination.
+    DecideNominations,
 }
 
 /// One cell of the matrix.
@@ -182,6 +189,9 @@ rules! {
     CreateOpportunities:           No,  No,  No,  No,  No,  No,  No,  Yes;
     WorkOpportunities:             No,  No,  No,  FOC, Yes, Yes, No,  No;
     SetFocalId:                    No,  No,  No,  No,  No,  Yes, No,  No;
+    SubmitPartnerPlan:             No,  No,  No,  No,  No,  Yes, No,  No;
+    SetProgramStanding:            No,  No,  No,  No,  No,  No,  No,  Yes;
+    DecideNominations:             No,  No,  No,  No,  No,  No,  No,  Yes;
 }
 
 /// How one field of a guarded GraphQL type is protected.

@@ -23,6 +23,10 @@ pub struct Model {
     pub partner_world_level: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,
+    pub partner_plan_status: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub partner_plan_summary: Option<String>,
+    pub partner_plan_submitted_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

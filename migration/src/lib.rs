@@ -14,6 +14,7 @@ mod m20261122_000007_audit;
 mod m20261201_000001_level_history;
 mod m20261201_000002_skills;
 mod m20261201_000003_leads;
+mod m20261201_000004_program;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_level_history::Migration),
             Box::new(m20261201_000002_skills::Migration),
             Box::new(m20261201_000003_leads::Migration),
+            Box::new(m20261201_000004_program::Migration),
         ]
     }
 }

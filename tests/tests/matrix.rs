@@ -160,6 +160,7 @@ struct Fixture {
     merge: String,
     /// A lead passed to the company, waiting for its answer.
     passed_lead: HashMap<Target, String>,
+    nomination: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -175,7 +176,20 @@ async fn fixture(app: &TestApp) -> Fixture {
         opportunity: String::new(),
         merge: String::new(),
         passed_lead: HashMap::new(),
+        nomination: String::new(),
     };
+    let n = app
+        .graphql(
+            "{ nominationQueue(first: 1) { nodes { id } } }",
+            json!({}),
+            Some(&ibm),
+        )
+        .await;
+    n.assert_no_errors();
+    f.nomination = n.data()["nominationQueue"]["nodes"][0]["id"]
+        .as_str()
+        .expect("a nomination waiting in the demo")
+        .to_owned();
     let leads = app
         .graphql(
             "{ opportunities(first: 100) { nodes { id status passedTo { partnerWorldId } } } }",
@@ -494,11 +508,46 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             "mutation($id: ID!) { setFocalId(input: { personId: $id, version: -1 }) { person { isFocalId } } }",
             json!({ "id": f.active_person[&t] }),
         ),
-        Action::ReadChannelQueues if t == Target::Acme => vec![Probe {
-            path: "merge queue",
-            query: "{ candidateIdMergeRequests(first: 1) { totalCount edges { node { candidateIds } } } }".into(),
+        Action::ReadChannelQueues if t == Target::Acme => [
+            ("merge queue", "{ candidateIdMergeRequests(first: 1) { totalCount edges { node { candidateIds } } } }"),
+            ("application queue", "{ relationshipApplicationQueue(first: 1) { totalCount nodes { status } } }"),
+            ("experience queue", "{ customerExperienceQueue(first: 1) { totalCount nodes { status } } }"),
+            ("nomination queue", "{ nominationQueue(first: 1) { totalCount nodes { status } } }"),
+        ]
+        .into_iter()
+        .map(|(path, query)| Probe {
+            path,
+            query: query.into(),
             variables: json!({}),
-        }],
+        })
+        .collect(),
+        Action::SubmitPartnerPlan if company => mutation(
+            "mutation($c: ID!) { submitPartnerPlan(input: { companyId: $c, version: -1, summary: \"Probe\", validUntil: \"2099-01-01\" }) { company { id } } }",
+            json!({ "c": f.ids[&t] }),
+        ),
+        Action::SetProgramStanding if company => {
+            let mut p = mutation(
+                "mutation($c: ID!) { setGoodStanding(input: { companyId: $c, version: -1, value: true }) { company { id } } }",
+                json!({ "c": f.ids[&t] }),
+            );
+            p.extend(mutation(
+                "mutation($c: ID!) { setSalesActivityRegistration(input: { companyId: $c, version: -1, value: true }) { company { id } } }",
+                json!({ "c": f.ids[&t] }),
+            ));
+            p.extend(mutation(
+                "mutation($c: ID!) { verifyPartnerPlan(input: { companyId: $c, version: -1, approve: true }) { company { id } } }",
+                json!({ "c": f.ids[&t] }),
+            ));
+            p.extend(mutation(
+                "mutation($c: ID!) { recordAttainment(input: { companyId: $c, kind: CUSTOMER_SATISFACTION, description: \"Probe\", points: 0, earnedOn: \"2026-01-01\" }) { company { id } } }",
+                json!({ "c": f.ids[&t] }),
+            ));
+            p
+        }
+        Action::DecideNominations if t == Target::Acme => mutation(
+            "mutation($id: ID!) { decideNomination(input: { nominationId: $id, version: -1, validate: true }) { nomination { id } } }",
+            json!({ "id": f.nomination }),
+        ),
         _ => Vec::new(),
     }
 }
@@ -720,7 +769,10 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         | Action::ReadChannelQueues
         | Action::CreateOpportunities
         | Action::WorkOpportunities
-        | Action::SetFocalId => None,
+        | Action::SetFocalId
+        | Action::SubmitPartnerPlan
+        | Action::SetProgramStanding
+        | Action::DecideNominations => None,
     };
     let table = doc_table("| field or action");
     assert_eq!(table.len(), 13, "{table:?}");
@@ -744,9 +796,14 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
             Some("read, accept, decline, progress the company's opportunities; register a deal")
         }
         Action::SetFocalId => Some("set the Focal ID"),
+        Action::SubmitPartnerPlan => Some("submit a PartnerPlan"),
+        Action::SetProgramStanding => Some(
+            "set good standing, MySA registration, verify a PartnerPlan, invite an ISV to Premier, record revenue attainment and customer satisfaction",
+        ),
+        Action::DecideNominations => Some("decide a technical-validation nomination"),
         _ => None,
     };
-    assert_eq!(lifecycle.len(), 10, "{lifecycle:?}");
+    assert_eq!(lifecycle.len(), 13, "{lifecycle:?}");
     for r in MATRIX {
         let declared = [
             r.anonymous,

@@ -102,6 +102,11 @@ pub fn opportunity(viewer: &Viewer, row: &opportunities::Model) -> bool {
             .is_some_and(|c| viewer.may(Action::WorkOpportunities, Target::Company(c)))
 }
 
+/// IBM's work queues: entries of every company, for IBM's channel team only.
+pub fn channel_queue(viewer: &Viewer) -> bool {
+    viewer.may(Action::ReadChannelQueues, Target::Global)
+}
+
 /// The person who asked, and IBM's channel team (whose queue it is).
 pub fn candidate_id_merge(viewer: &Viewer, row: &candidate_merge_requests::Model) -> bool {
     viewer.person_id() == Some(row.person_id)

@@ -99,6 +99,7 @@ row_ids! {
     relationships::model::ApplicationId => RelationshipApplication,
     gsd::model::SolutionId => Solution,
     gsd::model::ExperienceId => CustomerExperience,
+    gsd::model::NominationId => ValidationNomination,
     communities::model::CommunityId => Community,
     opportunities::model::OpportunityId => Opportunity,
 }

@@ -7,7 +7,7 @@ use super::node::NodeQuery;
 use super::opportunities::{OpportunitiesMutation, OpportunitiesQuery};
 use super::pao::{PaoMutation, PaoQuery, PaoSubscription};
 use super::profiles::{ProfilesMutation, ProfilesQuery};
-use super::relationships::RelationshipsMutation;
+use super::relationships::{RelationshipsMutation, RelationshipsQuery};
 use super::valuenet::{ValueNetMutation, ValueNetQuery};
 use crate::state::AppState;
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema};
@@ -15,6 +15,7 @@ use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema};
 #[derive(MergedObject, Default)]
 pub struct Query(
     ProfilesQuery,
+    RelationshipsQuery,
     GsdQuery,
     CommunitiesQuery,
     ValueNetQuery,

@@ -757,6 +757,10 @@ impl<'a> Company<'a> {
                 ("company_token", v(std::mem::take(token))),
                 ("registered_for_sales", v(n <= 2 || rng.random_bool(0.7))),
                 ("partner_plan_approved", v(*plan_approved)),
+                (
+                    "partner_plan_status",
+                    v(if *plan_approved { "VERIFIED" } else { "NONE" }),
+                ),
                 ("partner_plan_valid_until", v(Some(*plan_until))),
                 ("isv_premier_invited", v(inputs.isv_premier_invited)),
                 ("partner_world_level", v(level)),

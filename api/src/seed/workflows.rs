@@ -10,6 +10,23 @@ use super::writer::Tables;
 pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
     leads(ids, t);
     let acme_people = ids.companies[0].1.clone();
+    // Acme's first solution (Acme, an ISV, is generated first, so its first solution is
+    // solution 1) waits in IBM's technical-validation queue.
+    t.push(
+        "validation_nominations",
+        &[
+            ("id", v(ids.next("validation_nominations"))),
+            ("solution_id", v(1_i64)),
+            ("nominated_by_person_id", v(Some(acme_people[0]))),
+            ("status", v("NOMINATED")),
+            (
+                "notes",
+                v(Some(
+                    "Runs on IBM Power10 at two retail customers since March",
+                )),
+            ),
+        ],
+    );
     let member = acme_people[2];
 
     // Candidate ids: member@acme.example took exams under a second candidate id and asks

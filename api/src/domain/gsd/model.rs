@@ -3,6 +3,7 @@
 typed_id! {
     SolutionId;
     ExperienceId;
+    NominationId;
 }
 
 db_enum!(ExperienceStatus {

@@ -5,7 +5,7 @@
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::cache::entity::ComputedKind;
-use crate::domain::gsd::model::{ExperienceId, SolutionId};
+use crate::domain::gsd::model::{ExperienceId, NominationId, SolutionId};
 use crate::domain::gsd::model::{ExperienceStatus, NominationStatus, TagKind};
 use crate::domain::profiles::model::CompanyId;
 use crate::domain::profiles::model::PartnerType;
@@ -416,4 +416,76 @@ pub async fn decide_experience(
         .await?
         .ok_or(AppError::NotFound("customer experience"))?;
     Ok((row, s.company_id))
+}
+
+/// IBM_CHANNEL decides a technical-validation nomination: VALIDATED (the solution shows
+/// the validated badge in the directory) or DECLINED, with a reason.
+pub async fn decide_nomination(
+    state: &AppState,
+    viewer: &Viewer,
+    id: NominationId,
+    version: i32,
+    validate: bool,
+    reason: Option<String>,
+) -> AppResult<validation_nominations::Model> {
+    ensure(viewer, Action::DecideNominations, Target::Global)?;
+    let before = validation_nominations::Entity::find_by_id(id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("nomination"))?;
+    if before.status != NominationStatus::Nominated {
+        return Err(AppError::Conflict("the nomination was already decided"));
+    }
+    let reason = reason.map(|r| text("input.reason", &r, 1000)).transpose()?;
+    if !validate && reason.is_none() {
+        return Err(AppError::bad_input(
+            "input.reason",
+            "a declined nomination needs a reason",
+        ));
+    }
+    let status = if validate {
+        NominationStatus::Validated
+    } else {
+        NominationStatus::Declined
+    };
+    let w = Write::begin(state, viewer).await?;
+    update_versioned::<validation_nominations::Entity>(
+        &w.txn,
+        [
+            validation_nominations::Column::Id,
+            validation_nominations::Column::Version,
+            validation_nominations::Column::UpdatedAt,
+        ],
+        (id, version),
+        vec![
+            (validation_nominations::Column::Status, Expr::value(status)),
+            (
+                validation_nominations::Column::DecisionReason,
+                Expr::value(reason.clone()),
+            ),
+            (
+                validation_nominations::Column::DecidedAt,
+                Expr::current_timestamp().into(),
+            ),
+        ],
+        "the nomination was changed by someone else; reload and retry",
+    )
+    .await?;
+    w.audit(
+        if validate {
+            "validateNomination"
+        } else {
+            "declineNomination"
+        },
+        "Solution",
+        before.solution_id,
+        Some(json!({ "nomination": id, "status": before.status })),
+        Some(json!({ "status": status, "reason": reason })),
+    )
+    .await?;
+    w.commit().await?;
+    validation_nominations::Entity::find_by_id(id.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("nomination"))
 }

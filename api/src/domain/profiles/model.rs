@@ -31,6 +31,10 @@ db_enum!(CertificationKind {
     Mastery
 });
 db_enum!(SkillTrack { Sales, Technical });
+db_enum!(
+    /// NONE until the APA submits a plan; IBM verifies it or returns it.
+    PartnerPlanStatus { None, Submitted, Verified, Returned }
+);
 db_enum!(MergeStatus {
     Submitted,
     Approved,

@@ -1,7 +1,7 @@
 //! Directory mutations: thin wrappers over `service`.
 
-use super::types::{CustomerExperience, ResponseCard, Solution};
-use crate::domain::gsd::model::{ExperienceId, SolutionId};
+use super::types::{CustomerExperience, Nomination, ResponseCard, Solution};
+use crate::domain::gsd::model::{ExperienceId, NominationId, SolutionId};
 use crate::domain::gsd::service::{self, Card, SolutionChanges, Tags};
 use crate::domain::profiles::model::CompanyId;
 use crate::error::AppResult;
@@ -32,6 +32,20 @@ pub struct UpdateSolutionInput {
     pub industries: Option<Vec<String>>,
     pub middleware: Option<Vec<String>>,
     pub hardware: Option<Vec<String>>,
+}
+
+#[derive(InputObject)]
+pub struct DecideNominationInput {
+    pub nomination_id: ID,
+    pub version: i32,
+    /// true: VALIDATED; false: DECLINED (with a reason).
+    pub validate: bool,
+    pub reason: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct NominationPayload {
+    pub nomination: Nomination,
 }
 
 #[derive(InputObject)]
@@ -187,6 +201,29 @@ impl GsdMutation {
                 "customer experience",
                 CustomerExperience::visible(&ctx.viewer(), row, company),
             )?,
+        })
+    }
+
+    /// IBM_CHANNEL: a technical-validation nomination VALIDATED (the solution shows the
+    /// badge in the directory) or DECLINED with a reason.
+    #[graphql(tag = "ibm-internal")]
+    async fn decide_nomination(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideNominationInput,
+    ) -> AppResult<NominationPayload> {
+        let id = decode_id::<NominationId>(&input.nomination_id, "input.nominationId")?;
+        let row = service::decide_nomination(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            input.version,
+            input.validate,
+            input.reason,
+        )
+        .await?;
+        Ok(NominationPayload {
+            nomination: Nomination(row),
         })
     }
 

@@ -1,16 +1,18 @@
 //! The directory search and entity lookups.
 
 use super::loader::{ExperienceKey, SolutionKey};
-use super::types::{CustomerExperience, Solution};
+use super::types::{CustomerExperience, Nomination, Solution};
+use crate::auth::{Action, Target, ensure};
+use crate::domain::gsd::model::{ExperienceStatus, NominationStatus};
 use crate::domain::gsd::reads;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
-use crate::graphql::pagination::{Cursor, keyset_page};
+use crate::graphql::pagination::{Cursor, QueueFields, keyset_page, queue_page};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
-use entities::solutions;
+use entities::{customer_experiences, solutions, validation_nominations};
 
 #[derive(Default)]
 pub struct GsdQuery;
@@ -34,6 +36,58 @@ impl GsdQuery {
             first,
             after,
             |s: solutions::Model| Some((s.id, Solution(s))),
+        )
+        .await
+    }
+
+    /// IBM's queue of customer experiences, oldest first (SUBMITTED by default).
+    /// IBM_CHANNEL.
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
+    async fn customer_experience_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "ExperienceStatus::Submitted")] status: ExperienceStatus,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, CustomerExperience, QueueFields>> {
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::ReadChannelQueues, Target::Global)?;
+        queue_page(
+            ctx,
+            reads::experiences(status),
+            customer_experiences::Column::Id,
+            first,
+            after,
+            |e: customer_experiences::Model| Some((e.id, CustomerExperience::queued(&viewer, e)?)),
+        )
+        .await
+    }
+
+    /// IBM's queue of technical-validation nominations, oldest first (NOMINATED by
+    /// default). IBM_CHANNEL.
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
+    async fn nomination_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "NominationStatus::Nominated")] status: NominationStatus,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, Nomination, QueueFields>> {
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::ReadChannelQueues, Target::Global)?;
+        queue_page(
+            ctx,
+            reads::nominations(status),
+            validation_nominations::Column::Id,
+            first,
+            after,
+            |n: validation_nominations::Model| Some((n.id, Nomination(n))),
         )
         .await
     }

@@ -6,7 +6,7 @@ use super::loader::*;
 use crate::auth::policy::GuardedObject;
 use crate::auth::{Target, Viewer, visibility};
 use crate::domain::Stored;
-use crate::domain::gsd::model::ExperienceStatus;
+use crate::domain::gsd::model::{ExperienceStatus, NominationStatus};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
@@ -79,6 +79,16 @@ impl Solution {
             .iter()
             .any(|e| e.status == "APPROVED"))
     }
+    /// IBM validated it technically (the directory's badge).
+    async fn technically_validated(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        Ok(ctx
+            .loaders()?
+            .load_one(NominationsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .iter()
+            .any(|n| n.status == NominationStatus::Validated))
+    }
     async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
         ctx.loaders()?
             .load_one(CompanyKey(self.0.company_id))
@@ -127,6 +137,11 @@ impl CustomerExperience {
     ) -> Option<Self> {
         visibility::customer_experience(viewer, &row.status, solution_company).then_some(Self(row))
     }
+
+    /// An entry of IBM's queue: for whoever may read the channel queues.
+    pub fn queued(viewer: &Viewer, row: customer_experiences::Model) -> Option<Self> {
+        visibility::channel_queue(viewer).then_some(Self(row))
+    }
 }
 
 #[Object]
@@ -168,14 +183,31 @@ impl Nomination {
     async fn id(&self) -> ID {
         encode(Kind::ValidationNomination, self.0.id)
     }
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn status(&self) -> AppResult<NominationStatus> {
+        Stored::from_db("validation_nominations.status", &self.0.status)
     }
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
     async fn nominated_at(&self) -> DateTime<FixedOffset> {
         self.0.created_at
+    }
+    /// IBM's reason, for a declined nomination.
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    async fn decided_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.decided_at
+    }
+    async fn solution(&self, ctx: &Context<'_>) -> AppResult<Solution> {
+        ctx.loaders()?
+            .load_one(SolutionKey(self.0.solution_id))
+            .await?
+            .map(Solution)
+            .ok_or_else(|| AppError::internal("dangling solution reference"))
     }
 }
 

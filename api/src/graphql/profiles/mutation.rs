@@ -3,9 +3,10 @@
 use super::types::{CandidateIdMerge, Company, Person};
 use crate::auth::Viewer;
 use crate::domain::profiles::model::{
-    CertificationKind, CompanyId, CompanyRole, LocationId, MembershipLevel, MergeRequestId,
-    PartnerType, PersonId, SkillTrack,
+    CertificationKind, CompanyId, CompanyRole, CriterionKind, LocationId, MembershipLevel,
+    MergeRequestId, PartnerType, PersonId, SkillTrack,
 };
+use crate::domain::profiles::program::{self, Attainment, StandingChange};
 use crate::domain::profiles::service::{self, CompanyChanges, NewCompany, NewLocation, NewPerson};
 use crate::domain::profiles::skills::{self, FeedRow, RejectCode};
 use crate::error::{AppError, AppResult};
@@ -104,6 +105,52 @@ pub struct CompanyLevelChange {
     pub company: Company,
     pub from: MembershipLevel,
     pub to: MembershipLevel,
+}
+
+/// A yes/no IBM sets on a company, against the version it read.
+#[derive(InputObject)]
+pub struct CompanyFlagInput {
+    pub company_id: ID,
+    pub version: i32,
+    pub value: bool,
+    /// Why, for the audit log.
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct SubmitPartnerPlanInput {
+    pub company_id: ID,
+    pub version: i32,
+    pub summary: String,
+    /// The day the plan runs to.
+    pub valid_until: NaiveDate,
+}
+
+#[derive(InputObject)]
+pub struct VerifyPartnerPlanInput {
+    pub company_id: ID,
+    pub version: i32,
+    /// true: verified (current until `validUntil`); false: returned to the APA.
+    pub approve: bool,
+    /// Defaults to the day the APA asked for.
+    pub valid_until: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RecordAttainmentInput {
+    pub company_id: ID,
+    /// REVENUE_ATTAINMENT or CUSTOMER_SATISFACTION.
+    pub kind: CriterionKind,
+    pub description: String,
+    pub points: i32,
+    pub earned_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+}
+
+#[derive(SimpleObject)]
+pub struct CompanyPayload {
+    pub company: Company,
 }
 
 #[derive(InputObject)]
@@ -352,6 +399,109 @@ impl ProfilesMutation {
         })
     }
 
+    /// IBM_CHANNEL: whether the company is in good standing (a lead eligibility criterion).
+    #[graphql(tag = "ibm-internal")]
+    async fn set_good_standing(
+        &self,
+        ctx: &Context<'_>,
+        input: CompanyFlagInput,
+    ) -> AppResult<CompanyPayload> {
+        flag(ctx, input, StandingChange::GoodStanding).await
+    }
+
+    /// IBM_CHANNEL: whether the company is registered for sales activity (MySA), a lead
+    /// eligibility criterion.
+    #[graphql(tag = "ibm-internal")]
+    async fn set_sales_activity_registration(
+        &self,
+        ctx: &Context<'_>,
+        input: CompanyFlagInput,
+    ) -> AppResult<CompanyPayload> {
+        flag(ctx, input, StandingChange::RegisteredForSales).await
+    }
+
+    /// IBM_CHANNEL: invites an ISV to Premier (or withdraws the invitation); the level in
+    /// force follows.
+    #[graphql(tag = "ibm-internal")]
+    async fn invite_isv_to_premier(
+        &self,
+        ctx: &Context<'_>,
+        input: CompanyFlagInput,
+    ) -> AppResult<CompanyPayload> {
+        flag(ctx, input, StandingChange::IsvPremierInvited).await
+    }
+
+    /// APA of the company: submits its PartnerPlan for IBM to verify.
+    async fn submit_partner_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitPartnerPlanInput,
+    ) -> AppResult<CompanyPayload> {
+        let id = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+        let change = StandingChange::SubmitPartnerPlan {
+            summary: input.summary,
+            until: input.valid_until,
+        };
+        let row = program::set(ctx.app()?, &ctx.viewer(), id, input.version, None, change).await?;
+        Ok(CompanyPayload {
+            company: Company(row),
+        })
+    }
+
+    /// IBM_CHANNEL: verifies a submitted PartnerPlan (a current plan is one of Premier's
+    /// criteria: the level in force follows) or returns it to the APA.
+    #[graphql(tag = "ibm-internal")]
+    async fn verify_partner_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: VerifyPartnerPlanInput,
+    ) -> AppResult<CompanyPayload> {
+        let id = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+        let change = StandingChange::VerifyPartnerPlan {
+            approve: input.approve,
+            until: input.valid_until,
+        };
+        let row = program::set(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            input.version,
+            input.note,
+            change,
+        )
+        .await?;
+        Ok(CompanyPayload {
+            company: Company(row),
+        })
+    }
+
+    /// IBM_CHANNEL: records revenue attainment or customer satisfaction points, which
+    /// count toward the level until they expire.
+    #[graphql(tag = "ibm-internal")]
+    async fn record_attainment(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordAttainmentInput,
+    ) -> AppResult<CompanyPayload> {
+        let id = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+        let row = program::record_attainment(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            Attainment {
+                kind: input.kind,
+                description: input.description,
+                points: input.points,
+                earned_on: input.earned_on,
+                expires_on: input.expires_on,
+            },
+        )
+        .await?;
+        Ok(CompanyPayload {
+            company: Company(row),
+        })
+    }
+
     /// PRC of the person's company: approve or reject a PENDING profile.
     async fn review_person(
         &self,
@@ -451,5 +601,25 @@ fn merge_payload(
     Ok(CandidateIdMergePayload {
         merge: CandidateIdMerge::visible(viewer, row)
             .ok_or(AppError::NotFound("candidate id merge request"))?,
+    })
+}
+
+async fn flag(
+    ctx: &Context<'_>,
+    input: CompanyFlagInput,
+    change: fn(bool) -> StandingChange,
+) -> AppResult<CompanyPayload> {
+    let id = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+    let row = program::set(
+        ctx.app()?,
+        &ctx.viewer(),
+        id,
+        input.version,
+        input.note,
+        change(input.value),
+    )
+    .await?;
+    Ok(CompanyPayload {
+        company: Company(row),
     })
 }

@@ -8,8 +8,8 @@ use crate::domain::Stored;
 use crate::domain::profiles::level::{self, Assessment};
 use crate::domain::profiles::model::{
     AgreementKind, AgreementStatus, BenefitKind, Brand, CertificationKind, CompanyRole,
-    CriterionKind, MembershipLevel, MergeStatus, PartnerType, PersonStatus, RevenueSource,
-    SkillTrack,
+    CriterionKind, MembershipLevel, MergeStatus, PartnerPlanStatus, PartnerType, PersonStatus,
+    RevenueSource, SkillTrack,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
@@ -153,6 +153,9 @@ impl Company {
     #[guard(ReadLevelExplanation)]
     async fn partner_plan(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerPlan>> {
         Ok(Some(PartnerPlan {
+            status: Stored::from_db("companies.partner_plan_status", &self.0.partner_plan_status)?,
+            summary: self.0.partner_plan_summary.clone(),
+            submitted_at: self.0.partner_plan_submitted_at,
             approved: self.0.partner_plan_approved,
             valid_until: self.0.partner_plan_valid_until,
             current: self.0.partner_plan_approved
@@ -736,6 +739,10 @@ impl RevenueReport {
 
 #[derive(SimpleObject)]
 pub struct PartnerPlan {
+    pub status: PartnerPlanStatus,
+    pub summary: Option<String>,
+    pub submitted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Verified by IBM.
     pub approved: bool,
     pub valid_until: Option<NaiveDate>,
     /// Approved and not past `validUntil`.

@@ -4,7 +4,9 @@
 
 pub mod loader;
 pub mod mutation;
+pub mod query;
 pub mod types;
 
 pub use mutation::RelationshipsMutation;
+pub use query::RelationshipsQuery;
 pub use types::{Authorization, RelationshipApplication};
