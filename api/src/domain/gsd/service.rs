@@ -465,7 +465,7 @@ pub async fn decide_nomination(
             ),
             (
                 validation_nominations::Column::DecidedAt,
-                Expr::current_timestamp().into(),
+                Expr::current_timestamp(),
             ),
         ],
         "the nomination was changed by someone else; reload and retry",

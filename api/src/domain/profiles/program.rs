@@ -147,7 +147,7 @@ pub async fn set(
                 ));
             }
             let until = until.or(before.partner_plan_valid_until);
-            if *approve && !until.is_some_and(|d| d > today()) {
+            if *approve && until.is_none_or(|d| d <= today()) {
                 return Err(AppError::bad_input(
                     "input.validUntil",
                     "a verified plan runs to a day after today",
