@@ -135,7 +135,7 @@ pub async fn set(
                     ),
                     (C::PartnerPlanSummary, Expr::value(summary.clone())),
                     (C::PartnerPlanValidUntil, Expr::value(*until)),
-                    (C::PartnerPlanSubmittedAt, Expr::current_timestamp().into()),
+                    (C::PartnerPlanSubmittedAt, Expr::current_timestamp()),
                 ],
                 json!({ "partnerPlan": "SUBMITTED", "validUntil": until }),
             )
