@@ -12,6 +12,9 @@ pub struct Model {
     pub program: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub product_group: String,
+    pub distribution: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub countries: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,7 @@ pub struct Model {
     pub submitted_at: Option<DateTimeWithTimeZone>,
     pub decided_at: Option<DateTimeWithTimeZone>,
     pub created_by_person_id: i64,
+    pub documents_requested: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

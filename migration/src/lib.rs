@@ -15,6 +15,7 @@ mod m20261201_000001_level_history;
 mod m20261201_000002_skills;
 mod m20261201_000003_leads;
 mod m20261201_000004_program;
+mod m20261201_000005_relationship_rules;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_skills::Migration),
             Box::new(m20261201_000003_leads::Migration),
             Box::new(m20261201_000004_program::Migration),
+            Box::new(m20261201_000005_relationship_rules::Migration),
         ]
     }
 }

@@ -426,10 +426,17 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             p.extend(mutation("mutation($id: ID!) { submitRelationshipApplication(input: { applicationId: $id, version: -1 }) { application { status } } }", json!({ "id": f.application[&t] })));
             p
         }
-        Action::DecideApplications if company => mutation(
-            "mutation($id: ID!) { decideRelationshipApplication(input: { applicationId: $id, version: -1, reason: \"probe\" }) { application { status } } }",
-            json!({ "id": f.application[&t] }),
-        ),
+        Action::DecideApplications if company => {
+            let mut p = mutation(
+                "mutation($id: ID!) { decideRelationshipApplication(input: { applicationId: $id, version: -1, reason: \"probe\" }) { application { status } } }",
+                json!({ "id": f.application[&t] }),
+            );
+            p.extend(mutation(
+                "mutation($id: ID!) { requestRegistrationDocuments(input: { applicationId: $id, version: -1, note: \"probe\" }) { application { status } } }",
+                json!({ "id": f.application[&t] }),
+            ));
+            p
+        }
         Action::ReadSiteAdministration if !company => {
             let mut p = site_paths(f, t, "users { ibmId privileges }");
             p.extend(site_paths(f, t, "accessRequests { requesterIbmId }"));

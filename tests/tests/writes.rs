@@ -116,43 +116,97 @@ on_both_backends! {
         created.assert_no_errors();
         let draft = created.data()["createRelationshipApplication"]["application"].clone();
         assert_eq!(draft["status"], "DRAFT");
-        assert_eq!(draft["missingSteps"].as_array().map(Vec::len), Some(7));
+        // Registration documents are not among them: IBM has not asked for any.
+        assert_eq!(draft["missingSteps"].as_array().map(Vec::len), Some(6), "{draft}");
 
-        let submit = "mutation($id: ID!, $v: Int!) { submitRelationshipApplication(input: { applicationId: $id, version: $v }) { application { status } } }";
+        let submit = "mutation($id: ID!, $v: Int!) { submitRelationshipApplication(input: { applicationId: $id, version: $v }) { application { status version } } }";
         let refused = app.as_user(apa, submit, json!({ "id": draft["id"], "v": draft["version"] })).await;
         assert_eq!(refused.codes(), vec!["BAD_USER_INPUT"]);
         let missing = refused.body["errors"][0]["extensions"]["missing"].as_array().expect("missing list").clone();
-        assert_eq!(missing.len(), 7, "{missing:?}");
+        assert_eq!(missing.len(), 6, "{missing:?}");
         assert!(missing.contains(&json!("register sales people for Integrity Training")));
 
+        // "A preferred VAD (a DISTRIBUTOR company) is required when the application
+        // includes CVR Software Sales / Sales Assist": SECURITY is software, so IBM_COM is
+        // not enough.
         let member = person(&c, "member@acme.example")["id"].clone();
         let apa_id = person(&c, apa)["id"].clone();
-        let update = app.as_user(apa, "mutation($id: ID!, $v: Int!, $k: [ID!], $t: [ID!]) { updateRelationshipApplication(input: { applicationId: $id, version: $v, productGroups: [{ program: CVR, productGroup: \"SECURITY\" }], vadChoice: IBM_COM, agreementAccepted: true, complianceCompleted: true, keyContactIds: $k, traineeIds: $t }) { application { version missingSteps } } }",
+        let update = app.as_user(apa, "mutation($id: ID!, $v: Int!, $k: [ID!], $t: [ID!]) { updateRelationshipApplication(input: { applicationId: $id, version: $v,
+            productGroups: [{ program: CVR, productGroup: \"SECURITY\", distribution: OPEN, countries: [\"DE\"] }, { program: CVR, productGroup: \"STORAGE\" }, { program: SVI, productGroup: \"AUTOMATION\" }],
+            vadChoice: IBM_COM, agreementAccepted: true, complianceCompleted: true, keyContactIds: $k, traineeIds: $t }) { application { version missingSteps productGroups { program productGroup distribution countries } } } }",
             json!({ "id": draft["id"], "v": draft["version"], "k": [apa_id], "t": [member] })).await;
         update.assert_no_errors();
         let updated = update.data()["updateRelationshipApplication"]["application"].clone();
-        assert_eq!(updated["missingSteps"], json!(["upload the registration documents"]));
-        let doc = app.as_user(apa, "mutation($id: ID!) { addApplicationDocument(input: { applicationId: $id, fileName: \"registration.pdf\", contentType: \"application/pdf\", sizeBytes: 12345, sha256: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }) { application { version missingSteps } } }", json!({ "id": draft["id"] })).await;
-        doc.assert_no_errors();
-        let ready = doc.data()["addApplicationDocument"]["application"].clone();
+        assert_eq!(updated["missingSteps"], json!(["choose a Value Added Distributor (a DISTRIBUTOR company): required with CVR Software Sales / Sales Assist"]));
+        assert_eq!(updated["productGroups"], json!([
+            { "program": "SVI", "productGroup": "AUTOMATION", "distribution": null, "countries": null },
+            { "program": "CVR", "productGroup": "SECURITY", "distribution": "OPEN", "countries": ["DE"] },
+            { "program": "CVR", "productGroup": "STORAGE", "distribution": null, "countries": null },
+        ]));
+        let distributor = app.graphql("{ companies(first: 1, filter: { partnerType: DISTRIBUTOR }) { nodes { id } } }", json!({}), None).await.data()["companies"]["nodes"][0]["id"].clone();
+        let vad = app.as_user(apa, "mutation($id: ID!, $v: Int!, $d: ID!) { updateRelationshipApplication(input: { applicationId: $id, version: $v, vadChoice: DISTRIBUTOR, vadCompanyId: $d }) { application { version missingSteps } } }",
+            json!({ "id": draft["id"], "v": updated["version"], "d": distributor })).await;
+        vad.assert_no_errors();
+        let ready = vad.data()["updateRelationshipApplication"]["application"].clone();
         assert_eq!(ready["missingSteps"], json!([]));
         let submitted = app.as_user(apa, submit, json!({ "id": draft["id"], "v": ready["version"] })).await;
         submitted.assert_no_errors();
 
-        // The PRC may not decide; IBM_CHANNEL approves and authorizations appear.
+        // IBM asks for the registration documents: back to DRAFT until they are there.
+        let ibm = app.ibm_channel_token();
+        let asked = app.graphql("mutation($id: ID!, $v: Int!) { requestRegistrationDocuments(input: { applicationId: $id, version: $v, note: \"Tax registration for Germany\" }) { application { status version documentsRequested missingSteps } } }",
+            json!({ "id": draft["id"], "v": submitted.data()["submitRelationshipApplication"]["application"]["version"] }), Some(&ibm)).await;
+        asked.assert_no_errors();
+        let asked = asked.data()["requestRegistrationDocuments"]["application"].clone();
+        assert_eq!((asked["status"].clone(), asked["documentsRequested"].clone()), (json!("DRAFT"), json!(true)));
+        assert_eq!(asked["missingSteps"], json!(["upload the registration documents IBM requested"]));
+        let doc = app.as_user(apa, "mutation($id: ID!) { addApplicationDocument(input: { applicationId: $id, fileName: \"registration.pdf\", contentType: \"application/pdf\", sizeBytes: 12345, sha256: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" }) { application { version missingSteps } } }", json!({ "id": draft["id"] })).await;
+        doc.assert_no_errors();
+        let with_doc = doc.data()["addApplicationDocument"]["application"].clone();
+        assert_eq!(with_doc["missingSteps"], json!([]));
+        app.as_user(apa, submit, json!({ "id": draft["id"], "v": with_doc["version"] })).await.assert_no_errors();
+
+        // The PRC may not decide; IBM_CHANNEL approves. "Approval grants resale
+        // authorizations for CVR product groups only; SVI groups are incentives", with the
+        // distribution and countries the application states.
         let decide = "mutation($id: ID!, $v: Int!) { decideRelationshipApplication(input: { applicationId: $id, version: $v, approveWith: AUTHORIZED }) { application { status } } }";
         let apps = acme(&app).await["relationshipApplications"].clone();
         let current = apps.as_array().expect("apps").iter().find(|a| a["id"] == draft["id"]).expect("app").clone();
         assert_eq!(current["status"], "SUBMITTED");
         assert_eq!(app.as_user("prc@acme.example", decide, json!({ "id": draft["id"], "v": current["version"] })).await.codes(), vec!["FORBIDDEN"]);
-        let approved = app.graphql(decide, json!({ "id": draft["id"], "v": current["version"] }), Some(&app.ibm_channel_token())).await;
+        let before = app.graphql("{ company(partnerWorldId: \"PW-000001\") { authorizations { productGroup country distribution } } }", json!({}), None).await.data()["company"]["authorizations"].clone();
+        let approved = app.graphql(decide, json!({ "id": draft["id"], "v": current["version"] }), Some(&ibm)).await;
         approved.assert_no_errors();
         let auths = app.graphql("{ company(partnerWorldId: \"PW-000001\") { authorizations { productGroup country distribution } } }", json!({}), None).await;
         let list = auths.data()["company"]["authorizations"].as_array().expect("list").clone();
+        assert!(list.contains(&json!({ "productGroup": "SECURITY", "country": "DE", "distribution": "OPEN" })), "{list:?}");
         for country in ["DE", "JP"] {
-            assert!(list.contains(&json!({ "productGroup": "SECURITY", "country": country, "distribution": "AUTHORIZED" })), "{list:?}");
+            assert!(list.contains(&json!({ "productGroup": "STORAGE", "country": country, "distribution": "AUTHORIZED" })), "{list:?}");
         }
+        let was = |g: &str, c: &str| before.as_array().is_some_and(|b| b.iter().any(|a| a["productGroup"] == g && a["country"] == c));
+        assert!(was("SECURITY", "JP") || !list.iter().any(|a| a["productGroup"] == "SECURITY" && a["country"] == "JP"), "SECURITY was asked for DE only: {list:?}");
+        assert!(was("AUTOMATION", "DE") || !list.iter().any(|a| a["productGroup"] == "AUTOMATION"), "SVI groups grant no authorization: {list:?}");
         assert_eq!(audit_count(&app, "approveRelationshipApplication").await, 1);
+    }
+
+    /// "Otherwise the choice is IBM_COM or DISTRIBUTOR_NOT_LISTED": without CVR software, a
+    /// distributor is not the choice.
+    async fn without_cvr_software_the_vad_is_ibm_com_or_distributor_not_listed(app) {
+        let c = acme(&app).await;
+        let apa = "apa@acme.example";
+        let created = app.as_user(apa, "mutation($id: ID!) { createRelationshipApplication(input: { companyId: $id, kind: HARDWARE_RESELLER }) { application { id version } } }", json!({ "id": c["id"] })).await;
+        created.assert_no_errors();
+        let draft = created.data()["createRelationshipApplication"]["application"].clone();
+        let distributor = app.graphql("{ companies(first: 1, filter: { partnerType: DISTRIBUTOR }) { nodes { id } } }", json!({}), None).await.data()["companies"]["nodes"][0]["id"].clone();
+        let steps = |choice: &str| format!("mutation($id: ID!, $v: Int!, $d: ID) {{ updateRelationshipApplication(input: {{ applicationId: $id, version: $v, productGroups: [{{ program: CVR, productGroup: \"POWER\" }}], vadChoice: {choice}, vadCompanyId: $d }}) {{ application {{ version missingSteps }} }} }}");
+        let a = app.as_user(apa, &steps("DISTRIBUTOR"), json!({ "id": draft["id"], "v": draft["version"], "d": distributor })).await;
+        a.assert_no_errors();
+        let a = a.data()["updateRelationshipApplication"]["application"].clone();
+        assert!(a["missingSteps"].as_array().expect("steps").contains(&json!("a Value Added Distributor is chosen only with CVR Software Sales / Sales Assist: choose IBM_COM or DISTRIBUTOR_NOT_LISTED")), "{a}");
+        let b = app.as_user(apa, &steps("DISTRIBUTOR_NOT_LISTED"), json!({ "id": draft["id"], "v": a["version"], "d": null })).await;
+        b.assert_no_errors();
+        let b = b.data()["updateRelationshipApplication"]["application"].clone();
+        assert!(!b["missingSteps"].as_array().expect("steps").iter().any(|s| s.as_str().is_some_and(|s| s.contains("Distributor") || s.contains("VAD"))), "{b}");
     }
 
     async fn only_the_apa_at_headquarters_may_draft_and_people_must_belong_to_the_company(app) {

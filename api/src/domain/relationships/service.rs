@@ -8,7 +8,7 @@ use crate::domain::profiles::model::{CompanyId, PartnerType, PersonId};
 use crate::domain::relationships::model::ApplicationId;
 use crate::domain::relationships::model::ApplicationStatus;
 use crate::domain::relationships::model::{
-    Distribution, ProductProgram, RelationshipKind, VadChoice,
+    Distribution, ProductProgram, RelationshipKind, VadChoice, is_software_group,
 };
 use crate::domain::write::{Write, text, update_versioned};
 use crate::error::{AppError, AppResult};
@@ -27,6 +27,9 @@ use serde_json::json;
 /// Counts of what an application has, for the submission check.
 pub struct Steps {
     pub product_groups: usize,
+    /// Whether the application includes CVR Software Sales / Sales Assist (a CVR
+    /// software product group).
+    pub cvr_software: bool,
     pub key_contacts: usize,
     pub trainees: usize,
     pub documents: usize,
@@ -49,19 +52,33 @@ pub fn missing_steps(app: &apps::Model, s: &Steps) -> Vec<String> {
     if s.trainees == 0 {
         missing.push("register sales people for Integrity Training".to_owned());
     }
-    if s.documents == 0 {
-        missing.push("upload the registration documents".to_owned());
+    // domain.md §2: company and tax registration documents only if IBM requested them.
+    if app.documents_requested && s.documents == 0 {
+        missing.push("upload the registration documents IBM requested".to_owned());
     }
     if !app.compliance_completed {
         missing.push("complete the compliance questionnaire".to_owned());
     }
-    match (app.vad_choice.as_deref(), s.vad_is_distributor) {
-        (None, _) => missing.push("choose a preferred Value Added Distributor".to_owned()),
-        (Some(v), Some(true)) if v == VadChoice::Distributor => {}
-        (Some(v), _) if v == VadChoice::Distributor => {
+    // domain.md §2: a VAD (a DISTRIBUTOR company) is required with CVR Software Sales /
+    // Sales Assist; otherwise the choice is IBM_COM or DISTRIBUTOR_NOT_LISTED.
+    let distributor = app.vad_choice.as_deref() == Some(VadChoice::Distributor.as_db());
+    match (s.cvr_software, app.vad_choice.as_deref(), s.vad_is_distributor) {
+        (true, Some(_), Some(true)) if distributor => {}
+        (true, _, _) if distributor => {
             missing.push("name the distributor company chosen as VAD".to_owned())
         }
-        _ => {}
+        (true, _, _) => missing.push(
+            "choose a Value Added Distributor (a DISTRIBUTOR company): required with CVR Software Sales / Sales Assist"
+                .to_owned(),
+        ),
+        (false, None, _) => {
+            missing.push("choose IBM_COM or DISTRIBUTOR_NOT_LISTED as the VAD".to_owned())
+        }
+        (false, Some(_), _) if distributor => missing.push(
+            "a Value Added Distributor is chosen only with CVR Software Sales / Sales Assist: choose IBM_COM or DISTRIBUTOR_NOT_LISTED"
+                .to_owned(),
+        ),
+        (false, Some(_), _) => {}
     }
     missing
 }
@@ -144,8 +161,18 @@ pub async fn create(
     Ok(row)
 }
 
+/// A product group as the application states it. For a CVR group, the distribution and
+/// the countries it is asked for (left out: the distribution IBM approves with, and every
+/// country of the company); SVI groups are incentives and take neither.
+pub struct ProductGroupChoice {
+    pub program: ProductProgram,
+    pub product_group: String,
+    pub distribution: Option<Distribution>,
+    pub countries: Option<Vec<String>>,
+}
+
 pub struct ApplicationChanges {
-    pub product_groups: Option<Vec<(ProductProgram, String)>>,
+    pub product_groups: Option<Vec<ProductGroupChoice>>,
     pub vad_choice: Option<VadChoice>,
     pub vad_company_id: Option<CompanyId>,
     pub agreement_accepted: Option<bool>,
@@ -242,19 +269,64 @@ pub async fn update(
     }
     let groups = match &c.product_groups {
         Some(groups) => {
+            let own: Vec<String> = country_enterprises::Entity::find()
+                .filter(country_enterprises::Column::CompanyId.eq(before.company_id))
+                .all(&state.db)
+                .await?
+                .into_iter()
+                .map(|ce| ce.country)
+                .collect();
             let mut out = Vec::new();
-            for (program, group) in groups {
-                let g = text("input.productGroups", group, 64)?.to_ascii_uppercase();
+            for (i, choice) in groups.iter().enumerate() {
+                let field = format!("input.productGroups[{i}]");
+                let g = text(&field, &choice.product_group, 64)?.to_ascii_uppercase();
                 if !g.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+                    return Err(AppError::bad_input(field, "letters, digits and _ only"));
+                }
+                let svi = choice.program == ProductProgram::Svi;
+                if svi && (choice.distribution.is_some() || choice.countries.is_some()) {
                     return Err(AppError::bad_input(
-                        "input.productGroups",
-                        "letters, digits and _ only",
+                        field,
+                        "SVI product groups are incentives, not resale authorizations: no distribution or countries",
                     ));
                 }
-                out.push((program.as_db(), g));
+                let countries = match &choice.countries {
+                    Some(list) => {
+                        let mut cs = Vec::new();
+                        for c in list {
+                            let c = crate::domain::profiles::service::country(
+                                &format!("{field}.countries"),
+                                c,
+                            )?;
+                            if !own.contains(&c) {
+                                return Err(AppError::bad_input(
+                                    format!("{field}.countries"),
+                                    format!("the company has no country enterprise in {c}"),
+                                ));
+                            }
+                            cs.push(c);
+                        }
+                        cs.sort();
+                        cs.dedup();
+                        if cs.is_empty() {
+                            return Err(AppError::bad_input(
+                                format!("{field}.countries"),
+                                "at least one country, or leave it out for every country",
+                            ));
+                        }
+                        Some(cs.join(","))
+                    }
+                    None => None,
+                };
+                out.push((
+                    choice.program.as_db(),
+                    g,
+                    choice.distribution.map(|d| d.as_db().to_owned()),
+                    countries,
+                ));
             }
             out.sort();
-            out.dedup();
+            out.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
             Some(out)
         }
         None => None,
@@ -284,13 +356,15 @@ pub async fn update(
             .exec(&w.txn)
             .await?;
         if !groups.is_empty() {
-            application_product_groups::Entity::insert_many(groups.iter().map(|(p, g)| {
-                application_product_groups::ActiveModel {
+            application_product_groups::Entity::insert_many(groups.iter().map(
+                |(p, g, distribution, countries)| application_product_groups::ActiveModel {
                     application_id: Set(id.0),
                     program: Set((*p).to_owned()),
                     product_group: Set(g.clone()),
-                }
-            }))
+                    distribution: Set(distribution.clone()),
+                    countries: Set(countries.clone()),
+                },
+            ))
             .exec(&w.txn)
             .await?;
         }
@@ -430,13 +504,15 @@ pub async fn add_document(
 
 async fn steps<C: ConnectionTrait>(db: &C, app: &apps::Model) -> AppResult<Steps> {
     let count_of = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let groups = application_product_groups::Entity::find()
+        .filter(application_product_groups::Column::ApplicationId.eq(app.id))
+        .all(db)
+        .await?;
     Ok(Steps {
-        product_groups: count_of(
-            application_product_groups::Entity::find()
-                .filter(application_product_groups::Column::ApplicationId.eq(app.id))
-                .count(db)
-                .await?,
-        ),
+        product_groups: groups.len(),
+        cvr_software: groups
+            .iter()
+            .any(|g| g.program == ProductProgram::Cvr && is_software_group(&g.product_group)),
         key_contacts: count_of(
             application_key_contacts::Entity::find()
                 .filter(application_key_contacts::Column::ApplicationId.eq(app.id))
@@ -584,8 +660,16 @@ pub async fn decide(
             .filter(country_enterprises::Column::CompanyId.eq(app.company_id))
             .all(&w.txn)
             .await?;
-        for g in &groups {
-            for ce in &countries {
+        // domain.md §2: resale authorizations for CVR product groups only (SVI groups are
+        // incentives), with the distribution and countries the application states.
+        for g in groups.iter().filter(|g| g.program == ProductProgram::Cvr) {
+            let stated: Option<Vec<&str>> = g.countries.as_deref().map(|c| c.split(',').collect());
+            let distribution = g.distribution.as_deref().unwrap_or(distribution.as_db());
+            for ce in countries.iter().filter(|ce| {
+                stated
+                    .as_ref()
+                    .is_none_or(|s| s.contains(&ce.country.as_str()))
+            }) {
                 authorizations::Entity::delete_many()
                     .filter(authorizations::Column::CompanyId.eq(app.company_id))
                     .filter(authorizations::Column::ProductGroup.eq(g.product_group.as_str()))
@@ -597,7 +681,7 @@ pub async fn decide(
                     application_id: Set(Some(id.0)),
                     product_group: Set(g.product_group.clone()),
                     country: Set(ce.country.clone()),
-                    distribution: Set(distribution.as_db().to_owned()),
+                    distribution: Set(distribution.to_owned()),
                     ..Default::default()
                 })
                 .exec(&w.txn)
@@ -616,6 +700,56 @@ pub async fn decide(
         id,
         Some(json!({ "status": app.status })),
         Some(json!({ "status": status, "reason": reason, "authorizations": granted })),
+    )
+    .await?;
+    w.commit().await?;
+    load(state, id.0).await
+}
+
+/// IBM asks for the registration documents of an application; a submitted one returns to
+/// DRAFT so the APA can add them and submit again.
+pub async fn request_documents(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ApplicationId,
+    version: i32,
+    note: &str,
+) -> AppResult<apps::Model> {
+    let app = target(state, viewer, Action::DecideApplications, id.0).await?;
+    ensure(
+        viewer,
+        Action::DecideApplications,
+        Target::company(app.company_id),
+    )?;
+    let note = text("input.note", note, 1000)?;
+    if !(app.status == ApplicationStatus::Submitted || app.status == ApplicationStatus::Draft) {
+        return Err(AppError::Conflict(
+            "documents are requested for a DRAFT or SUBMITTED application",
+        ));
+    }
+    let w = Write::begin(state, viewer).await?;
+    update_versioned::<apps::Entity>(
+        &w.txn,
+        [
+            apps::Column::Id,
+            apps::Column::Version,
+            apps::Column::UpdatedAt,
+        ],
+        (id, version),
+        vec![
+            (apps::Column::DocumentsRequested, Expr::value(true)),
+            (apps::Column::Status, Expr::value(ApplicationStatus::Draft)),
+            (apps::Column::DecisionReason, Expr::value(note.clone())),
+        ],
+        "the application was changed by someone else; reload and retry",
+    )
+    .await?;
+    w.audit(
+        "requestRegistrationDocuments",
+        "RelationshipApplication",
+        id,
+        Some(json!({ "status": app.status })),
+        Some(json!({ "status": ApplicationStatus::Draft, "note": note })),
     )
     .await?;
     w.commit().await?;

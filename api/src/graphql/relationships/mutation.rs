@@ -6,7 +6,9 @@ use crate::domain::relationships::model::ApplicationId;
 use crate::domain::relationships::model::{
     Distribution, ProductProgram, RelationshipKind, VadChoice,
 };
-use crate::domain::relationships::service::{self, ApplicationChanges, NewDocument};
+use crate::domain::relationships::service::{
+    self, ApplicationChanges, NewDocument, ProductGroupChoice,
+};
 use crate::error::AppResult;
 use crate::graphql::ids::decode_id;
 use crate::graphql::{ContextExt, shown};
@@ -22,6 +24,18 @@ pub struct CreateRelationshipApplicationInput {
 pub struct ProductGroupInput {
     pub program: ProductProgram,
     pub product_group: String,
+    /// CVR only: the distribution asked for (left out: the one IBM approves with).
+    pub distribution: Option<Distribution>,
+    /// CVR only: the countries asked for (left out: every country of the company).
+    pub countries: Option<Vec<String>>,
+}
+
+#[derive(InputObject)]
+pub struct RequestRegistrationDocumentsInput {
+    pub application_id: ID,
+    pub version: i32,
+    /// What IBM needs, for the APA.
+    pub note: String,
 }
 
 #[derive(InputObject)]
@@ -100,6 +114,27 @@ impl RelationshipsMutation {
         })
     }
 
+    /// IBM_CHANNEL: asks for the company and tax registration documents of an application
+    /// (domain.md §2: required only when IBM asks). A submitted application returns to
+    /// DRAFT for the APA to upload them and submit again.
+    #[graphql(tag = "ibm-internal")]
+    async fn request_registration_documents(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestRegistrationDocumentsInput,
+    ) -> AppResult<RelationshipApplicationPayload> {
+        let viewer = ctx.viewer();
+        let id = decode_id::<ApplicationId>(&input.application_id, "input.applicationId")?;
+        let row =
+            service::request_documents(ctx.app()?, &viewer, id, input.version, &input.note).await?;
+        Ok(RelationshipApplicationPayload {
+            application: shown(
+                "application",
+                RelationshipApplication::visible(&viewer, row),
+            )?,
+        })
+    }
+
     async fn update_relationship_application(
         &self,
         ctx: &Context<'_>,
@@ -109,7 +144,12 @@ impl RelationshipsMutation {
         let changes = ApplicationChanges {
             product_groups: input.product_groups.map(|g| {
                 g.into_iter()
-                    .map(|p| (p.program, p.product_group))
+                    .map(|p| ProductGroupChoice {
+                        program: p.program,
+                        product_group: p.product_group,
+                        distribution: p.distribution,
+                        countries: p.countries,
+                    })
                     .collect()
             }),
             vad_choice: input.vad_choice,

@@ -4,6 +4,7 @@
 use super::loader::*;
 use crate::auth::{Viewer, visibility};
 use crate::domain::Stored;
+use crate::domain::relationships::model::is_software_group;
 use crate::domain::relationships::model::{
     ApplicationStatus, Distribution, ProductProgram, RelationshipKind, VadChoice,
 };
@@ -34,6 +35,10 @@ impl RelationshipApplication {
 pub struct ProductGroupSelection {
     pub program: ProductProgram,
     pub product_group: String,
+    /// CVR only: the distribution asked for (none: the one IBM approves with).
+    pub distribution: Option<Distribution>,
+    /// CVR only: the countries asked for (none: every country of the company).
+    pub countries: Option<Vec<String>>,
 }
 
 async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
@@ -71,6 +76,14 @@ impl RelationshipApplication {
                 Ok(ProductGroupSelection {
                     program: Stored::from_db("application_product_groups.program", &g.program)?,
                     product_group: g.product_group,
+                    distribution: g
+                        .distribution
+                        .as_deref()
+                        .map(|d| Stored::from_db("application_product_groups.distribution", d))
+                        .transpose()?,
+                    countries: g
+                        .countries
+                        .map(|c| c.split(',').map(str::to_owned).collect()),
                 })
             })
             .collect()
@@ -132,12 +145,15 @@ impl RelationshipApplication {
     /// What a submission would still be refused for; empty when it is complete.
     async fn missing_steps(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
         let l = ctx.loaders()?;
+        let groups = l
+            .load_one(ProductGroupsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         let steps = Steps {
-            product_groups: l
-                .load_one(ProductGroupsOf(self.0.id))
-                .await?
-                .unwrap_or_default()
-                .len(),
+            product_groups: groups.len(),
+            cvr_software: groups
+                .iter()
+                .any(|g| g.program == ProductProgram::Cvr && is_software_group(&g.product_group)),
             key_contacts: l
                 .load_one(KeyContactsOf(self.0.id))
                 .await?
@@ -165,6 +181,10 @@ impl RelationshipApplication {
             },
         };
         Ok(missing_steps(&self.0, &steps))
+    }
+    /// IBM asked for the company and tax registration documents.
+    async fn documents_requested(&self) -> bool {
+        self.0.documents_requested
     }
     async fn decision_reason(&self) -> Option<&str> {
         self.0.decision_reason.as_deref()
