@@ -92,6 +92,15 @@ pub enum Action {
     SetProgramStanding,
     /// Decide a technical-validation nomination.
     DecideNominations,
+    /// Edit the company's partner types, country enterprises (publishing, marketing text,
+    /// Passport Advantage reseller id) and locations.
+    EditCompanyDetails,
+    /// Confirm (or decline) the company's membership of a value net another company
+    /// registered.
+    ConfirmValueNet,
+    /// Request a Technical Advocate for the company (IBM decides under
+    /// `DecideApplications`).
+    RequestTechnicalAdvocate,
 }
 
 /// One cell of the matrix.
@@ -192,6 +201,9 @@ rules! {
     SubmitPartnerPlan:             No,  No,  No,  No,  No,  Yes, No,  No;
     SetProgramStanding:            No,  No,  No,  No,  No,  No,  No,  Yes;
     DecideNominations:             No,  No,  No,  No,  No,  No,  No,  Yes;
+    EditCompanyDetails:            No,  No,  No,  No,  No,  Yes, No,  No;
+    ConfirmValueNet:               No,  No,  No,  No,  No,  Yes, No,  No;
+    RequestTechnicalAdvocate:      No,  No,  No,  No,  No,  HQ,  No,  No;
 }
 
 /// How one field of a guarded GraphQL type is protected.

@@ -41,6 +41,7 @@ pub mod sites;
 pub mod skill_points;
 pub mod solution_tags;
 pub mod solutions;
+pub mod technical_advocate_requests;
 pub mod validation_nominations;
 pub mod value_net_focus;
 pub mod value_net_members;

@@ -37,6 +37,7 @@ pub use super::sites::Entity as Sites;
 pub use super::skill_points::Entity as SkillPoints;
 pub use super::solution_tags::Entity as SolutionTags;
 pub use super::solutions::Entity as Solutions;
+pub use super::technical_advocate_requests::Entity as TechnicalAdvocateRequests;
 pub use super::validation_nominations::Entity as ValidationNominations;
 pub use super::value_net_focus::Entity as ValueNetFocus;
 pub use super::value_net_members::Entity as ValueNetMembers;

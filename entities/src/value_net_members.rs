@@ -10,6 +10,7 @@ pub struct Model {
     pub value_net_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub company_id: i64,
+    pub confirmed: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ mod m20261201_000002_skills;
 mod m20261201_000003_leads;
 mod m20261201_000004_program;
 mod m20261201_000005_relationship_rules;
+mod m20261201_000006_value_net_confirmation;
+mod m20261201_000007_technical_advocates;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_leads::Migration),
             Box::new(m20261201_000004_program::Migration),
             Box::new(m20261201_000005_relationship_rules::Migration),
+            Box::new(m20261201_000006_value_net_confirmation::Migration),
+            Box::new(m20261201_000007_technical_advocates::Migration),
         ]
     }
 }

@@ -161,6 +161,7 @@ struct Fixture {
     /// A lead passed to the company, waiting for its answer.
     passed_lead: HashMap<Target, String>,
     nomination: String,
+    country_enterprise: HashMap<Target, String>,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -177,6 +178,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         merge: String::new(),
         passed_lead: HashMap::new(),
         nomination: String::new(),
+        country_enterprise: HashMap::new(),
     };
     let n = app
         .graphql(
@@ -234,7 +236,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .to_owned();
     for (t, pw) in [(Target::Acme, "PW-000001"), (Target::Globex, "PW-000002")] {
         let a = app.graphql(
-            "query($pw: String!) { company(partnerWorldId: $pw) { id headquarters { id } employees(first: 20) { edges { node { id status } } } relationshipApplications { id } } }",
+            "query($pw: String!) { company(partnerWorldId: $pw) { id headquarters { id } countryEnterprises { id } employees(first: 20) { edges { node { id status } } } relationshipApplications { id } } }",
             json!({ "pw": pw }), Some(&ibm)).await;
         a.assert_no_errors();
         let c = &a.data()["company"];
@@ -242,6 +244,13 @@ async fn fixture(app: &TestApp) -> Fixture {
         f.pw.insert(t, pw.to_owned());
         f.headquarters
             .insert(t, c["headquarters"]["id"].as_str().expect("hq").to_owned());
+        f.country_enterprise.insert(
+            t,
+            c["countryEnterprises"][0]["id"]
+                .as_str()
+                .expect("a country enterprise")
+                .to_owned(),
+        );
         let active = c["employees"]["edges"]
             .as_array()
             .expect("edges")
@@ -373,6 +382,7 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
         Action::ReadLevel if company => company_paths(f, t, "achievedLevel partnerWorldLevel"),
         Action::ReadEmployees if company => {
             let mut p = company_paths(f, t, "employees(first: 2) { edges { node { ibmId } } }");
+            p.extend(company_paths(f, t, "countryEnterprises { passportAdvantageId }"));
             p.push(Probe {
                 path: "person by node",
                 query: "query($id: ID!) { node(id: $id) { ... on Person { ibmId } } }".into(),
@@ -520,6 +530,7 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             ("application queue", "{ relationshipApplicationQueue(first: 1) { totalCount nodes { status } } }"),
             ("experience queue", "{ customerExperienceQueue(first: 1) { totalCount nodes { status } } }"),
             ("nomination queue", "{ nominationQueue(first: 1) { totalCount nodes { status } } }"),
+            ("advocate queue", "{ technicalAdvocateQueue(first: 1) { totalCount nodes { status } } }"),
         ]
         .into_iter()
         .map(|(path, query)| Probe {
@@ -551,6 +562,38 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             ));
             p
         }
+        Action::EditCompanyDetails if company => {
+            let mut p = mutation(
+                "mutation($id: ID!) { updateCountryEnterprise(input: { countryEnterpriseId: $id, version: -1, publishToPartners: true }) { countryEnterprise { id } } }",
+                json!({ "id": f.country_enterprise[&t] }),
+            );
+            p.extend(mutation(
+                "mutation($id: ID!) { updateLocation(input: { locationId: $id, version: -1, location: { name: \"HQ\", addressLine: \"1 Main Street\", city: \"Bonn\", postalCode: \"53111\" } }) { location { id } } }",
+                json!({ "id": f.headquarters[&t] }),
+            ));
+            p.extend(mutation(
+                "mutation($id: ID!) { setPartnerTypes(input: { companyId: $id, version: -1, partnerTypes: [ISV] }) { company { id } } }",
+                json!({ "id": f.ids[&t] }),
+            ));
+            p.extend(mutation(
+                "mutation($id: ID!) { addCountryEnterprise(input: { companyId: $id, country: \"de\", location: { name: \"x\", addressLine: \"x\", city: \"x\", postalCode: \"x\" } }) { countryEnterprise { id } } }",
+                json!({ "id": f.ids[&t] }),
+            ));
+            p
+        }
+        Action::ConfirmValueNet if company => {
+            let mut p = company_paths(f, t, "valueNetInvitations { id }");
+            p.extend(mutation(
+                "mutation($n: ID!, $c: ID!) { confirmValueNetMembership(input: { valueNetId: $n, companyId: $c, accept: true }) { valueNet { id } } }",
+                json!({ "n": api::graphql::ids::encode(api::graphql::ids::Kind::ValueNet, 987_654).to_string(), "c": f.ids[&t] }),
+            ));
+            p
+        }
+        // A note with a control character: an allowed caller meets BAD_USER_INPUT.
+        Action::RequestTechnicalAdvocate if company => mutation(
+            "mutation($c: ID!, $p: ID!) { requestTechnicalAdvocate(input: { companyId: $c, personId: $p, note: \"\\u0001\" }) { request { id } } }",
+            json!({ "c": f.ids[&t], "p": f.active_person[&t] }),
+        ),
         Action::DecideNominations if t == Target::Acme => mutation(
             "mutation($id: ID!) { decideNomination(input: { nominationId: $id, version: -1, validate: true }) { nomination { id } } }",
             json!({ "id": f.nomination }),
@@ -779,7 +822,10 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         | Action::SetFocalId
         | Action::SubmitPartnerPlan
         | Action::SetProgramStanding
-        | Action::DecideNominations => None,
+        | Action::DecideNominations
+        | Action::EditCompanyDetails
+        | Action::ConfirmValueNet
+        | Action::RequestTechnicalAdvocate => None,
     };
     let table = doc_table("| field or action");
     assert_eq!(table.len(), 13, "{table:?}");
@@ -808,9 +854,14 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
             "set good standing, MySA registration, verify a PartnerPlan, invite an ISV to Premier, record revenue attainment and customer satisfaction",
         ),
         Action::DecideNominations => Some("decide a technical-validation nomination"),
+        Action::EditCompanyDetails => Some(
+            "edit company, country enterprises, locations, publish flags, marketing text, PA reseller ID",
+        ),
+        Action::ConfirmValueNet => Some("confirm membership of a value net"),
+        Action::RequestTechnicalAdvocate => Some("request a Technical Advocate"),
         _ => None,
     };
-    assert_eq!(lifecycle.len(), 13, "{lifecycle:?}");
+    assert_eq!(lifecycle.len(), 16, "{lifecycle:?}");
     for r in MATRIX {
         let declared = [
             r.anonymous,

@@ -31,6 +31,7 @@ pub const GUARDED_OBJECTS: &[&str] = &[
     "CustomerExperience",
     "Membership",
     "CandidateIdMerge",
+    "TechnicalAdvocateRequest",
 ];
 
 /// The target of `action`, loaded by id (`found`), as the caller may know it:
@@ -100,6 +101,18 @@ pub fn opportunity(viewer: &Viewer, row: &opportunities::Model) -> bool {
         || row
             .passed_to_company_id
             .is_some_and(|c| viewer.may(Action::WorkOpportunities, Target::Company(c)))
+}
+
+/// A Technical Advocate request: the company's PRC and APA, and IBM_CHANNEL (as its
+/// relationship applications).
+pub fn technical_advocate_request(
+    viewer: &Viewer,
+    row: &entities::technical_advocate_requests::Model,
+) -> bool {
+    viewer.may(
+        Action::ReadRelationshipApplications,
+        Target::Company(row.company_id),
+    )
 }
 
 /// IBM's work queues: entries of every company, for IBM's channel team only.

@@ -34,6 +34,7 @@ pub enum Kind {
     Opportunity,
     AuditRecord,
     CandidateIdMerge,
+    TechnicalAdvocateRequest,
 }
 
 pub fn encode(kind: Kind, id: i64) -> ID {
@@ -86,22 +87,25 @@ macro_rules! row_ids {
     )*};
 }
 
-use crate::domain::{communities, gsd, opportunities, pao, profiles, relationships};
+use crate::domain::{communities, gsd, opportunities, pao, profiles, relationships, valuenet};
 
 row_ids! {
     profiles::model::CompanyId => Company,
     profiles::model::PersonId => Person,
     profiles::model::LocationId => Location,
+    profiles::model::CountryEnterpriseId => CountryEnterprise,
     profiles::model::MergeRequestId => CandidateIdMerge,
     pao::model::SiteId => Site,
     pao::model::SiteUserId => SiteUser,
     pao::model::AccessRequestId => AccessRequest,
     relationships::model::ApplicationId => RelationshipApplication,
+    relationships::model::AdvocateRequestId => TechnicalAdvocateRequest,
     gsd::model::SolutionId => Solution,
     gsd::model::ExperienceId => CustomerExperience,
     gsd::model::NominationId => ValidationNomination,
     communities::model::CommunityId => Community,
     opportunities::model::OpportunityId => Opportunity,
+    valuenet::model::ValueNetId => ValueNet,
 }
 
 /// A global id decoded to the typed row id it must name.

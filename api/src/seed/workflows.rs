@@ -29,6 +29,21 @@ pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
     );
     let member = acme_people[2];
 
+    // Acme (a CVR participant) asked for member@acme.example as its Technical Advocate.
+    t.push(
+        "technical_advocate_requests",
+        &[
+            ("id", v(ids.next("technical_advocate_requests"))),
+            ("company_id", v(ids.companies[0].0)),
+            ("advocate_person_id", v(member)),
+            ("status", v("SUBMITTED")),
+            (
+                "note",
+                v(Some("Leads our watsonx implementations in Germany")),
+            ),
+        ],
+    );
+
     // Candidate ids: member@acme.example took exams under a second candidate id and asks
     // IBM to merge it into the first (IBM's merge queue has one entry to decide).
     ids.candidate += 1;

@@ -28,6 +28,7 @@ pub const ORDER: &[&str] = &[
     "application_trainees",
     "application_documents",
     "authorizations",
+    "technical_advocate_requests",
     "opportunities",
     "opportunity_events",
     "solutions",

@@ -23,7 +23,8 @@ pub async fn community(state: &AppState, id: CommunityId) -> AppResult<communiti
         .ok_or(AppError::NotFound("community"))
 }
 
-fn person_of(viewer: &Viewer) -> AppResult<PersonId> {
+/// The caller as an active person: communities are for people of a company.
+pub fn person_of(viewer: &Viewer) -> AppResult<PersonId> {
     match (
         viewer.is_signed_in(),
         viewer.person.as_ref().filter(|p| p.active),
@@ -310,4 +311,45 @@ pub async fn set_owner(
         .ok_or(AppError::NotFound("membership"))?;
     w.commit().await?;
     Ok(row)
+}
+
+/// An owner declines a request to join (PENDING), withdraws an invitation (INVITED) or
+/// removes a member (ACTIVE); owners are made members first (`set_owner`), so a
+/// community never loses its owners this way. Returns what the membership was.
+pub async fn remove_member(
+    state: &AppState,
+    viewer: &Viewer,
+    id: CommunityId,
+    person: PersonId,
+    reason: Option<String>,
+) -> AppResult<MembershipStatus> {
+    community(state, id).await?;
+    let reason = reason.map(|r| text("input.reason", &r, 1000)).transpose()?;
+    let w = Write::begin(state, viewer).await?;
+    require_owner(&w.txn, id, viewer).await?;
+    let m = membership(&w.txn, id, person)
+        .await?
+        .ok_or(AppError::NotFound("membership"))?;
+    if m.role == CommunityRole::Owner {
+        return Err(AppError::Conflict(
+            "an owner is not removed: make them a member first",
+        ));
+    }
+    let status: MembershipStatus =
+        crate::domain::Stored::from_db("community_members.status", &m.status)?;
+    members::Entity::delete_by_id(m.id).exec(&w.txn).await?;
+    w.audit(
+        match status {
+            MembershipStatus::Pending => "declineCommunityRequest",
+            MembershipStatus::Invited => "withdrawCommunityInvitation",
+            MembershipStatus::Active => "removeCommunityMember",
+        },
+        "Community",
+        id,
+        Some(json!({ "person": person, "status": status })),
+        Some(json!({ "reason": reason })),
+    )
+    .await?;
+    w.commit().await?;
+    Ok(status)
 }

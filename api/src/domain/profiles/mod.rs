@@ -3,6 +3,7 @@
 pub mod level;
 pub mod level_in_force;
 pub mod model;
+pub mod presence;
 pub mod program;
 pub mod reads;
 pub mod service;

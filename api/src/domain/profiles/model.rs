@@ -4,6 +4,8 @@ typed_id! {
     CompanyId;
     PersonId;
     LocationId;
+    /// A company's presence in one country.
+    CountryEnterpriseId;
     /// A request to merge candidate ids.
     MergeRequestId;
 }

@@ -2,6 +2,8 @@
 
 typed_id! {
     ApplicationId;
+    /// A Technical Advocate request.
+    AdvocateRequestId;
 }
 
 db_enum!(RelationshipKind {
@@ -21,6 +23,11 @@ db_enum!(
     VadChoice { Distributor, IbmCom, DistributorNotListed }
 );
 db_enum!(ProductProgram { Cvr, Svi });
+db_enum!(AdvocateStatus {
+    Submitted,
+    Approved,
+    Declined
+});
 db_enum!(Distribution { Open, Authorized });
 
 /// Whether a CVR product group is sold as "CVR Software Sales / Sales Assist": IBM's

@@ -108,7 +108,7 @@ async fn target(
 }
 
 /// The company together with its headquarters, for the headquarters-only cell.
-async fn at_headquarters(state: &AppState, company_id: i64) -> AppResult<Target> {
+pub(super) async fn at_headquarters(state: &AppState, company_id: i64) -> AppResult<Target> {
     let hq = locations::Entity::find()
         .filter(locations::Column::CompanyId.eq(company_id))
         .filter(locations::Column::IsHeadquarters.eq(true))

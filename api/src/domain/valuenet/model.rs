@@ -5,3 +5,7 @@ db_enum!(FocusKind {
     Industry,
     Geography
 });
+
+typed_id! {
+    ValueNetId;
+}

@@ -2,7 +2,7 @@
 
 use crate::auth::{Action, Target, Viewer, ensure};
 use crate::domain::profiles::model::CompanyId;
-use crate::domain::valuenet::model::FocusKind;
+use crate::domain::valuenet::model::{FocusKind, ValueNetId};
 use crate::domain::write::{Write, text};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -184,9 +184,11 @@ pub async fn register_value_net(
     })
     .exec_with_returning(&w.txn)
     .await?;
+    // The registering company is a member at once; each partner once it confirms.
     value_net_members::Entity::insert_many(all.iter().map(|c| value_net_members::ActiveModel {
         value_net_id: Set(net.id),
         company_id: Set(*c),
+        confirmed: Set(*c == company_id.0),
     }))
     .exec(&w.txn)
     .await?;
@@ -200,4 +202,64 @@ pub async fn register_value_net(
     .await?;
     w.commit().await?;
     Ok(net)
+}
+
+/// The APA of a company added to a value net confirms the membership (it then shows as a
+/// member) or declines it (the company is taken off the net).
+pub async fn confirm_membership(
+    state: &AppState,
+    viewer: &Viewer,
+    net: ValueNetId,
+    company: CompanyId,
+    accept: bool,
+) -> AppResult<value_nets::Model> {
+    ensure(viewer, Action::ConfirmValueNet, Target::company(company))?;
+    let found = value_net_members::Entity::find()
+        .filter(value_net_members::Column::ValueNetId.eq(net.0))
+        .filter(value_net_members::Column::CompanyId.eq(company.0))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("value net membership"))?;
+    if found.confirmed {
+        return Err(AppError::Conflict("the membership was already confirmed"));
+    }
+    let w = Write::begin(state, viewer).await?;
+    let filter = sea_orm::Condition::all()
+        .add(value_net_members::Column::ValueNetId.eq(net.0))
+        .add(value_net_members::Column::CompanyId.eq(company.0))
+        .add(value_net_members::Column::Confirmed.eq(false));
+    let changed = if accept {
+        value_net_members::Entity::update_many()
+            .col_expr(value_net_members::Column::Confirmed, Expr::value(true))
+            .filter(filter)
+            .exec(&w.txn)
+            .await?
+            .rows_affected
+    } else {
+        value_net_members::Entity::delete_many()
+            .filter(filter)
+            .exec(&w.txn)
+            .await?
+            .rows_affected
+    };
+    if changed != 1 {
+        return Err(AppError::Conflict("the membership was already answered"));
+    }
+    w.audit(
+        if accept {
+            "confirmValueNetMembership"
+        } else {
+            "declineValueNetMembership"
+        },
+        "ValueNet",
+        net,
+        None,
+        Some(json!({ "company": company, "accepted": accept })),
+    )
+    .await?;
+    w.commit().await?;
+    value_nets::Entity::find_by_id(net.0)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("value net"))
 }

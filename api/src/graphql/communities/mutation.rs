@@ -2,7 +2,7 @@
 
 use super::types::{Community, Membership};
 use crate::domain::communities::model::CommunityId;
-use crate::domain::communities::model::CommunityVisibility;
+use crate::domain::communities::model::{CommunityVisibility, MembershipStatus};
 use crate::domain::communities::service;
 use crate::domain::profiles::model::PersonId;
 use crate::error::AppResult;
@@ -22,6 +22,23 @@ pub struct CreateCommunityInput {
 pub struct CommunityPersonInput {
     pub community_id: ID,
     pub person_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct RemoveCommunityMemberInput {
+    pub community_id: ID,
+    pub person_id: ID,
+    /// Kept in the audit log.
+    pub reason: Option<String>,
+}
+
+/// What the removed membership was: PENDING (a declined request), INVITED (a withdrawn
+/// invitation) or ACTIVE (a removed member).
+#[derive(SimpleObject)]
+pub struct RemoveCommunityMemberPayload {
+    pub community_id: ID,
+    pub person_id: ID,
+    pub was: MembershipStatus,
 }
 
 #[derive(InputObject)]
@@ -106,6 +123,24 @@ impl CommunitiesMutation {
         let id = decode_id::<CommunityId>(&community_id, "communityId")?;
         service::leave(ctx.app()?, &ctx.viewer(), id).await?;
         Ok(LeaveCommunityPayload { community_id })
+    }
+
+    /// Owners: decline a request to join, withdraw an invitation, or remove a member
+    /// (an owner is made a member first).
+    async fn remove_community_member(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveCommunityMemberInput,
+    ) -> AppResult<RemoveCommunityMemberPayload> {
+        let id = decode_id::<CommunityId>(&input.community_id, "input.communityId")?;
+        let person = decode_id::<PersonId>(&input.person_id, "input.personId")?;
+        let was =
+            service::remove_member(ctx.app()?, &ctx.viewer(), id, person, input.reason).await?;
+        Ok(RemoveCommunityMemberPayload {
+            community_id: input.community_id,
+            person_id: input.person_id,
+            was,
+        })
     }
 
     /// Owners: make a member an owner, or an owner a member.

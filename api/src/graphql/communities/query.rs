@@ -24,10 +24,34 @@ impl CommunitiesQuery {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only communities whose name holds this text (case-insensitive).")]
+        search: Option<String>,
     ) -> AppResult<Connection<Cursor, Community>> {
         keyset_page(
             ctx,
-            reads::all(),
+            reads::all(search.as_deref())?,
+            communities::Column::Id,
+            first,
+            after,
+            |c: communities::Model| Some((c.id, Community(c))),
+        )
+        .await
+    }
+
+    /// The caller's communities: those they belong to, asked to join or are invited to
+    /// (see `myMembership` on each). An active person.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn my_communities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, Community>> {
+        let viewer = ctx.viewer();
+        let me = crate::domain::communities::service::person_of(&viewer)?;
+        keyset_page(
+            ctx,
+            reads::of_person(me.0),
             communities::Column::Id,
             first,
             after,

@@ -1,18 +1,19 @@
 //! Profile mutations: thin wrappers over `service`.
 
-use super::types::{CandidateIdMerge, Company, Person};
+use super::types::{CandidateIdMerge, Company, CountryEnterprise, Location, Person};
 use crate::auth::Viewer;
 use crate::domain::profiles::model::{
-    CertificationKind, CompanyId, CompanyRole, CriterionKind, LocationId, MembershipLevel,
-    MergeRequestId, PartnerType, PersonId, SkillTrack,
+    CertificationKind, CompanyId, CompanyRole, CountryEnterpriseId, CriterionKind, LocationId,
+    MembershipLevel, MergeRequestId, PartnerType, PersonId, SkillTrack,
 };
+use crate::domain::profiles::presence::{self, Address, CountryEnterpriseChanges};
 use crate::domain::profiles::program::{self, Attainment, StandingChange};
 use crate::domain::profiles::service::{self, CompanyChanges, NewCompany, NewLocation, NewPerson};
 use crate::domain::profiles::skills::{self, FeedRow, RejectCode};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::decode_id;
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::NaiveDate;
 use entities::candidate_merge_requests;
 
@@ -151,6 +152,59 @@ pub struct RecordAttainmentInput {
 #[derive(SimpleObject)]
 pub struct CompanyPayload {
     pub company: Company,
+}
+
+#[derive(InputObject)]
+pub struct SetPartnerTypesInput {
+    pub company_id: ID,
+    pub version: i32,
+    /// The full set after the change (at least one).
+    pub partner_types: Vec<PartnerType>,
+}
+
+#[derive(InputObject)]
+pub struct AddCountryEnterpriseInput {
+    pub company_id: ID,
+    /// ISO 3166 alpha-2, in capitals.
+    pub country: String,
+    /// Its first location.
+    pub location: LocationInput,
+}
+
+#[derive(InputObject)]
+pub struct UpdateCountryEnterpriseInput {
+    pub country_enterprise_id: ID,
+    pub version: i32,
+    pub publish_to_partners: Option<bool>,
+    pub publish_to_customers: Option<bool>,
+    /// Leave out to keep; `null` to clear.
+    pub marketing_description: MaybeUndefined<String>,
+    /// Leave out to keep; `null` to clear.
+    pub passport_advantage_id: MaybeUndefined<String>,
+}
+
+#[derive(InputObject)]
+pub struct AddLocationInput {
+    pub country_enterprise_id: ID,
+    pub location: LocationInput,
+}
+
+#[derive(InputObject)]
+pub struct UpdateLocationInput {
+    pub location_id: ID,
+    pub version: i32,
+    /// The address after the change.
+    pub location: LocationInput,
+}
+
+#[derive(SimpleObject)]
+pub struct CountryEnterprisePayload {
+    pub country_enterprise: CountryEnterprise,
+}
+
+#[derive(SimpleObject)]
+pub struct LocationPayload {
+    pub location: Location,
 }
 
 #[derive(InputObject)]
@@ -399,6 +453,118 @@ impl ProfilesMutation {
         })
     }
 
+    /// APA of the company: its partner types, replaced as a whole.
+    async fn set_partner_types(
+        &self,
+        ctx: &Context<'_>,
+        input: SetPartnerTypesInput,
+    ) -> AppResult<CompanyPayload> {
+        let id = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+        let row = presence::set_partner_types(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            input.version,
+            input.partner_types,
+        )
+        .await?;
+        Ok(CompanyPayload {
+            company: Company(row),
+        })
+    }
+
+    /// APA of the company: its presence in one more country, with a first location.
+    async fn add_country_enterprise(
+        &self,
+        ctx: &Context<'_>,
+        input: AddCountryEnterpriseInput,
+    ) -> AppResult<CountryEnterprisePayload> {
+        let id = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+        let row = presence::add_country_enterprise(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            &input.country,
+            address(input.location),
+        )
+        .await?;
+        Ok(CountryEnterprisePayload {
+            country_enterprise: CountryEnterprise(row),
+        })
+    }
+
+    /// APA of the company: directory publishing (to partners, to customers), the
+    /// marketing text, and the Passport Advantage reseller id of a country enterprise.
+    async fn update_country_enterprise(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCountryEnterpriseInput,
+    ) -> AppResult<CountryEnterprisePayload> {
+        let id = decode_id::<CountryEnterpriseId>(
+            &input.country_enterprise_id,
+            "input.countryEnterpriseId",
+        )?;
+        let maybe = |v: MaybeUndefined<String>| match v {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(v) => Some(Some(v)),
+        };
+        let changes = CountryEnterpriseChanges {
+            publish_to_partners: input.publish_to_partners,
+            publish_to_customers: input.publish_to_customers,
+            marketing_description: maybe(input.marketing_description),
+            passport_advantage_id: maybe(input.passport_advantage_id),
+        };
+        let row = presence::update_country_enterprise(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            input.version,
+            changes,
+        )
+        .await?;
+        Ok(CountryEnterprisePayload {
+            country_enterprise: CountryEnterprise(row),
+        })
+    }
+
+    /// APA of the company: a new location under a country enterprise.
+    async fn add_location(
+        &self,
+        ctx: &Context<'_>,
+        input: AddLocationInput,
+    ) -> AppResult<LocationPayload> {
+        let id = decode_id::<CountryEnterpriseId>(
+            &input.country_enterprise_id,
+            "input.countryEnterpriseId",
+        )?;
+        let row =
+            presence::add_location(ctx.app()?, &ctx.viewer(), id, address(input.location)).await?;
+        Ok(LocationPayload {
+            location: Location(row),
+        })
+    }
+
+    /// APA of the company: a location's address.
+    async fn update_location(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateLocationInput,
+    ) -> AppResult<LocationPayload> {
+        let id = decode_id::<LocationId>(&input.location_id, "input.locationId")?;
+        let row = presence::update_location(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            input.version,
+            address(input.location),
+        )
+        .await?;
+        Ok(LocationPayload {
+            location: Location(row),
+        })
+    }
+
     /// IBM_CHANNEL: whether the company is in good standing (a lead eligibility criterion).
     #[graphql(tag = "ibm-internal")]
     async fn set_good_standing(
@@ -622,4 +788,13 @@ async fn flag(
     Ok(CompanyPayload {
         company: Company(row),
     })
+}
+
+fn address(l: LocationInput) -> Address {
+    Address {
+        name: l.name,
+        address_line: l.address_line,
+        city: l.city,
+        postal_code: l.postal_code,
+    }
 }

@@ -235,6 +235,22 @@ impl Company {
         .map(Some)
     }
 
+    /// The company's Technical Advocate requests: PRC, APA, IBM_CHANNEL.
+    #[guard(ReadRelationshipApplications)]
+    async fn technical_advocate_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::relationships::TechnicalAdvocateRequest>>> {
+        use crate::graphql::relationships::loader::AdvocateRequestsOf;
+        list_visible(
+            ctx,
+            AdvocateRequestsOf(self.0.id),
+            crate::graphql::relationships::TechnicalAdvocateRequest::visible,
+        )
+        .await
+        .map(Some)
+    }
+
     /// The company's relationship applications: PRC, APA, IBM_CHANNEL.
     #[guard(ReadRelationshipApplications)]
     pub async fn relationship_applications(
@@ -270,7 +286,17 @@ impl Company {
         &self,
         ctx: &Context<'_>,
     ) -> AppResult<Vec<crate::graphql::valuenet::types::ValueNet>> {
-        crate::graphql::valuenet::types::nets_of(ctx, self.0.id).await
+        crate::graphql::valuenet::types::nets_of(ctx, self.0.id, true).await
+    }
+    /// Value nets another company added this one to, waiting for its APA to confirm.
+    #[guard(ConfirmValueNet)]
+    async fn value_net_invitations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::valuenet::types::ValueNet>>> {
+        crate::graphql::valuenet::types::nets_of(ctx, self.0.id, false)
+            .await
+            .map(Some)
     }
     /// Approved product groups by country: public, as in the partner locator.
     pub async fn authorizations(
@@ -309,9 +335,14 @@ impl CountryEnterprise {
     async fn country(&self) -> &str {
         &self.0.country
     }
-    /// The Passport Advantage reseller id.
-    async fn passport_advantage_id(&self) -> Option<&str> {
-        self.0.passport_advantage_id.as_deref()
+    /// Optimistic-concurrency version, to send back with an update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The Passport Advantage reseller id: the company's members and IBM_CHANNEL.
+    #[guard(ReadEmployees)]
+    async fn passport_advantage_id(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        Ok(self.0.passport_advantage_id.clone())
     }
     async fn publish_to_partners(&self) -> bool {
         self.0.publish_to_partners
@@ -319,8 +350,20 @@ impl CountryEnterprise {
     async fn publish_to_customers(&self) -> bool {
         self.0.publish_to_customers
     }
-    async fn marketing_description(&self) -> Option<&str> {
-        self.0.marketing_description.as_deref()
+    /// The directory text, where the publish flags show it: to anyone when published to
+    /// customers, to signed-in callers when published to partners; the company's members
+    /// and IBM_CHANNEL always see it. `null` where it is not published to the caller.
+    async fn marketing_description(&self, ctx: &Context<'_>) -> Option<&str> {
+        let viewer = ctx.viewer();
+        let shown = self.0.publish_to_customers
+            || (self.0.publish_to_partners && viewer.is_signed_in())
+            || viewer.may(
+                crate::auth::Action::ReadEmployees,
+                Target::Company(self.0.company_id),
+            );
+        shown
+            .then_some(())
+            .and(self.0.marketing_description.as_deref())
     }
     async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
         company(ctx, self.0.company_id).await
@@ -365,6 +408,10 @@ impl Location {
     }
     async fn country(&self) -> &str {
         &self.0.country
+    }
+    /// Optimistic-concurrency version, to send back with an update.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
     async fn is_headquarters(&self) -> bool {
         self.0.is_headquarters

@@ -15,6 +15,8 @@ keys! {
     DocumentsOf;
     /// Authorizations of a company.
     AuthorizationsOf;
+    /// Technical Advocate requests of a company.
+    AdvocateRequestsOf;
 }
 
 load_one!(ApplicationKey => relationship_applications.Id);
@@ -24,3 +26,4 @@ load_many!(KeyContactsOf => application_key_contacts.ApplicationId order PersonI
 load_many!(TraineesOf => application_trainees.ApplicationId order PersonId);
 load_many!(DocumentsOf => application_documents.ApplicationId order Id);
 load_many!(AuthorizationsOf => authorizations.CompanyId order Id);
+load_many!(AdvocateRequestsOf => technical_advocate_requests.CompanyId order Id);

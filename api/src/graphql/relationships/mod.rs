@@ -9,4 +9,4 @@ pub mod types;
 
 pub use mutation::RelationshipsMutation;
 pub use query::RelationshipsQuery;
-pub use types::{Authorization, RelationshipApplication};
+pub use types::{Authorization, RelationshipApplication, TechnicalAdvocateRequest};

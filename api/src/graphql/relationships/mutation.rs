@@ -1,7 +1,9 @@
 //! Relationship mutations: thin wrappers over `service`.
 
-use super::types::RelationshipApplication;
+use super::types::{RelationshipApplication, TechnicalAdvocateRequest};
 use crate::domain::profiles::model::{CompanyId, PersonId};
+use crate::domain::relationships::advocates;
+use crate::domain::relationships::model::AdvocateRequestId;
 use crate::domain::relationships::model::ApplicationId;
 use crate::domain::relationships::model::{
     Distribution, ProductProgram, RelationshipKind, VadChoice,
@@ -28,6 +30,28 @@ pub struct ProductGroupInput {
     pub distribution: Option<Distribution>,
     /// CVR only: the countries asked for (left out: every country of the company).
     pub countries: Option<Vec<String>>,
+}
+
+#[derive(InputObject)]
+pub struct RequestTechnicalAdvocateInput {
+    pub company_id: ID,
+    /// The person asked for: an active person of the company.
+    pub person_id: ID,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct DecideTechnicalAdvocateInput {
+    pub request_id: ID,
+    pub version: i32,
+    pub approve: bool,
+    /// Required when declining.
+    pub reason: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct TechnicalAdvocatePayload {
+    pub request: TechnicalAdvocateRequest,
 }
 
 #[derive(InputObject)]
@@ -110,6 +134,52 @@ impl RelationshipsMutation {
             application: shown(
                 "relationship application",
                 RelationshipApplication::visible(&ctx.viewer(), row),
+            )?,
+        })
+    }
+
+    /// APA of the headquarters of a CVR participant: asks for one of its people to be its
+    /// Technical Advocate.
+    async fn request_technical_advocate(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestTechnicalAdvocateInput,
+    ) -> AppResult<TechnicalAdvocatePayload> {
+        let viewer = ctx.viewer();
+        let company = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+        let person = decode_id::<PersonId>(&input.person_id, "input.personId")?;
+        let row = advocates::request(ctx.app()?, &viewer, company, person, input.note).await?;
+        Ok(TechnicalAdvocatePayload {
+            request: shown(
+                "technical advocate request",
+                TechnicalAdvocateRequest::visible(&viewer, row),
+            )?,
+        })
+    }
+
+    /// IBM_CHANNEL: grants a Technical Advocate (only when the skill and technical
+    /// requirements are met: refused with what is missing otherwise) or declines.
+    #[graphql(tag = "ibm-internal")]
+    async fn decide_technical_advocate(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideTechnicalAdvocateInput,
+    ) -> AppResult<TechnicalAdvocatePayload> {
+        let viewer = ctx.viewer();
+        let id = decode_id::<AdvocateRequestId>(&input.request_id, "input.requestId")?;
+        let row = advocates::decide(
+            ctx.app()?,
+            &viewer,
+            id,
+            input.version,
+            input.approve,
+            input.reason,
+        )
+        .await?;
+        Ok(TechnicalAdvocatePayload {
+            request: shown(
+                "technical advocate request",
+                TechnicalAdvocateRequest::visible(&viewer, row),
             )?,
         })
     }

@@ -1,8 +1,8 @@
 //! IBM's queue of relationship applications.
 
-use super::types::RelationshipApplication;
+use super::types::{RelationshipApplication, TechnicalAdvocateRequest};
 use crate::auth::{Action, Target, ensure};
-use crate::domain::relationships::model::{ApplicationStatus, RelationshipKind};
+use crate::domain::relationships::model::{AdvocateStatus, ApplicationStatus, RelationshipKind};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
 use crate::graphql::pagination::{Cursor, QueueFields, queue_page};
@@ -43,6 +43,34 @@ impl RelationshipsQuery {
             first,
             after,
             |a: apps::Model| Some((a.id, RelationshipApplication::visible(&viewer, a)?)),
+        )
+        .await
+    }
+
+    /// IBM's queue of Technical Advocate requests, oldest first (SUBMITTED by default).
+    /// IBM_CHANNEL.
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
+    async fn technical_advocate_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "AdvocateStatus::Submitted")] status: AdvocateStatus,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, TechnicalAdvocateRequest, QueueFields>> {
+        use entities::technical_advocate_requests as requests;
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::ReadChannelQueues, Target::Global)?;
+        let select = requests::Entity::find().filter(requests::Column::Status.eq(status));
+        queue_page(
+            ctx,
+            select,
+            requests::Column::Id,
+            first,
+            after,
+            |r: requests::Model| Some((r.id, TechnicalAdvocateRequest::visible(&viewer, r)?)),
         )
         .await
     }

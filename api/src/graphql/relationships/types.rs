@@ -243,3 +243,48 @@ impl Authorization {
         Stored::from_db("authorizations.distribution", &self.0.distribution)
     }
 }
+
+/// A request for a Technical Advocate. Built only by [`TechnicalAdvocateRequest::visible`]:
+/// the company's PRC and APA, and IBM_CHANNEL.
+pub struct TechnicalAdvocateRequest(entities::technical_advocate_requests::Model);
+
+impl TechnicalAdvocateRequest {
+    pub fn visible(
+        viewer: &Viewer,
+        row: entities::technical_advocate_requests::Model,
+    ) -> Option<Self> {
+        visibility::technical_advocate_request(viewer, &row).then_some(Self(row))
+    }
+}
+
+#[Object]
+impl TechnicalAdvocateRequest {
+    async fn id(&self) -> ID {
+        encode(Kind::TechnicalAdvocateRequest, self.0.id)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn status(&self) -> AppResult<crate::domain::relationships::model::AdvocateStatus> {
+        Stored::from_db("technical_advocate_requests.status", &self.0.status)
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    async fn requested_at(&self) -> DateTime<FixedOffset> {
+        self.0.created_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.decided_at
+    }
+    /// The person asked for, as the caller may see them.
+    async fn advocate(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
+        person(ctx, self.0.advocate_person_id).await
+    }
+    async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
+        company(ctx, self.0.company_id).await
+    }
+}

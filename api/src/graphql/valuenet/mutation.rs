@@ -2,6 +2,7 @@
 
 use super::types::{Registration, ValueNet};
 use crate::domain::profiles::model::CompanyId;
+use crate::domain::valuenet::model::ValueNetId;
 use crate::domain::valuenet::service::{self, Focus};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
@@ -40,6 +41,14 @@ pub struct ValueNetPayload {
     pub value_net: ValueNet,
 }
 
+#[derive(InputObject)]
+pub struct ConfirmValueNetMembershipInput {
+    pub value_net_id: ID,
+    /// The company that was added (the caller's).
+    pub company_id: ID,
+    pub accept: bool,
+}
+
 #[derive(Default)]
 pub struct ValueNetMutation;
 
@@ -60,6 +69,23 @@ impl ValueNetMutation {
         let row = service::register_focus(ctx.app()?, &ctx.viewer(), company, focus).await?;
         Ok(ValueNetFocusPayload {
             registration: Registration(row),
+        })
+    }
+
+    /// APA of a company another company added to a value net: confirms the membership
+    /// (the company then shows as a member) or declines it (it is taken off).
+    async fn confirm_value_net_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfirmValueNetMembershipInput,
+    ) -> AppResult<ValueNetPayload> {
+        let net = decode_id::<ValueNetId>(&input.value_net_id, "input.valueNetId")?;
+        let company = decode_id::<CompanyId>(&input.company_id, "input.companyId")?;
+        let row =
+            service::confirm_membership(ctx.app()?, &ctx.viewer(), net, company, input.accept)
+                .await?;
+        Ok(ValueNetPayload {
+            value_net: ValueNet(row),
         })
     }
 

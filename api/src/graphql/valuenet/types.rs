@@ -57,7 +57,13 @@ pub async fn registration(ctx: &Context<'_>, company_id: i64) -> AppResult<Optio
         .map(Registration))
 }
 
-pub async fn nets_of(ctx: &Context<'_>, company_id: i64) -> AppResult<Vec<ValueNet>> {
+/// The value nets a company is a confirmed member of (`confirmed`), or has been added to
+/// and not answered yet.
+pub async fn nets_of(
+    ctx: &Context<'_>,
+    company_id: i64,
+    confirmed: bool,
+) -> AppResult<Vec<ValueNet>> {
     let loaders = ctx.loaders()?;
     let links = loaders
         .load_one(ValueNetsOf(company_id))
@@ -68,6 +74,7 @@ pub async fn nets_of(ctx: &Context<'_>, company_id: i64) -> AppResult<Vec<ValueN
         .await?;
     Ok(links
         .iter()
+        .filter(|l| l.confirmed == confirmed)
         .filter_map(|l| {
             nets.get(&ValueNetKey(l.value_net_id))
                 .cloned()
@@ -103,8 +110,10 @@ impl ValueNet {
             .loaders()?
             .load_many(links.iter().map(|l| CompanyKey(l.company_id)))
             .await?;
+        // A company shows as a member once it confirmed.
         Ok(links
             .iter()
+            .filter(|l| l.confirmed)
             .filter_map(|l| {
                 companies
                     .get(&CompanyKey(l.company_id))
