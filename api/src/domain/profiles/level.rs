@@ -147,6 +147,15 @@ pub fn assess(inputs: &LevelInputs, today: NaiveDate) -> Assessment {
             ADVANCED_POINTS - points
         ));
     }
+    // domain.md §1: "ISVs must show an implementation at a customer site by submitting a
+    // customer experience: an ISV reaches Advanced only with an approved one", whatever
+    // its skills.
+    if inputs.is_isv && !has_solution {
+        advanced_missing.push(
+            "an approved customer experience (an ISV shows an implementation at a customer site)"
+                .into(),
+        );
+    }
     if !has_solution {
         if skills < 3 {
             advanced_missing.push(format!(
@@ -169,19 +178,25 @@ pub fn assess(inputs: &LevelInputs, today: NaiveDate) -> Assessment {
             PREMIER_POINTS - points
         ));
     }
-    if skills < 6 {
+    // Premier for ISVs is by invitation (domain.md §1). Our decision, for "an invited ISV
+    // that meets the points is Premier": the invitation stands in for the skill minimum
+    // (IBM invites on the ISV's validated solutions, and an ISV is Advanced only with an
+    // approved customer experience), while the points and a current PartnerPlan, which
+    // the program asks of every Premier partner, still apply.
+    let invited_isv = inputs.is_isv && inputs.isv_premier_invited;
+    if skills < 6 && !invited_isv {
         premier_missing.push(format!(
             "{} more qualified skills (has {skills}, needs 6)",
             6 - skills
         ));
     }
-    if technical < 2 {
+    if technical < 2 && !invited_isv {
         premier_missing.push(format!(
             "{} more TECHNICAL skills (has {technical}, needs 2)",
             2 - technical
         ));
     }
-    if sales < 2 {
+    if sales < 2 && !invited_isv {
         premier_missing.push(format!(
             "{} more SALES skills (has {sales}, needs 2)",
             2 - sales
@@ -364,9 +379,72 @@ mod tests {
     }
 
     #[test]
+    /// "ISVs must show an implementation at a customer site by submitting a customer
+    /// experience: an ISV reaches Advanced only with an approved one."
+    fn an_isv_reaches_advanced_only_with_an_approved_customer_experience() {
+        let mut i = LevelInputs {
+            is_isv: true,
+            ..Default::default()
+        };
+        for (n, t) in [
+            (1, Track::Technical),
+            (2, Track::Sales),
+            (3, Track::Technical),
+        ] {
+            i.skills.push(skill(n, &format!("skill {n}"), 3, t));
+        }
+        let a = assess(&i, today());
+        assert_eq!(
+            a.level,
+            Level::Member,
+            "skills alone do not make an ISV Advanced"
+        );
+        assert!(
+            a.missing
+                .iter()
+                .any(|m| m.starts_with("an approved customer experience")),
+            "{:?}",
+            a.missing
+        );
+        i.is_isv = false;
+        assert_eq!(
+            assess(&i, today()).level,
+            Level::Advanced,
+            "a reseller with the same skills is"
+        );
+        i.is_isv = true;
+        i.approved_solutions.push("Retail analytics".into());
+        assert_eq!(assess(&i, today()).level, Level::Advanced);
+    }
+
+    #[test]
+    /// "For ISVs Premier is by invitation only": an invited ISV that meets the points (and
+    /// has a current PartnerPlan) is Premier without the skill minimum (our decision, see
+    /// `assess`); an ISV that is not invited is not, however many skills it has.
+    fn an_invited_isv_meeting_the_points_is_premier_without_the_skill_minimum() {
+        let mut i = LevelInputs {
+            is_isv: true,
+            ..Default::default()
+        };
+        plan(&mut i);
+        i.approved_solutions = vec!["A".into(), "B".into(), "C".into(), "D".into()];
+        assert_eq!(assess(&i, today()).points, 28);
+        assert_eq!(assess(&i, today()).level, Level::Advanced, "not invited");
+        i.isv_premier_invited = true;
+        assert_eq!(assess(&i, today()).level, Level::Premier);
+        i.partner_plan_approved = false;
+        assert_eq!(
+            assess(&i, today()).level,
+            Level::Advanced,
+            "the PartnerPlan still applies"
+        );
+    }
+
+    #[test]
     fn an_isv_is_premier_only_by_invitation() {
         let mut i = premier_ready();
         i.is_isv = true;
+        i.approved_solutions.push("Retail analytics".into());
         assert_eq!(assess(&i, today()).level, Level::Advanced);
         i.isv_premier_invited = true;
         assert_eq!(assess(&i, today()).level, Level::Premier);
