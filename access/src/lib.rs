@@ -101,6 +101,9 @@ pub enum Action {
     /// Request a Technical Advocate for the company (IBM decides under
     /// `DecideApplications`).
     RequestTechnicalAdvocate,
+    /// Appoint a site's primary contact when it has none, and decide "I believe I am the
+    /// primary contact" requests.
+    AppointSitePrimary,
 }
 
 /// One cell of the matrix.
@@ -204,6 +207,7 @@ rules! {
     EditCompanyDetails:            No,  No,  No,  No,  No,  Yes, No,  No;
     ConfirmValueNet:               No,  No,  No,  No,  No,  Yes, No,  No;
     RequestTechnicalAdvocate:      No,  No,  No,  No,  No,  HQ,  No,  No;
+    AppointSitePrimary:            No,  No,  No,  No,  No,  No,  No,  Yes;
 }
 
 /// How one field of a guarded GraphQL type is protected.

@@ -594,6 +594,20 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             "mutation($c: ID!, $p: ID!) { requestTechnicalAdvocate(input: { companyId: $c, personId: $p, note: \"\\u0001\" }) { request { id } } }",
             json!({ "c": f.ids[&t], "p": f.active_person[&t] }),
         ),
+        Action::AppointSitePrimary if !company => {
+            let mut p = mutation(
+                "mutation($s: ID!, $u: ID!) { appointSitePrimary(input: { siteId: $s, version: -1, siteUserId: $u }) { site { id } } }",
+                json!({ "s": f.ids[&t], "u": f.site_user[&t] }),
+            );
+            if t == Target::AcmeSite {
+                p.push(Probe {
+                    path: "primary claims queue",
+                    query: "{ primaryContactRequests(first: 1) { totalCount } }".into(),
+                    variables: json!({}),
+                });
+            }
+            p
+        }
         Action::DecideNominations if t == Target::Acme => mutation(
             "mutation($id: ID!) { decideNomination(input: { nominationId: $id, version: -1, validate: true }) { nomination { id } } }",
             json!({ "id": f.nomination }),
@@ -825,7 +839,8 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         | Action::DecideNominations
         | Action::EditCompanyDetails
         | Action::ConfirmValueNet
-        | Action::RequestTechnicalAdvocate => None,
+        | Action::RequestTechnicalAdvocate
+        | Action::AppointSitePrimary => None,
     };
     let table = doc_table("| field or action");
     assert_eq!(table.len(), 13, "{table:?}");
@@ -859,9 +874,12 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         ),
         Action::ConfirmValueNet => Some("confirm membership of a value net"),
         Action::RequestTechnicalAdvocate => Some("request a Technical Advocate"),
+        Action::AppointSitePrimary => Some(
+            "appoint a site's primary contact when it has none; decide \"I am the primary\" requests",
+        ),
         _ => None,
     };
-    assert_eq!(lifecycle.len(), 16, "{lifecycle:?}");
+    assert_eq!(lifecycle.len(), 17, "{lifecycle:?}");
     for r in MATRIX {
         let declared = [
             r.anonymous,

@@ -134,3 +134,65 @@ on_both_backends! {
         assert_eq!(outsider.codes(), ["FORBIDDEN"]);
     }
 }
+
+mod primary_contact {
+    use serde_json::json;
+    use tests::on_both_backends;
+
+    on_both_backends! {
+        /// "A secondary contact with account management may manage users, requests and
+        /// privileges, but never take or hand over the primary role"; "'I believe I am
+        /// the primary contact' requests go to IBM (not to the current primary), and IBM
+        /// can appoint a primary for a site that has none."
+        async fn the_primary_role_moves_only_by_the_primary_or_by_ibm(app) {
+            let primary = "site.primary@acme.example";
+            let site = app.as_user(primary, "{ site(siteNumber: \"S-1000001\") { id version users { id ibmId role } accessRequests { requesterIbmId } } }", json!({})).await;
+            site.assert_no_errors();
+            let s = site.data()["site"].clone();
+            // The claim waiting for IBM is not in the current primary's list.
+            assert!(!s["accessRequests"].as_array().expect("requests").iter().any(|r| r["requesterIbmId"] == "dana.lee@northwind.example"), "{s}");
+            // A secondary contact with account management manages users but cannot hand
+            // the primary role over (nor take it).
+            let added = app.as_user(primary, "mutation($s: ID!) { addSiteUser(input: { siteId: $s, ibmId: \"second@acme.example\", name: \"Second\", role: SECONDARY_CONTACT, accountManagement: true }) { siteUser { id } } }", json!({ "s": s["id"] })).await;
+            added.assert_no_errors();
+            let second = added.data()["addSiteUser"]["siteUser"]["id"].clone();
+            let s2 = app.as_user(primary, "{ site(siteNumber: \"S-1000001\") { version } }", json!({})).await.data()["site"].clone();
+            let transfer = "mutation($s: ID!, $v: Int!, $u: ID!) { transferPrimaryContact(input: { siteId: $s, version: $v, toSiteUserId: $u }) { site { id } } }";
+            let taken = app.as_user("second@acme.example", transfer, json!({ "s": s["id"], "v": s2["version"], "u": second })).await;
+            assert_eq!(taken.codes(), ["FORBIDDEN"], "{}", taken.body);
+            let users = app.as_user("second@acme.example", "{ site(siteNumber: \"S-1000001\") { users { ibmId } } }", json!({})).await;
+            users.assert_no_errors();
+
+            // IBM decides the claim: the requester becomes primary, the former primary a
+            // secondary contact with account management.
+            let ibm = app.ibm_channel_token();
+            let queue = app.graphql("{ primaryContactRequests(first: 100) { totalCount nodes { id version requesterIbmId } } }", json!({}), Some(&ibm)).await;
+            queue.assert_no_errors();
+            let claim = queue.data()["primaryContactRequests"]["nodes"].as_array().expect("claims").iter()
+                .find(|c| c["requesterIbmId"] == "dana.lee@northwind.example").expect("the demo's claim").clone();
+            let by_primary = app.as_user(primary, "mutation($id: ID!, $v: Int!) { approveAccessRequest(input: { requestId: $id, version: $v, role: USER }) { accessRequest { status } } }", json!({ "id": claim["id"], "v": claim["version"] })).await;
+            assert_eq!(by_primary.codes(), ["NOT_FOUND"], "the current primary does not see the claim: {}", by_primary.body);
+            let approved = app.graphql("mutation($id: ID!, $v: Int!) { approveAccessRequest(input: { requestId: $id, version: $v, role: USER }) { accessRequest { status } } }", json!({ "id": claim["id"], "v": claim["version"] }), Some(&ibm)).await;
+            approved.assert_no_errors();
+            let after = app.graphql("{ site(siteNumber: \"S-1000001\") { id version users { id ibmId role accountManagement } } }", json!({}), Some(&ibm)).await;
+            let users = after.data()["site"]["users"].as_array().expect("users").clone();
+            let role = |who: &str| users.iter().find(|u| u["ibmId"] == who).map(|u| (u["role"].clone(), u["accountManagement"].clone()));
+            assert_eq!(role("dana.lee@northwind.example"), Some((json!("SITE_PRIMARY_CONTACT"), json!(false))));
+            assert_eq!(role(primary), Some((json!("SECONDARY_CONTACT"), json!(true))));
+
+            // A site with a primary gets no appointment; IBM appoints one where there is none.
+            let site = after.data()["site"].clone();
+            let appoint = "mutation($s: ID!, $v: Int!, $u: ID!) { appointSitePrimary(input: { siteId: $s, version: $v, siteUserId: $u }) { site { users { ibmId role } } } }";
+            let second_id = users.iter().find(|u| u["ibmId"] == "second@acme.example").expect("second")["id"].clone();
+            let has_one = app.graphql(appoint, json!({ "s": site["id"], "v": site["version"], "u": second_id }), Some(&ibm)).await;
+            assert_eq!(has_one.codes(), ["CONFLICT"], "{}", has_one.body);
+            use sea_orm::ConnectionTrait;
+            app.app.state.db.execute_unprepared("UPDATE site_users SET role = 'SECONDARY_CONTACT' WHERE site_id = 1 AND role = 'SITE_PRIMARY_CONTACT'").await.expect("fixture: a site without a primary");
+            let appointed = app.graphql(appoint, json!({ "s": site["id"], "v": site["version"], "u": second_id }), Some(&ibm)).await;
+            appointed.assert_no_errors();
+            let now = appointed.data()["appointSitePrimary"]["site"]["users"].as_array().expect("users").clone();
+            assert!(now.contains(&json!({ "ibmId": "second@acme.example", "role": "SITE_PRIMARY_CONTACT" })), "{now:?}");
+            assert_eq!(app.as_user(primary, appoint, json!({ "s": site["id"], "v": site["version"], "u": second_id })).await.codes(), ["FORBIDDEN"]);
+        }
+    }
+}

@@ -428,6 +428,20 @@ fn probes(ids: &Ids) -> Vec<Probe> {
             json!({ "c": ids.acme, "p": ids.acme_person }),
         ),
         q(
+            ("AccessRequestEdge", "node"),
+            globex,
+            Ibm,
+            "{ primaryContactRequests(first: 3) { edges { node { __typename } } } }",
+            json!({}),
+        ),
+        q(
+            ("AccessRequestConnection", "nodes"),
+            globex,
+            Ibm,
+            "{ primaryContactRequests(first: 3) { nodes { __typename } } }",
+            json!({}),
+        ),
+        q(
             ("CandidateIdMergeEdge", "node"),
             globex,
             Ibm,

@@ -81,10 +81,16 @@ pub fn site_user(viewer: &Viewer, row: &site_users::Model) -> bool {
         || viewer.may(Action::ReadSiteAdministration, Target::Site(row.site_id))
 }
 
-/// The requester themself, or whoever may read the site's administration.
+/// The requester themself, or whoever may read the site's administration; a request
+/// that claims the primary role goes to IBM's channel team instead of the current primary
+/// (domain.md §8), so only they and the requester see it.
 pub fn access_request(viewer: &Viewer, row: &access_requests::Model) -> bool {
     viewer.subject.as_deref() == Some(row.requester_ibm_id.as_str())
-        || viewer.may(Action::ReadSiteAdministration, Target::Site(row.site_id))
+        || if row.believes_primary {
+            viewer.may(Action::AppointSitePrimary, Target::Site(row.site_id))
+        } else {
+            viewer.may(Action::ReadSiteAdministration, Target::Site(row.site_id))
+        }
 }
 
 pub fn relationship_application(viewer: &Viewer, row: &relationship_applications::Model) -> bool {

@@ -29,6 +29,20 @@ pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
     );
     let member = acme_people[2];
 
+    // Someone who believes they are the primary contact of S-1000001 (site 1, Acme's):
+    // the request waits for IBM, not for the current primary.
+    t.push(
+        "access_requests",
+        &[
+            ("id", v(ids.next("access_requests_demo") + 900_000)),
+            ("site_id", v(1_i64)),
+            ("requester_ibm_id", v("dana.lee@northwind.example")),
+            ("requester_name", v("Dana Lee")),
+            ("believes_primary", v(true)),
+            ("status", v("PENDING")),
+        ],
+    );
+
     // Acme (a CVR participant) asked for member@acme.example as its Technical Advocate.
     t.push(
         "technical_advocate_requests",

@@ -278,6 +278,15 @@ pub async fn transfer_primary(
 ) -> AppResult<sites::Model> {
     site_target(state, viewer, Action::ManageSite, site_id).await?;
     ensure(viewer, Action::ManageSite, Target::site(site_id))?;
+    // domain.md §8: a secondary contact with account management manages users, requests
+    // and privileges, but never takes or hands over the primary role.
+    let is_primary = viewer
+        .sites
+        .iter()
+        .any(|s| s.site_id == site_id.0 && s.role == PRIMARY.as_db());
+    if !is_primary {
+        return Err(AppError::Forbidden);
+    }
     let target = site_user(state, viewer, Action::ManageSite, to_user).await?;
     if target.site_id != site_id.0 {
         return Err(AppError::bad_input(
@@ -321,6 +330,74 @@ pub async fn transfer_primary(
         "Site",
         site_id,
         Some(json!({ "primary": previous.map(|p| p.ibm_id) })),
+        Some(json!({ "primary": target.ibm_id })),
+    )
+    .await?;
+    w.commit().await?;
+    site(state, site_id).await
+}
+
+/// The site's current primary contact, if any, becomes a secondary contact with account
+/// management (inside the caller's write).
+async fn demote_primary(w: &mut Write<'_>, site_id: SiteId) -> AppResult<Option<String>> {
+    let previous = site_users::Entity::find()
+        .filter(site_users::Column::SiteId.eq(site_id))
+        .filter(site_users::Column::Role.eq(PRIMARY))
+        .one(&w.txn)
+        .await?;
+    if let Some(p) = &previous {
+        set_role(w, SiteUserId(p.id), SiteRole::SecondaryContact, true).await?;
+        w.forget_roles_of(p.ibm_id.clone());
+    }
+    Ok(previous.map(|p| p.ibm_id))
+}
+
+/// IBM appoints a primary contact for a site that has none, from its users.
+pub async fn appoint_primary(
+    state: &AppState,
+    viewer: &Viewer,
+    site_id: SiteId,
+    site_version: i32,
+    user: SiteUserId,
+) -> AppResult<sites::Model> {
+    ensure(viewer, Action::AppointSitePrimary, Target::site(site_id))?;
+    site(state, site_id).await?;
+    let target = site_users::Entity::find_by_id(user.0)
+        .one(&state.db)
+        .await?
+        .filter(|u| u.site_id == site_id.0)
+        .ok_or_else(|| AppError::bad_input("input.siteUserId", "not a user of this site"))?;
+    let mut w = Write::begin(state, viewer).await?;
+    update_versioned::<sites::Entity>(
+        &w.txn,
+        [
+            sites::Column::Id,
+            sites::Column::Version,
+            sites::Column::UpdatedAt,
+        ],
+        (site_id, site_version),
+        Vec::new(),
+        "the site was changed by someone else; reload and retry",
+    )
+    .await?;
+    let has_primary = site_users::Entity::find()
+        .filter(site_users::Column::SiteId.eq(site_id))
+        .filter(site_users::Column::Role.eq(PRIMARY))
+        .count(&w.txn)
+        .await?
+        > 0;
+    if has_primary {
+        return Err(AppError::Conflict(
+            "the site has a primary contact: it hands the role over itself",
+        ));
+    }
+    set_role(&w, user, PRIMARY, false).await?;
+    w.forget_roles_of(target.ibm_id.clone());
+    w.audit(
+        "appointSitePrimary",
+        "Site",
+        site_id,
+        Some(json!({ "primary": null })),
         Some(json!({ "primary": target.ibm_id })),
     )
     .await?;
@@ -434,14 +511,24 @@ pub async fn decide_request(
     let found = access_requests::Entity::find_by_id(id)
         .one(&state.db)
         .await?;
-    let request = visibility::target(
-        viewer,
-        Action::ManageSite,
-        found,
-        "access request",
-        visibility::access_request,
-    )?;
-    ensure(viewer, Action::ManageSite, Target::site(request.site_id))?;
+    // A request claiming the primary role is IBM's to decide (domain.md §8). Whoever may
+    // decide some request passes the first check; a row the caller may not see (a claim,
+    // for a site's primary) then answers exactly as an unknown id.
+    if !(viewer.may_somewhere(Action::ManageSite)
+        || viewer.may_somewhere(Action::AppointSitePrimary))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let request = found
+        .filter(|r| visibility::access_request(viewer, r))
+        .ok_or(AppError::NotFound("access request"))?;
+    let claims_primary = request.believes_primary;
+    let action = if claims_primary {
+        Action::AppointSitePrimary
+    } else {
+        Action::ManageSite
+    };
+    ensure(viewer, action, Target::site(request.site_id))?;
     if request.status != AccessRequestStatus::Pending {
         return Err(AppError::Conflict("the request was already decided"));
     }
@@ -480,6 +567,12 @@ pub async fn decide_request(
     )
     .await?;
     if let Decision::Approve(user) = &decision {
+        // IBM approving a primary claim makes the requester the primary contact; the
+        // previous primary, if any, stays on as a secondary contact with account
+        // management.
+        if claims_primary {
+            demote_primary(&mut w, SiteId(request.site_id)).await?;
+        }
         let user = NewSiteUser {
             ibm_id: request.requester_ibm_id.clone(),
             name: request.requester_name.clone(),
@@ -487,7 +580,10 @@ pub async fn decide_request(
             account_management: user.account_management,
             privileges: user.privileges.clone(),
         };
-        insert_user(&w, SiteId(request.site_id), &user).await?;
+        let row = insert_user(&w, SiteId(request.site_id), &user).await?;
+        if claims_primary {
+            set_role(&w, SiteUserId(row.id), PRIMARY, false).await?;
+        }
         w.forget_roles_of(request.requester_ibm_id.clone());
     }
     w.audit(

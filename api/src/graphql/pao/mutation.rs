@@ -40,6 +40,14 @@ pub struct RemoveSiteUserInput {
 }
 
 #[derive(InputObject)]
+pub struct AppointSitePrimaryInput {
+    pub site_id: ID,
+    /// The site's `version`.
+    pub version: i32,
+    pub site_user_id: ID,
+}
+
+#[derive(InputObject)]
 pub struct TransferPrimaryContactInput {
     pub site_id: ID,
     /// The site's `version`.
@@ -151,7 +159,24 @@ impl PaoMutation {
         })
     }
 
-    /// Hand the primary role to another user of the site.
+    /// IBM_CHANNEL: appoints the primary contact of a site that has none, from its users.
+    #[graphql(tag = "ibm-internal")]
+    async fn appoint_site_primary(
+        &self,
+        ctx: &Context<'_>,
+        input: AppointSitePrimaryInput,
+    ) -> AppResult<SitePayload> {
+        let site = decode_id::<SiteId>(&input.site_id, "input.siteId")?;
+        let user = decode_id::<SiteUserId>(&input.site_user_id, "input.siteUserId")?;
+        let row =
+            service::appoint_primary(ctx.app()?, &ctx.viewer(), site, input.version, user).await?;
+        Ok(SitePayload {
+            site: shown("site", Site::visible(&ctx.viewer(), row))?,
+        })
+    }
+
+    /// The site's primary contact (not a secondary contact): hand the primary role to
+    /// another user of the site.
     async fn transfer_primary_contact(
         &self,
         ctx: &Context<'_>,

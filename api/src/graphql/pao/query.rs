@@ -25,6 +25,44 @@ impl PaoQuery {
         Ok(row.and_then(|s| Site::visible(&ctx.viewer(), s)))
     }
 
+    /// IBM's queue of pending "I believe I am the primary contact" requests, oldest
+    /// first: they go to IBM, not to the site's current primary. IBM_CHANNEL.
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
+    async fn primary_contact_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<
+        async_graphql::connection::Connection<
+            crate::graphql::pagination::Cursor,
+            AccessRequest,
+            crate::graphql::pagination::QueueFields,
+        >,
+    > {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::AppointSitePrimary, Target::Global)?;
+        let select = access_requests::Entity::find()
+            .filter(access_requests::Column::BelievesPrimary.eq(true))
+            .filter(
+                access_requests::Column::Status
+                    .eq(crate::domain::pao::model::AccessRequestStatus::Pending),
+            );
+        crate::graphql::pagination::queue_page(
+            ctx,
+            select,
+            access_requests::Column::Id,
+            first,
+            after,
+            |r: access_requests::Model| Some((r.id, AccessRequest::visible(&viewer, r)?)),
+        )
+        .await
+    }
+
     /// The caller's own access requests, newest first.
     async fn my_access_requests(&self, ctx: &Context<'_>) -> AppResult<Vec<AccessRequest>> {
         Ok(service::my_requests(ctx.app()?, &ctx.viewer())
