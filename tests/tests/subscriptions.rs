@@ -71,10 +71,20 @@ async fn the_site_primary_contact_watches_access_requests_arrive() {
     let url = serve(&app).await;
     let mut ws = subscribe(&url, &app.token("site.primary@acme.example")).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let ask = app
+    // A claim of the primary role goes to IBM, not to the current primary (domain.md §8):
+    // it is not delivered; the next ordinary request is.
+    let claim = app
         .as_user(
             "apa@globex.example",
             "mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\", believesPrimary: true }) { accessRequest { id } } }",
+            json!({}),
+        )
+        .await;
+    claim.assert_no_errors();
+    let ask = app
+        .as_user(
+            "prc@acme.example",
+            "mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\", believesPrimary: false }) { accessRequest { id } } }",
             json!({}),
         )
         .await;
@@ -83,7 +93,7 @@ async fn the_site_primary_contact_watches_access_requests_arrive() {
     assert_eq!(event["type"], "next", "{event}");
     assert_eq!(
         event["payload"]["data"]["accessRequestSubmitted"],
-        json!({ "requesterIbmId": "apa@globex.example", "believesPrimary": true, "status": "PENDING" })
+        json!({ "requesterIbmId": "prc@acme.example", "believesPrimary": false, "status": "PENDING" })
     );
 }
 

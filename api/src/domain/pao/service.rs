@@ -301,7 +301,25 @@ pub async fn transfer_primary(
         ));
     }
     let mut w = Write::begin(state, viewer).await?;
-    // The site row's version serializes hand-overs: the loser of a race gets CONFLICT.
+    serialize_on_site(&w, site_id, site_version).await?;
+    let previous = demote_primary(&mut w, site_id).await?;
+    set_role(&w, to_user, PRIMARY, false).await?;
+    w.forget_roles_of(target.ibm_id.clone());
+    w.audit(
+        "transferPrimaryContact",
+        "Site",
+        site_id,
+        Some(json!({ "primary": previous })),
+        Some(json!({ "primary": target.ibm_id })),
+    )
+    .await?;
+    w.commit().await?;
+    site(state, site_id).await
+}
+
+/// Bumps the site's version against the one the caller read: changes of the primary role
+/// serialize on it, and the loser of a race gets CONFLICT.
+async fn serialize_on_site(w: &Write<'_>, site_id: SiteId, version: i32) -> AppResult<()> {
     update_versioned::<sites::Entity>(
         &w.txn,
         [
@@ -309,32 +327,11 @@ pub async fn transfer_primary(
             sites::Column::Version,
             sites::Column::UpdatedAt,
         ],
-        (site_id, site_version),
+        (site_id, version),
         Vec::new(),
         "the site was changed by someone else; reload and retry",
     )
-    .await?;
-    let previous = site_users::Entity::find()
-        .filter(site_users::Column::SiteId.eq(site_id))
-        .filter(site_users::Column::Role.eq(PRIMARY))
-        .one(&w.txn)
-        .await?;
-    if let Some(p) = &previous {
-        set_role(&w, SiteUserId(p.id), SiteRole::SecondaryContact, true).await?;
-        w.forget_roles_of(p.ibm_id.clone());
-    }
-    set_role(&w, to_user, PRIMARY, false).await?;
-    w.forget_roles_of(target.ibm_id.clone());
-    w.audit(
-        "transferPrimaryContact",
-        "Site",
-        site_id,
-        Some(json!({ "primary": previous.map(|p| p.ibm_id) })),
-        Some(json!({ "primary": target.ibm_id })),
-    )
-    .await?;
-    w.commit().await?;
-    site(state, site_id).await
+    .await
 }
 
 /// The site's current primary contact, if any, becomes a secondary contact with account
@@ -368,18 +365,7 @@ pub async fn appoint_primary(
         .filter(|u| u.site_id == site_id.0)
         .ok_or_else(|| AppError::bad_input("input.siteUserId", "not a user of this site"))?;
     let mut w = Write::begin(state, viewer).await?;
-    update_versioned::<sites::Entity>(
-        &w.txn,
-        [
-            sites::Column::Id,
-            sites::Column::Version,
-            sites::Column::UpdatedAt,
-        ],
-        (site_id, site_version),
-        Vec::new(),
-        "the site was changed by someone else; reload and retry",
-    )
-    .await?;
+    serialize_on_site(&w, site_id, site_version).await?;
     let has_primary = site_users::Entity::find()
         .filter(site_users::Column::SiteId.eq(site_id))
         .filter(site_users::Column::Role.eq(PRIMARY))

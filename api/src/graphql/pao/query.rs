@@ -121,7 +121,10 @@ impl PaoSubscription {
                         .one(&db)
                         .await
                         .ok()
-                        .flatten(),
+                        .flatten()
+                        // Claims of the primary role are IBM's to decide, not the site's
+                        // (domain.md §8): they are not this stream's events.
+                        .filter(|r| !r.believes_primary),
                     _ => None,
                 }
             }

@@ -772,7 +772,12 @@ impl RevenueReport {
     async fn period(&self) -> &str {
         &self.0.period
     }
+    /// The amount, exact, in its currency.
+    async fn amount(&self) -> AppResult<crate::graphql::money::Money> {
+        crate::graphql::money::Money::stored(self.0.amount_cents, &self.0.currency)
+    }
     /// Amount in minor units (cents) of `currency`.
+    #[graphql(deprecation = "use `amount`, an exact decimal with its currency")]
     async fn amount_minor(&self) -> i64 {
         self.0.amount_cents
     }
