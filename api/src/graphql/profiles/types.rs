@@ -679,7 +679,8 @@ impl CandidateIdMerge {
     }
     /// Who asked (as the caller may see them).
     async fn person(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
-        super::query::person(ctx, self.0.person_id).await
+        let found = ctx.loaders()?.load_one(PersonKey(self.0.person_id)).await?;
+        Ok(found.and_then(|p| Person::visible(&ctx.viewer(), p)))
     }
 }
 
