@@ -12,15 +12,74 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Mutations anyone signed in (or anonymous) can repeat to create work or mail for other
-/// people, or to probe for existing values.
+/// people, or to probe for existing values (a company token, a site number).
 pub const SENSITIVE_MUTATIONS: &[&str] = &[
     "addCandidateId",
     "createCommunity",
     "joinCommunity",
+    "joinCompany",
     "nominateForTechnicalValidation",
+    "registerCompany",
+    "requestCandidateIdMerge",
     "requestSiteAccess",
     "submitCustomerExperience",
     "submitResponseCard",
+];
+
+/// Every other mutation: only a role on the object it names (APA, PRC, Focal ID, a site's
+/// primary contact, a community's owner, IBM's channel team) or membership of it may run
+/// it, so the request budget is enough. Every mutation of the schema is in exactly one of
+/// the two lists (a test holds them to the schema), so a new mutation cannot ship without
+/// someone deciding which budget it spends.
+pub const ROLE_BOUND_MUTATIONS: &[&str] = &[
+    "addApplicationDocument",
+    "addCountryEnterprise",
+    "addLocation",
+    "addSiteUser",
+    "appointSitePrimary",
+    "approveAccessRequest",
+    "confirmValueNetMembership",
+    "createOpportunity",
+    "createRelationshipApplication",
+    "createSolution",
+    "decideCandidateIdMerge",
+    "decideCustomerExperience",
+    "decideNomination",
+    "decideRelationshipApplication",
+    "decideTechnicalAdvocate",
+    "importCertifications",
+    "inviteIsvToPremier",
+    "inviteOrApproveMember",
+    "leaveCommunity",
+    "passOpportunity",
+    "progressOpportunity",
+    "recordAttainment",
+    "registerDeal",
+    "registerValueNet",
+    "registerValueNetFocus",
+    "rejectAccessRequest",
+    "removeCommunityMember",
+    "removeSiteUser",
+    "requestRegistrationDocuments",
+    "requestTechnicalAdvocate",
+    "respondToOpportunity",
+    "reviewPerson",
+    "setCommunityOwner",
+    "setCompanyRole",
+    "setFocalId",
+    "setGoodStanding",
+    "setPartnerTypes",
+    "setSalesActivityRegistration",
+    "submitPartnerPlan",
+    "submitRelationshipApplication",
+    "transferPrimaryContact",
+    "updateCompanyProfile",
+    "updateCountryEnterprise",
+    "updateLocation",
+    "updateRelationshipApplication",
+    "updateSiteUser",
+    "updateSolution",
+    "verifyPartnerPlan",
 ];
 
 /// Who is counted: the token's subject, or the client address for anonymous callers.

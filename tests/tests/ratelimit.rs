@@ -151,3 +151,37 @@ async fn the_forwarded_client_counts_only_behind_a_trusted_proxy() {
     let direct = app.graphql(NAME, json!({}), None).await;
     direct.assert_no_errors();
 }
+
+/// A mutation added to the schema must be placed in one budget: the sensitive one, or the
+/// list of mutations bound to a role on their object.
+#[test]
+fn every_mutation_is_either_sensitive_or_bound_to_a_role() {
+    use api::ratelimit::{ROLE_BOUND_MUTATIONS, SENSITIVE_MUTATIONS};
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let sdl = api::graphql::schema::build(None).sdl();
+    let doc = async_graphql::parser::parse_schema(&sdl).expect("the SDL parses");
+    let fields: Vec<String> = doc
+        .definitions
+        .iter()
+        .filter_map(|d| match d {
+            TypeSystemDefinition::Type(t) if t.node.name.node == "Mutation" => Some(&t.node.kind),
+            _ => None,
+        })
+        .flat_map(|kind| match kind {
+            TypeKind::Object(o) => o.fields.iter().map(|f| f.node.name.node.to_string()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert!(fields.len() > 50, "the Mutation type: {fields:?}");
+    let unplaced: Vec<_> = fields
+        .iter()
+        .filter(|n| SENSITIVE_MUTATIONS.contains(&n.as_str()) == ROLE_BOUND_MUTATIONS.contains(&n.as_str()))
+        .collect();
+    assert!(unplaced.is_empty(), "in neither list or in both: {unplaced:?}");
+    let stale: Vec<_> = SENSITIVE_MUTATIONS
+        .iter()
+        .chain(ROLE_BOUND_MUTATIONS)
+        .filter(|n| !fields.iter().any(|f| f == *n))
+        .collect();
+    assert!(stale.is_empty(), "listed but not in the schema: {stale:?}");
+}

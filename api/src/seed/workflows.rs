@@ -58,6 +58,28 @@ pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
         ],
     );
 
+    // Globex registered a value net with Acme in it; Acme's APA has yet to confirm.
+    let net = ids.next("value_nets");
+    t.push(
+        "value_nets",
+        &[
+            ("id", v(net)),
+            ("name", v("Globex and Acme retail analytics")),
+            ("description", v(Some("Joint retail analytics offering in DACH"))),
+            ("registered_by_company_id", v(ids.companies[1].0)),
+        ],
+    );
+    for (company, confirmed) in [(ids.companies[1].0, true), (ids.companies[0].0, false)] {
+        t.push(
+            "value_net_members",
+            &[
+                ("value_net_id", v(net)),
+                ("company_id", v(company)),
+                ("confirmed", v(confirmed)),
+            ],
+        );
+    }
+
     // Candidate ids: member@acme.example took exams under a second candidate id and asks
     // IBM to merge it into the first (IBM's merge queue has one entry to decide).
     ids.candidate += 1;
