@@ -104,6 +104,13 @@ pub enum Action {
     /// Appoint a site's primary contact when it has none, and decide "I believe I am the
     /// primary contact" requests.
     AppointSitePrimary,
+    /// Request a correction of a country enterprise's reported revenue (read under
+    /// `ReadRevenueReports`, as the reports themselves).
+    RequestRevenueCorrection,
+    /// Decide revenue correction requests (the queue is `ReadChannelQueues`).
+    DecideRevenueCorrections,
+    /// Enroll a location in Value Package / Value Option benefits, renew, move or cancel them.
+    ManageBenefits,
 }
 
 /// One cell of the matrix.
@@ -208,6 +215,9 @@ rules! {
     ConfirmValueNet:               No,  No,  No,  No,  No,  Yes, No,  No;
     RequestTechnicalAdvocate:      No,  No,  No,  No,  No,  HQ,  No,  No;
     AppointSitePrimary:            No,  No,  No,  No,  No,  No,  No,  Yes;
+    RequestRevenueCorrection:      No,  No,  No,  No,  Yes, Yes, No,  No;
+    DecideRevenueCorrections:      No,  No,  No,  No,  No,  No,  No,  Yes;
+    ManageBenefits:                No,  No,  No,  No,  No,  Yes, No,  No;
 }
 
 /// How one field of a guarded GraphQL type is protected.

@@ -33,6 +33,7 @@ pub const SENSITIVE_MUTATIONS: &[&str] = &[
 /// someone deciding which budget it spends.
 pub const ROLE_BOUND_MUTATIONS: &[&str] = &[
     "addApplicationDocument",
+    "addBenefit",
     "addCountryEnterprise",
     "addLocation",
     "addSiteUser",
@@ -46,6 +47,7 @@ pub const ROLE_BOUND_MUTATIONS: &[&str] = &[
     "decideCustomerExperience",
     "decideNomination",
     "decideRelationshipApplication",
+    "decideRevenueCorrection",
     "decideTechnicalAdvocate",
     "importCertifications",
     "inviteIsvToPremier",
@@ -61,6 +63,7 @@ pub const ROLE_BOUND_MUTATIONS: &[&str] = &[
     "removeCommunityMember",
     "removeSiteUser",
     "requestRegistrationDocuments",
+    "requestRevenueCorrection",
     "requestTechnicalAdvocate",
     "respondToOpportunity",
     "reviewPerson",
@@ -73,6 +76,7 @@ pub const ROLE_BOUND_MUTATIONS: &[&str] = &[
     "submitPartnerPlan",
     "submitRelationshipApplication",
     "transferPrimaryContact",
+    "updateBenefit",
     "updateCompanyProfile",
     "updateCountryEnterprise",
     "updateLocation",

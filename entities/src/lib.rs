@@ -33,6 +33,7 @@ pub mod people;
 pub mod relationship_applications;
 pub mod renewal_line_items;
 pub mod response_cards;
+pub mod revenue_correction_amounts;
 pub mod revenue_corrections;
 pub mod revenue_reports;
 pub mod site_user_privileges;

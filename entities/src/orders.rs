@@ -17,6 +17,7 @@ pub struct Model {
     pub order_number: String,
     pub ordered_on: Date,
     pub amount_cents: i64,
+    pub currency: String,
     pub status: String,
 }
 

@@ -29,6 +29,7 @@ pub use super::people::Entity as People;
 pub use super::relationship_applications::Entity as RelationshipApplications;
 pub use super::renewal_line_items::Entity as RenewalLineItems;
 pub use super::response_cards::Entity as ResponseCards;
+pub use super::revenue_correction_amounts::Entity as RevenueCorrectionAmounts;
 pub use super::revenue_corrections::Entity as RevenueCorrections;
 pub use super::revenue_reports::Entity as RevenueReports;
 pub use super::site_user_privileges::Entity as SiteUserPrivileges;

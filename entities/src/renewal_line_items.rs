@@ -20,6 +20,7 @@ pub struct Model {
     pub renewal_date: Date,
     pub quantity: i32,
     pub amount_cents: i64,
+    pub currency: String,
     pub status: String,
 }
 

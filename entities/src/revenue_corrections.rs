@@ -11,16 +11,45 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
-    pub revenue_report_id: i64,
+    pub company_id: i64,
+    pub country_enterprise_id: i64,
     pub requested_by_person_id: i64,
-    pub requested_amount_cents: i64,
+    pub period: String,
     #[sea_orm(column_type = "Text")]
-    pub reason: String,
+    pub contact_name: String,
+    #[sea_orm(column_type = "Text")]
+    pub contact_email: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub contact_phone: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub distributor: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub other: Option<String>,
+    pub currency: String,
     pub status: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::companies::Entity",
+        from = "Column::CompanyId",
+        to = "super::companies::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    Companies,
+    #[sea_orm(
+        belongs_to = "super::country_enterprises::Entity",
+        from = "Column::CountryEnterpriseId",
+        to = "super::country_enterprises::Column::Id",
+        on_update = "NoAction",
+        on_delete = "Cascade"
+    )]
+    CountryEnterprises,
     #[sea_orm(
         belongs_to = "super::people::Entity",
         from = "Column::RequestedByPersonId",
@@ -29,14 +58,20 @@ pub enum Relation {
         on_delete = "Restrict"
     )]
     People,
-    #[sea_orm(
-        belongs_to = "super::revenue_reports::Entity",
-        from = "Column::RevenueReportId",
-        to = "super::revenue_reports::Column::Id",
-        on_update = "NoAction",
-        on_delete = "Cascade"
-    )]
-    RevenueReports,
+    #[sea_orm(has_many = "super::revenue_correction_amounts::Entity")]
+    RevenueCorrectionAmounts,
+}
+
+impl Related<super::companies::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Companies.def()
+    }
+}
+
+impl Related<super::country_enterprises::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CountryEnterprises.def()
+    }
 }
 
 impl Related<super::people::Entity> for Entity {
@@ -45,9 +80,9 @@ impl Related<super::people::Entity> for Entity {
     }
 }
 
-impl Related<super::revenue_reports::Entity> for Entity {
+impl Related<super::revenue_correction_amounts::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::RevenueReports.def()
+        Relation::RevenueCorrectionAmounts.def()
     }
 }
 

@@ -29,19 +29,11 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     CountryEnterprises,
-    #[sea_orm(has_many = "super::revenue_corrections::Entity")]
-    RevenueCorrections,
 }
 
 impl Related<super::country_enterprises::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::CountryEnterprises.def()
-    }
-}
-
-impl Related<super::revenue_corrections::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::RevenueCorrections.def()
     }
 }
 

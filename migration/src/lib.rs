@@ -18,6 +18,8 @@ mod m20261201_000004_program;
 mod m20261201_000005_relationship_rules;
 mod m20261201_000006_value_net_confirmation;
 mod m20261201_000007_technical_advocates;
+mod m20261201_000008_revenue_corrections;
+mod m20261201_000009_pao_currency;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_relationship_rules::Migration),
             Box::new(m20261201_000006_value_net_confirmation::Migration),
             Box::new(m20261201_000007_technical_advocates::Migration),
+            Box::new(m20261201_000008_revenue_corrections::Migration),
+            Box::new(m20261201_000009_pao_currency::Migration),
         ]
     }
 }

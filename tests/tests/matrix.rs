@@ -162,6 +162,8 @@ struct Fixture {
     passed_lead: HashMap<Target, String>,
     nomination: String,
     country_enterprise: HashMap<Target, String>,
+    /// Acme's revenue correction request waiting in IBM's queue.
+    correction: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -179,7 +181,20 @@ async fn fixture(app: &TestApp) -> Fixture {
         passed_lead: HashMap::new(),
         nomination: String::new(),
         country_enterprise: HashMap::new(),
+        correction: String::new(),
     };
+    let c = app
+        .graphql(
+            "{ revenueCorrectionQueue(first: 1) { nodes { id } } }",
+            json!({}),
+            Some(&ibm),
+        )
+        .await;
+    c.assert_no_errors();
+    f.correction = c.data()["revenueCorrectionQueue"]["nodes"][0]["id"]
+        .as_str()
+        .expect("a revenue correction waiting in the demo")
+        .to_owned();
     let n = app
         .graphql(
             "{ nominationQueue(first: 1) { nodes { id } } }",
@@ -392,7 +407,9 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             p
         }
         Action::ReadRevenueReports if company => {
-            company_paths(f, t, "countryEnterprises { revenueReports { period } }")
+            let mut p = company_paths(f, t, "countryEnterprises { revenueReports { period } }");
+            p.extend(company_paths(f, t, "countryEnterprises { revenueCorrections { period } }"));
+            p
         }
         Action::ReadRelationshipApplications if company => {
             let mut p = company_paths(f, t, "relationshipApplications { id status }");
@@ -531,6 +548,7 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             ("experience queue", "{ customerExperienceQueue(first: 1) { totalCount nodes { status } } }"),
             ("nomination queue", "{ nominationQueue(first: 1) { totalCount nodes { status } } }"),
             ("advocate queue", "{ technicalAdvocateQueue(first: 1) { totalCount nodes { status } } }"),
+            ("correction queue", "{ revenueCorrectionQueue(first: 1) { totalCount nodes { status } } }"),
         ]
         .into_iter()
         .map(|(path, query)| Probe {
@@ -608,6 +626,20 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             }
             p
         }
+        // A period that is not one: an allowed caller meets BAD_USER_INPUT.
+        Action::RequestRevenueCorrection if company => mutation(
+            "mutation($e: ID!) { requestRevenueCorrection(input: { countryEnterpriseId: $e, period: \"probe\", contact: { name: \"P\", email: \"p@example.com\" }, amounts: [{ brand: POWER, amount: { amount: \"1\", currency: \"EUR\" } }] }) { correction { id } } }",
+            json!({ "e": f.country_enterprise[&t] }),
+        ),
+        Action::DecideRevenueCorrections if t == Target::Acme => mutation(
+            "mutation($id: ID!) { decideRevenueCorrection(input: { correctionId: $id, version: -1, approve: true }) { correction { id } } }",
+            json!({ "id": f.correction }),
+        ),
+        // A name with a control character: an allowed caller meets BAD_USER_INPUT.
+        Action::ManageBenefits if company => mutation(
+            "mutation($l: ID!) { addBenefit(input: { locationId: $l, kind: VALUE_OPTION, name: \"\\u0001\", validUntil: \"2099-01-01\" }) { benefit { id } } }",
+            json!({ "l": f.headquarters[&t] }),
+        ),
         Action::DecideNominations if t == Target::Acme => mutation(
             "mutation($id: ID!) { decideNomination(input: { nominationId: $id, version: -1, validate: true }) { nomination { id } } }",
             json!({ "id": f.nomination }),
@@ -840,7 +872,10 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         | Action::EditCompanyDetails
         | Action::ConfirmValueNet
         | Action::RequestTechnicalAdvocate
-        | Action::AppointSitePrimary => None,
+        | Action::AppointSitePrimary
+        | Action::RequestRevenueCorrection
+        | Action::DecideRevenueCorrections
+        | Action::ManageBenefits => None,
     };
     let table = doc_table("| field or action");
     assert_eq!(table.len(), 13, "{table:?}");
@@ -877,9 +912,12 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         Action::AppointSitePrimary => Some(
             "appoint a site's primary contact when it has none; decide \"I am the primary\" requests",
         ),
+        Action::RequestRevenueCorrection => Some("request a revenue correction"),
+        Action::DecideRevenueCorrections => Some("decide a revenue correction"),
+        Action::ManageBenefits => Some("manage benefits of a location"),
         _ => None,
     };
-    assert_eq!(lifecycle.len(), 17, "{lifecycle:?}");
+    assert_eq!(lifecycle.len(), 20, "{lifecycle:?}");
     for r in MATRIX {
         let declared = [
             r.anonymous,

@@ -72,6 +72,15 @@ on_both_backends! {
         let site_id = ok.data()["site"]["id"].clone();
         assert!(!ok.data()["site"]["customers"]["edges"].as_array().expect("edges").is_empty());
         assert!(!ok.data()["site"]["renewalLineItems"]["edges"].as_array().expect("edges").is_empty());
+        // Amounts are exact decimals with their currency; an order's status is a typed state.
+        let money = app.as_user("member@acme.example", "{ site(siteNumber: \"S-1000001\") { renewalLineItems(first: 1, filter: { from: \"2000-01-01\" }) { nodes { amount { amount currency } amountMinor } } orders(first: 1) { nodes { amount { amount currency } amountMinor status } } } }", json!({})).await;
+        money.assert_no_errors();
+        for list in ["renewalLineItems", "orders"] {
+            let item = &money.data()["site"][list]["nodes"][0];
+            let minor = item["amountMinor"].as_i64().expect("minor units");
+            assert_eq!(item["amount"], json!({ "amount": format!("{}.{:02}", minor / 100, minor % 100), "currency": "USD" }), "{list}");
+        }
+        assert!(["OPEN", "SHIPPED", "INVOICED"].contains(&money.data()["site"]["orders"]["nodes"][0]["status"].as_str().expect("status")));
         let by_node = "query($id: ID!) { node(id: $id) { ... on Site { customers(first: 1) { edges { cursor } } orders(first: 1) { edges { cursor } } } } }";
         let by_entity = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Site { renewalLineItems(first: 1) { edges { cursor } } } } }";
         for who in ["prc@acme.example", "apa@acme.example", "apa@globex.example"] {

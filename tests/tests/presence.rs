@@ -107,3 +107,153 @@ on_both_backends! {
         assert_eq!(cleared.data()["updateCountryEnterprise"]["countryEnterprise"], json!({ "marketingDescription": null, "passportAdvantageId": "PPA7777" }), "{v}");
     }
 }
+
+/// Revenue corrections and benefits (domain.md §8): the FAQ's fields, IBM's decision.
+mod corrections_and_benefits {
+    use super::*;
+
+    const REQUEST: &str = "mutation($e: ID!, $p: String!, $a: [BrandAmountInput!]!) { requestRevenueCorrection(input: { countryEnterpriseId: $e, period: $p, contact: { name: \"Priya Raman\", email: \"Prc@Acme.Example\", phone: \"+49 228 555 0100\" }, distributor: \"Arrow ECS\", amounts: $a, other: \"Booked under the wrong CE\" }) { correction { id version status period contact { name email phone } distributor other amounts { brand amount { amount currency } } requestedBy { ibmId } countryEnterprise { country company { partnerWorldId } } } } }";
+    const DECIDE: &str = "mutation($id: ID!, $v: Int!, $ok: Boolean!, $r: String) { decideRevenueCorrection(input: { correctionId: $id, version: $v, approve: $ok, reason: $r }) { correction { status decisionReason decidedAt } } }";
+    const REPORTS: &str = "query($id: ID!) { node(id: $id) { ... on CountryEnterprise { revenueReports { brand period amount { amount currency } source } revenueCorrections { period status } } } }";
+
+    on_both_backends! {
+        async fn a_revenue_correction_is_requested_by_the_prc_and_decided_by_ibm(app) {
+            let ce = acme(&app).await["countryEnterprises"][0]["id"].clone();
+            let amounts = json!([
+                { "brand": "POWER", "amount": { "amount": "182500.00", "currency": "USD" } },
+                { "brand": "SECURITY", "amount": { "amount": "1200.5", "currency": "USD" } },
+            ]);
+            // Neither another company's APA nor a member may ask; the FAQ's fields are checked.
+            let outsider = app.as_user("apa@globex.example", REQUEST, json!({ "e": ce, "p": "2026-Q1", "a": amounts })).await;
+            assert_eq!(outsider.codes(), ["FORBIDDEN"]);
+            let member = app.as_user("member@acme.example", REQUEST, json!({ "e": ce, "p": "2026-Q1", "a": amounts })).await;
+            assert_eq!(member.codes(), ["FORBIDDEN"]);
+            for (period, a) in [
+                ("Q1-2026", amounts.clone()),
+                ("2026-Q1", json!([])),
+                ("2026-Q1", json!([{ "brand": "POWER", "amount": { "amount": "1", "currency": "USD" } }, { "brand": "POWER", "amount": { "amount": "2", "currency": "USD" } }])),
+                ("2026-Q1", json!([{ "brand": "POWER", "amount": { "amount": "1", "currency": "USD" } }, { "brand": "STORAGE", "amount": { "amount": "2", "currency": "EUR" } }])),
+                ("2026-Q1", json!([{ "brand": "POWER", "amount": { "amount": "-1", "currency": "USD" } }])),
+                ("2026-Q1", json!([{ "brand": "POWER", "amount": { "amount": "1.001", "currency": "USD" } }])),
+            ] {
+                let bad = app.as_user("prc@acme.example", REQUEST, json!({ "e": ce, "p": period, "a": a })).await;
+                assert_eq!(bad.codes(), ["BAD_USER_INPUT"], "{period} {a}: {}", bad.body);
+            }
+
+            let asked = app.as_user("prc@acme.example", REQUEST, json!({ "e": ce, "p": "2026-Q1", "a": amounts })).await;
+            asked.assert_no_errors();
+            let c = asked.data()["requestRevenueCorrection"]["correction"].clone();
+            assert_eq!(c["status"], "SUBMITTED");
+            assert_eq!(c["contact"], json!({ "name": "Priya Raman", "email": "prc@acme.example", "phone": "+49 228 555 0100" }));
+            assert_eq!(c["amounts"], json!([
+                { "brand": "POWER", "amount": { "amount": "182500.00", "currency": "USD" } },
+                { "brand": "SECURITY", "amount": { "amount": "1200.50", "currency": "USD" } },
+            ]));
+            assert_eq!(c["requestedBy"]["ibmId"], "prc@acme.example");
+            assert_eq!(c["countryEnterprise"]["company"]["partnerWorldId"], "PW-000001");
+            // One waiting correction per period.
+            let again = app.as_user("apa@acme.example", REQUEST, json!({ "e": ce, "p": "2026-Q1", "a": amounts })).await;
+            assert_eq!(again.codes(), ["CONFLICT"]);
+
+            // It waits in IBM's queue, counted; the company's APA sees it on the CE.
+            let ibm = app.ibm_channel_token();
+            let queue = app.graphql("{ revenueCorrectionQueue(first: 10) { totalCount nodes { id period } } }", json!({}), Some(&ibm)).await;
+            queue.assert_no_errors();
+            assert!(queue.data()["revenueCorrectionQueue"]["nodes"].as_array().expect("nodes").iter().any(|n| n["id"] == c["id"]));
+            assert_eq!(app.as_user("prc@acme.example", "{ revenueCorrectionQueue(first: 1) { totalCount } }", json!({})).await.codes(), ["FORBIDDEN"]);
+
+            // IBM only decides; a rejection needs a reason; a stale version is a conflict.
+            let by_apa = app.as_user("apa@acme.example", DECIDE, json!({ "id": c["id"], "v": c["version"], "ok": true })).await;
+            assert_eq!(by_apa.codes(), ["FORBIDDEN"]);
+            let no_reason = app.graphql(DECIDE, json!({ "id": c["id"], "v": c["version"], "ok": false }), Some(&ibm)).await;
+            assert_eq!(no_reason.codes(), ["BAD_USER_INPUT"]);
+            let stale = app.graphql(DECIDE, json!({ "id": c["id"], "v": 99, "ok": true }), Some(&ibm)).await;
+            assert_eq!(stale.codes(), ["CONFLICT"]);
+            let before = app.as_user("apa@acme.example", REPORTS, json!({ "id": ce })).await;
+            before.assert_no_errors();
+            let approved = app.graphql(DECIDE, json!({ "id": c["id"], "v": c["version"], "ok": true }), Some(&ibm)).await;
+            approved.assert_no_errors();
+            assert_eq!(approved.data()["decideRevenueCorrection"]["correction"]["status"], "APPROVED");
+            assert_eq!(app.graphql(DECIDE, json!({ "id": c["id"], "v": c["version"].as_i64().expect("v") + 1, "ok": false, "r": "late" }), Some(&ibm)).await.codes(), ["CONFLICT"]);
+
+            // The period's reports of those brands now carry the corrected amounts; the
+            // others are untouched.
+            let after = app.as_user("apa@acme.example", REPORTS, json!({ "id": ce })).await;
+            after.assert_no_errors();
+            let reports = |a: &tests::Answer| a.data()["node"]["revenueReports"].as_array().expect("reports").clone();
+            let q1 = |brand: &str| reports(&after).into_iter().find(|r| r["period"] == "2026-Q1" && r["brand"] == brand);
+            assert_eq!(q1("POWER").expect("POWER 2026-Q1")["amount"], json!({ "amount": "182500.00", "currency": "USD" }));
+            assert_eq!(q1("SECURITY").expect("SECURITY 2026-Q1")["amount"], json!({ "amount": "1200.50", "currency": "USD" }));
+            let untouched = |r: &Value| !(r["period"] == "2026-Q1" && (r["brand"] == "POWER" || r["brand"] == "SECURITY"));
+            assert_eq!(
+                reports(&before).into_iter().filter(untouched).collect::<Vec<_>>(),
+                reports(&after).into_iter().filter(untouched).collect::<Vec<_>>(),
+            );
+            assert!(after.data()["node"]["revenueCorrections"].as_array().expect("corrections").iter().any(|c| c["period"] == "2026-Q1" && c["status"] == "APPROVED"));
+            // Globex's APA sees neither the reports nor the corrections.
+            let outside = app.as_user("apa@globex.example", REPORTS, json!({ "id": ce })).await;
+            assert_eq!(outside.data()["node"], json!({ "revenueReports": null, "revenueCorrections": null }));
+
+            // The seeded request is rejected with a reason; nothing changes in the reports.
+            let seeded = app.graphql("{ revenueCorrectionQueue(first: 10) { nodes { id version period } } }", json!({}), Some(&ibm)).await;
+            let s = seeded.data()["revenueCorrectionQueue"]["nodes"].as_array().expect("nodes").iter().find(|n| n["period"] == "2026-Q2").expect("the seeded correction").clone();
+            let rejected = app.graphql(DECIDE, json!({ "id": s["id"], "v": s["version"], "ok": false, "r": "The orders belong to the subsidiary" }), Some(&ibm)).await;
+            rejected.assert_no_errors();
+            assert_eq!(rejected.data()["decideRevenueCorrection"]["correction"]["decisionReason"], "The orders belong to the subsidiary");
+            let last = app.as_user("apa@acme.example", REPORTS, json!({ "id": ce })).await;
+            assert_eq!(reports(&after), reports(&last));
+            // Both decisions are in the audit log.
+            let log = app.graphql("{ auditLog(entityType: \"CountryEnterprise\", first: 10) { edges { node { action } } } }", json!({}), Some(&ibm)).await;
+            let actions: Vec<Value> = log.data()["auditLog"]["edges"].as_array().expect("edges").iter().map(|e| e["node"]["action"].clone()).collect();
+            for a in ["requestRevenueCorrection", "approveRevenueCorrection", "rejectRevenueCorrection"] {
+                assert!(actions.contains(&json!(a)), "{a} in {actions:?}");
+            }
+        }
+
+        async fn the_apa_manages_the_benefits_of_each_location(app) {
+            let c = acme(&app).await;
+            let hq = c["headquarters"]["id"].clone();
+            let ce = c["countryEnterprises"][0]["id"].clone();
+            let add = "mutation($l: ID!, $n: String!, $u: NaiveDate!) { addBenefit(input: { locationId: $l, kind: VALUE_OPTION, name: $n, validUntil: $u }) { benefit { id version kind name status validUntil } } }";
+            let prc = app.as_user("prc@acme.example", add, json!({ "l": hq, "n": "Cloud credits", "u": "2099-06-30" })).await;
+            assert_eq!(prc.codes(), ["FORBIDDEN"]);
+            let past = app.as_user(APA, add, json!({ "l": hq, "n": "Cloud credits", "u": "2020-01-01" })).await;
+            assert_eq!(past.codes(), ["BAD_USER_INPUT"]);
+            let made = app.as_user(APA, add, json!({ "l": hq, "n": "Cloud credits", "u": "2099-06-30" })).await;
+            made.assert_no_errors();
+            let b = made.data()["addBenefit"]["benefit"].clone();
+            assert_eq!(b["status"], "ACTIVE");
+            assert_eq!(b["kind"], "VALUE_OPTION");
+            assert_eq!(app.as_user(APA, add, json!({ "l": hq, "n": "Cloud credits", "u": "2099-06-30" })).await.codes(), ["CONFLICT"]);
+
+            // A second location of the company, to move the benefit to.
+            let other = app.as_user(APA, "mutation($id: ID!) { addLocation(input: { countryEnterpriseId: $id, location: { name: \"Acme Branch\", addressLine: \"5 Side St\", city: \"Bonn\", postalCode: \"53113\" } }) { location { id } } }", json!({ "id": ce })).await;
+            other.assert_no_errors();
+            let branch = other.data()["addLocation"]["location"]["id"].clone();
+            let update = "mutation($id: ID!, $v: Int!, $l: ID, $u: NaiveDate, $x: Boolean) { updateBenefit(input: { benefitId: $id, version: $v, locationId: $l, validUntil: $u, cancel: $x }) { benefit { version status validUntil } } }";
+            let nothing = app.as_user(APA, update, json!({ "id": b["id"], "v": b["version"] })).await;
+            assert_eq!(nothing.codes(), ["BAD_USER_INPUT"]);
+            let globex_hq = app.as_user("apa@globex.example", "{ company(partnerWorldId: \"PW-000002\") { headquarters { id } } }", json!({})).await;
+            let elsewhere = app.as_user(APA, update, json!({ "id": b["id"], "v": b["version"], "l": globex_hq.data()["company"]["headquarters"]["id"] })).await;
+            assert_eq!(elsewhere.codes(), ["BAD_USER_INPUT"]);
+            let moved = app.as_user(APA, update, json!({ "id": b["id"], "v": b["version"], "l": branch, "u": "2100-12-31" })).await;
+            moved.assert_no_errors();
+            assert_eq!(moved.data()["updateBenefit"]["benefit"]["validUntil"], "2100-12-31");
+            let benefits = "query($id: ID!) { node(id: $id) { ... on Location { benefits { name status } } } }";
+            let at_branch = app.as_user("member@acme.example", benefits, json!({ "id": branch })).await;
+            assert_eq!(at_branch.data()["node"]["benefits"], json!([{ "name": "Cloud credits", "status": "ACTIVE" }]));
+            assert!(!app.as_user(APA, benefits, json!({ "id": hq })).await.data()["node"]["benefits"].as_array().expect("benefits").iter().any(|b| b["name"] == "Cloud credits"));
+            // Others may neither change nor see it: Globex's APA meets what an unknown id meets.
+            let v = moved.data()["updateBenefit"]["benefit"]["version"].clone();
+            let foreign = app.as_user("apa@globex.example", update, json!({ "id": b["id"], "v": v, "x": true })).await;
+            assert_eq!(foreign.codes(), ["NOT_FOUND"]);
+            assert_eq!(app.as_user("apa@globex.example", benefits, json!({ "id": branch })).await.codes(), ["FORBIDDEN"]);
+            // Cancelled, it changes no more.
+            let cancelled = app.as_user(APA, update, json!({ "id": b["id"], "v": v, "x": true })).await;
+            cancelled.assert_no_errors();
+            assert_eq!(cancelled.data()["updateBenefit"]["benefit"]["status"], "CANCELLED");
+            let v = cancelled.data()["updateBenefit"]["benefit"]["version"].clone();
+            assert_eq!(app.as_user(APA, update, json!({ "id": b["id"], "v": v, "u": "2101-01-01" })).await.codes(), ["CONFLICT"]);
+        }
+    }
+}

@@ -168,16 +168,25 @@ fn every_mutation_is_either_sensitive_or_bound_to_a_role() {
             _ => None,
         })
         .flat_map(|kind| match kind {
-            TypeKind::Object(o) => o.fields.iter().map(|f| f.node.name.node.to_string()).collect(),
+            TypeKind::Object(o) => o
+                .fields
+                .iter()
+                .map(|f| f.node.name.node.to_string())
+                .collect(),
             _ => Vec::new(),
         })
         .collect();
     assert!(fields.len() > 50, "the Mutation type: {fields:?}");
     let unplaced: Vec<_> = fields
         .iter()
-        .filter(|n| SENSITIVE_MUTATIONS.contains(&n.as_str()) == ROLE_BOUND_MUTATIONS.contains(&n.as_str()))
+        .filter(|n| {
+            SENSITIVE_MUTATIONS.contains(&n.as_str()) == ROLE_BOUND_MUTATIONS.contains(&n.as_str())
+        })
         .collect();
-    assert!(unplaced.is_empty(), "in neither list or in both: {unplaced:?}");
+    assert!(
+        unplaced.is_empty(),
+        "in neither list or in both: {unplaced:?}"
+    );
     let stale: Vec<_> = SENSITIVE_MUTATIONS
         .iter()
         .chain(ROLE_BOUND_MUTATIONS)

@@ -90,6 +90,10 @@ struct Ids {
     advocate: String,
     /// A value net Acme is invited to and has not confirmed.
     value_net: String,
+    /// Acme's revenue correction request waiting for IBM.
+    correction: String,
+    /// A benefit of one of Acme's locations.
+    benefit: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -99,6 +103,8 @@ async fn ids(app: &TestApp) -> Ids {
             "{ company(partnerWorldId: \"PW-000001\") { id employees(first: 5) { edges { node { id ibmId } } } relationshipApplications { id } technicalAdvocateRequests { id } countryEnterprises { id locations { id } } solutions { id customerExperiences { id status } } }
                globex: company(partnerWorldId: \"PW-000002\") { id }
                nominationQueue(first: 1) { nodes { id } }
+               revenueCorrectionQueue(first: 1) { nodes { id } }
+               acmeBenefits: company(partnerWorldId: \"PW-000001\") { countryEnterprises { locations { benefits { id } } } }
                site(siteNumber: \"S-1000001\") { id users { id ibmId } accessRequests { id } }
                opportunities(first: 100) { edges { node { id status passedTo { partnerWorldId } } } }
                candidateIdMergeRequests(first: 1) { nodes { id } }
@@ -186,6 +192,16 @@ async fn ids(app: &TestApp) -> Ids {
         nomination: s(&d["nominationQueue"]["nodes"][0]["id"]),
         advocate: s(&c["technicalAdvocateRequests"][0]["id"]),
         value_net: s(&invited.data()["company"]["valueNetInvitations"][0]["id"]),
+        correction: s(&d["revenueCorrectionQueue"]["nodes"][0]["id"]),
+        benefit: d["acmeBenefits"]["countryEnterprises"]
+            .as_array()
+            .expect("country enterprises")
+            .iter()
+            .flat_map(|ce| ce["locations"].as_array().cloned().unwrap_or_default())
+            .flat_map(|l| l["benefits"].as_array().cloned().unwrap_or_default())
+            .map(|b| s(&b["id"]))
+            .next()
+            .expect("a benefit of Acme's"),
     }
 }
 
@@ -445,6 +461,40 @@ fn probes(ids: &Ids) -> Vec<Probe> {
             Ibm,
             "{ technicalAdvocateQueue(first: 3) { nodes { __typename } } }",
             json!({}),
+        ),
+        q(
+            ("CountryEnterprise", "revenueCorrections"),
+            globex,
+            User("prc@acme.example"),
+            "query($id: ID!) { company(id: $id) { countryEnterprises { revenueCorrections { __typename } } } }",
+            acme.clone(),
+        ),
+        q(
+            ("RevenueCorrection", "requestedBy"),
+            globex,
+            User("apa@acme.example"),
+            "query($id: ID!) { company(id: $id) { countryEnterprises { revenueCorrections { requestedBy { __typename } } } } }",
+            acme.clone(),
+        ),
+        q(
+            ("RevenueCorrectionEdge", "node"),
+            globex,
+            Ibm,
+            "{ revenueCorrectionQueue(first: 3) { edges { node { __typename } } } }",
+            json!({}),
+        ),
+        q(
+            ("RevenueCorrectionConnection", "nodes"),
+            globex,
+            Ibm,
+            "{ revenueCorrectionQueue(first: 3) { nodes { __typename } } }",
+            json!({}),
+        ),
+        m(
+            ("RevenueCorrectionPayload", "correction"),
+            globex,
+            "mutation($e: ID!) { requestRevenueCorrection(input: { countryEnterpriseId: $e, period: \"2026-Q1\", contact: { name: \"P\", email: \"p@globex.example\" }, amounts: [{ brand: POWER, amount: { amount: \"1\", currency: \"USD\" } }] }) { correction { __typename } } }",
+            json!({ "e": ids.country_enterprise }),
         ),
         m(
             ("TechnicalAdvocatePayload", "request"),
@@ -721,7 +771,7 @@ tests::on_both_backends! {
         }
         assert!(oracles.is_empty(), "{} oracles:\n{}", oracles.len(), oracles.join("\n"));
         // Every kind of object that some of these callers may not see was put to the test.
-        for kind in ["Person", "RelationshipApplication", "CustomerExperience", "SiteUser", "AccessRequest", "Opportunity", "CandidateIdMerge", "ValidationNomination", "TechnicalAdvocateRequest", "ValueNet"] {
+        for kind in ["Person", "RelationshipApplication", "CustomerExperience", "SiteUser", "AccessRequest", "Opportunity", "CandidateIdMerge", "ValidationNomination", "TechnicalAdvocateRequest", "ValueNet", "RevenueCorrection", "Benefit"] {
             assert!(compared.contains(kind), "no operation on a {kind} was compared: {compared:?}");
         }
         // The subscription too, over a socket.
@@ -758,7 +808,12 @@ fn operations_taking_ids() -> BTreeSet<String> {
             }
             TypeKind::Object(o) if name == "Query" || name == "Mutation" => {
                 for f in &o.fields {
-                    let args: Vec<Type> = f.node.arguments.iter().map(|a| a.node.ty.node.clone()).collect();
+                    let args: Vec<Type> = f
+                        .node
+                        .arguments
+                        .iter()
+                        .map(|a| a.node.ty.node.clone())
+                        .collect();
                     roots.push((f.node.name.node.to_string(), args));
                 }
             }
@@ -771,15 +826,24 @@ fn operations_taking_ids() -> BTreeSet<String> {
             BaseType::List(inner) => named(inner),
         }
     }
-    fn reaches_id(t: &Type, inputs: &std::collections::HashMap<String, Vec<Type>>, seen: &mut BTreeSet<String>) -> bool {
+    fn reaches_id(
+        t: &Type,
+        inputs: &std::collections::HashMap<String, Vec<Type>>,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
         let n = named(t);
         n == "ID"
             || (seen.insert(n.clone())
-                && inputs.get(&n).is_some_and(|fields| fields.iter().any(|f| reaches_id(f, inputs, seen))))
+                && inputs
+                    .get(&n)
+                    .is_some_and(|fields| fields.iter().any(|f| reaches_id(f, inputs, seen))))
     }
     roots
         .into_iter()
-        .filter(|(_, args)| args.iter().any(|a| reaches_id(a, &inputs, &mut BTreeSet::new())))
+        .filter(|(_, args)| {
+            args.iter()
+                .any(|a| reaches_id(a, &inputs, &mut BTreeSet::new()))
+        })
         .map(|(name, _)| name)
         .collect()
 }
@@ -789,63 +853,311 @@ fn operations_taking_ids() -> BTreeSet<String> {
 fn oracle_cases(ids: &Ids, community: &Value) -> Vec<(&'static str, &'static str, Value)> {
     let location = json!({ "name": "Probe", "addressLine": "1 Probe St", "city": "Probe", "postalCode": "1000" });
     vec![
-        ("node", "query($id: ID!) { node(id: $id) { id } }", json!({ "id": ids.acme_person })),
-        ("company", "query($id: ID!) { company(id: $id) { employees(first: 1) { totalCount } } }", json!({ "id": ids.acme })),
-        ("partnerEligibility", "query($id: ID!) { partnerEligibility(companyId: $id, productGroup: \"Security\", country: \"US\") { eligible } }", json!({ "id": ids.acme })),
-        ("recommendPartners", "query($id: ID!) { recommendPartners(opportunityId: $id) { score } }", json!({ "id": ids.opportunity })),
-        ("valueNetMatches", "query($id: ID!) { valueNetMatches(companyId: $id, first: 1) { totalCount } }", json!({ "id": ids.acme })),
-        ("addCandidateId", "mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"C-ORACLE\", track: SALES }) { person { id } } }", json!({ "id": ids.acme_person })),
-        ("reviewPerson", "mutation($id: ID!) { reviewPerson(input: { personId: $id, version: 1, decision: APPROVE }) { person { id } } }", json!({ "id": ids.acme_person })),
-        ("setCompanyRole", "mutation($id: ID!) { setCompanyRole(input: { personId: $id, version: 1, role: PRC, granted: true }) { person { id } } }", json!({ "id": ids.acme_person })),
-        ("setFocalId", "mutation($id: ID!) { setFocalId(input: { personId: $id, version: 1 }) { person { id } } }", json!({ "id": ids.acme_person })),
-        ("requestTechnicalAdvocate", "mutation($c: ID!, $id: ID!) { requestTechnicalAdvocate(input: { companyId: $c, personId: $id }) { request { id } } }", json!({ "c": ids.acme, "id": ids.acme_person })),
-        ("decideTechnicalAdvocate", "mutation($id: ID!) { decideTechnicalAdvocate(input: { requestId: $id, version: 1, approve: true }) { request { id } } }", json!({ "id": ids.advocate })),
-        ("decideCandidateIdMerge", "mutation($id: ID!) { decideCandidateIdMerge(input: { mergeId: $id, version: 1, approve: true }) { merge { id } } }", json!({ "id": ids.merge })),
-        ("inviteOrApproveMember", "mutation($c: ID!, $id: ID!) { inviteOrApproveMember(input: { communityId: $c, personId: $id }) { membership { status } } }", json!({ "c": community, "id": ids.acme_person })),
-        ("setCommunityOwner", "mutation($c: ID!, $id: ID!) { setCommunityOwner(input: { communityId: $c, personId: $id, owner: true }) { membership { status } } }", json!({ "c": community, "id": ids.acme_person })),
-        ("removeCommunityMember", "mutation($c: ID!, $id: ID!) { removeCommunityMember(input: { communityId: $c, personId: $id }) { communityId } }", json!({ "c": community, "id": ids.acme_person })),
-        ("joinCommunity", "mutation($c: ID!) { joinCommunity(communityId: $c) { membership { status } } }", json!({ "c": ids.private_community })),
-        ("leaveCommunity", "mutation($c: ID!) { leaveCommunity(communityId: $c) { communityId } }", json!({ "c": ids.private_community })),
-        ("updateRelationshipApplication", "mutation($id: ID!) { updateRelationshipApplication(input: { applicationId: $id, version: 1, agreementAccepted: true }) { application { id } } }", json!({ "id": ids.application })),
-        ("addApplicationDocument", "mutation($id: ID!) { addApplicationDocument(input: { applicationId: $id, name: \"a.pdf\", contentType: \"application/pdf\", sizeBytes: 1, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\" }) { application { id } } }", json!({ "id": ids.application })),
-        ("submitRelationshipApplication", "mutation($id: ID!) { submitRelationshipApplication(input: { applicationId: $id, version: 1 }) { application { id } } }", json!({ "id": ids.application })),
-        ("decideRelationshipApplication", "mutation($id: ID!) { decideRelationshipApplication(input: { applicationId: $id, version: 1, reason: \"no\" }) { application { id } } }", json!({ "id": ids.application })),
-        ("requestRegistrationDocuments", "mutation($id: ID!) { requestRegistrationDocuments(input: { applicationId: $id, version: 1, note: \"the registration\" }) { application { id } } }", json!({ "id": ids.application })),
-        ("createRelationshipApplication", "mutation($c: ID!) { createRelationshipApplication(input: { companyId: $c, kind: RESELLER }) { application { id } } }", json!({ "c": ids.acme })),
-        ("decideCustomerExperience", "mutation($id: ID!) { decideCustomerExperience(input: { customerExperienceId: $id, version: 1, approve: true }) { customerExperience { id } } }", json!({ "id": ids.experience })),
-        ("submitCustomerExperience", "mutation($s: ID!) { submitCustomerExperience(input: { solutionId: $s, customerName: \"C\", summary: \"S\" }) { customerExperience { id } } }", json!({ "s": ids.solution })),
-        ("nominateForTechnicalValidation", "mutation($s: ID!) { nominateForTechnicalValidation(input: { solutionId: $s }) { solution { id } } }", json!({ "s": ids.solution })),
-        ("decideNomination", "mutation($id: ID!) { decideNomination(input: { nominationId: $id, version: 1, validate: true }) { nomination { id } } }", json!({ "id": ids.nomination })),
-        ("submitResponseCard", "mutation($s: ID!) { submitResponseCard(input: { solutionId: $s, readerName: \"R\", readerEmail: \"r@example.com\", message: \"m\" }) { responseCard { id } } }", json!({ "s": ids.solution })),
-        ("createSolution", "mutation($c: ID!) { createSolution(input: { companyId: $c, name: \"N\", description: \"D\" }) { solution { id } } }", json!({ "c": ids.acme })),
-        ("updateSolution", "mutation($s: ID!) { updateSolution(input: { solutionId: $s, version: 1, name: \"N\" }) { solution { id } } }", json!({ "s": ids.solution })),
-        ("updateCompanyProfile", "mutation($c: ID!) { updateCompanyProfile(input: { companyId: $c, version: 1, name: \"N\" }) { company { id } } }", json!({ "c": ids.acme })),
-        ("setPartnerTypes", "mutation($c: ID!) { setPartnerTypes(input: { companyId: $c, version: 1, partnerTypes: [RESELLER] }) { company { id } } }", json!({ "c": ids.acme })),
-        ("submitPartnerPlan", "mutation($c: ID!) { submitPartnerPlan(input: { companyId: $c, version: 1, summary: \"S\", validUntil: \"2030-01-01\" }) { company { id } } }", json!({ "c": ids.acme })),
-        ("verifyPartnerPlan", "mutation($c: ID!) { verifyPartnerPlan(input: { companyId: $c, version: 1, approve: true, validUntil: \"2030-01-01\" }) { company { id } } }", json!({ "c": ids.acme })),
-        ("setGoodStanding", "mutation($c: ID!) { setGoodStanding(input: { companyId: $c, version: 1, value: true }) { company { id } } }", json!({ "c": ids.acme })),
-        ("setSalesActivityRegistration", "mutation($c: ID!) { setSalesActivityRegistration(input: { companyId: $c, version: 1, value: true }) { company { id } } }", json!({ "c": ids.acme })),
-        ("inviteIsvToPremier", "mutation($c: ID!) { inviteIsvToPremier(input: { companyId: $c, version: 1, value: true }) { company { id } } }", json!({ "c": ids.acme })),
-        ("recordAttainment", "mutation($c: ID!) { recordAttainment(input: { companyId: $c, kind: REVENUE_ATTAINMENT, points: 1, description: \"D\", earnedOn: \"2026-01-01\" }) { company { id } } }", json!({ "c": ids.acme })),
-        ("addCountryEnterprise", "mutation($c: ID!, $l: LocationInput!) { addCountryEnterprise(input: { companyId: $c, country: \"DE\", location: $l }) { countryEnterprise { id } } }", json!({ "c": ids.acme, "l": location })),
-        ("updateCountryEnterprise", "mutation($e: ID!) { updateCountryEnterprise(input: { countryEnterpriseId: $e, version: 1, publishToPartners: true }) { countryEnterprise { id } } }", json!({ "e": ids.country_enterprise })),
-        ("addLocation", "mutation($e: ID!, $l: LocationInput!) { addLocation(input: { countryEnterpriseId: $e, location: $l }) { location { id } } }", json!({ "e": ids.country_enterprise, "l": location })),
-        ("updateLocation", "mutation($id: ID!, $l: LocationInput!) { updateLocation(input: { locationId: $id, version: 1, location: $l }) { location { id } } }", json!({ "id": ids.location, "l": location })),
-        ("joinCompany", "mutation($id: ID!) { joinCompany(input: { locationId: $id, companyToken: \"not-the-token\", givenName: \"G\", familyName: \"F\" }) { person { id } } }", json!({ "id": ids.location })),
-        ("registerValueNet", "mutation($c: ID!, $m: [ID!]!) { registerValueNet(input: { companyId: $c, name: \"N\", memberCompanyIds: $m }) { valueNet { id } } }", json!({ "c": ids.acme, "m": [ids.globex] })),
-        ("registerValueNetFocus", "mutation($c: ID!) { registerValueNetFocus(input: { companyId: $c, industries: [\"Retail\"] }) { registration { company { id } } } }", json!({ "c": ids.acme })),
-        ("confirmValueNetMembership", "mutation($c: ID!, $v: ID!) { confirmValueNetMembership(input: { companyId: $c, valueNetId: $v, accept: true }) { valueNet { id } } }", json!({ "c": ids.acme, "v": ids.value_net })),
-        ("updateSiteUser", "mutation($id: ID!) { updateSiteUser(input: { siteUserId: $id, version: 1, name: \"X\" }) { siteUser { id } } }", json!({ "id": ids.site_user })),
-        ("removeSiteUser", "mutation($id: ID!) { removeSiteUser(input: { siteUserId: $id, version: 1 }) { removedSiteUserId } }", json!({ "id": ids.site_user })),
-        ("approveAccessRequest", "mutation($id: ID!) { approveAccessRequest(input: { requestId: $id, version: 1, role: USER }) { accessRequest { id } } }", json!({ "id": ids.request })),
-        ("rejectAccessRequest", "mutation($id: ID!) { rejectAccessRequest(input: { requestId: $id, version: 1, reason: \"no\" }) { accessRequest { id } } }", json!({ "id": ids.request })),
-        ("addSiteUser", "mutation($s: ID!) { addSiteUser(input: { siteId: $s, ibmId: \"x@globex.example\", name: \"X\", role: USER }) { siteUser { id } } }", json!({ "s": ids.site })),
-        ("transferPrimaryContact", "mutation($s: ID!, $u: ID!) { transferPrimaryContact(input: { siteId: $s, toSiteUserId: $u, version: 1 }) { site { id } } }", json!({ "s": ids.site, "u": ids.site_user })),
-        ("appointSitePrimary", "mutation($s: ID!, $u: ID!) { appointSitePrimary(input: { siteId: $s, siteUserId: $u, version: 1 }) { site { id } } }", json!({ "s": ids.site, "u": ids.site_user })),
-        ("passOpportunity", "mutation($id: ID!) { passOpportunity(input: { opportunityId: $id }) { opportunity { id } } }", json!({ "id": ids.opportunity })),
-        ("respondToOpportunity", "mutation($id: ID!) { respondToOpportunity(input: { opportunityId: $id, version: 1, accept: true }) { accepted } }", json!({ "id": ids.acme_lead })),
-        ("progressOpportunity", "mutation($id: ID!) { progressOpportunity(input: { opportunityId: $id, version: 1, status: WON }) { opportunity { id } } }", json!({ "id": ids.acme_lead })),
-        ("registerDeal", "mutation($c: ID!) { registerDeal(input: { companyId: $c, deal: { customerName: \"C\", productGroup: \"Security\", country: \"US\" } }) { opportunity { id } } }", json!({ "c": ids.acme })),
+        (
+            "node",
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": ids.acme_person }),
+        ),
+        (
+            "company",
+            "query($id: ID!) { company(id: $id) { employees(first: 1) { totalCount } } }",
+            json!({ "id": ids.acme }),
+        ),
+        (
+            "partnerEligibility",
+            "query($id: ID!) { partnerEligibility(companyId: $id, productGroup: \"Security\", country: \"US\") { eligible } }",
+            json!({ "id": ids.acme }),
+        ),
+        (
+            "recommendPartners",
+            "query($id: ID!) { recommendPartners(opportunityId: $id) { score } }",
+            json!({ "id": ids.opportunity }),
+        ),
+        (
+            "valueNetMatches",
+            "query($id: ID!) { valueNetMatches(companyId: $id, first: 1) { totalCount } }",
+            json!({ "id": ids.acme }),
+        ),
+        (
+            "addCandidateId",
+            "mutation($id: ID!) { addCandidateId(input: { personId: $id, candidateId: \"C-ORACLE\", track: SALES }) { person { id } } }",
+            json!({ "id": ids.acme_person }),
+        ),
+        (
+            "reviewPerson",
+            "mutation($id: ID!) { reviewPerson(input: { personId: $id, version: 1, decision: APPROVE }) { person { id } } }",
+            json!({ "id": ids.acme_person }),
+        ),
+        (
+            "setCompanyRole",
+            "mutation($id: ID!) { setCompanyRole(input: { personId: $id, version: 1, role: PRC, granted: true }) { person { id } } }",
+            json!({ "id": ids.acme_person }),
+        ),
+        (
+            "setFocalId",
+            "mutation($id: ID!) { setFocalId(input: { personId: $id, version: 1 }) { person { id } } }",
+            json!({ "id": ids.acme_person }),
+        ),
+        (
+            "requestTechnicalAdvocate",
+            "mutation($c: ID!, $id: ID!) { requestTechnicalAdvocate(input: { companyId: $c, personId: $id }) { request { id } } }",
+            json!({ "c": ids.acme, "id": ids.acme_person }),
+        ),
+        (
+            "decideTechnicalAdvocate",
+            "mutation($id: ID!) { decideTechnicalAdvocate(input: { requestId: $id, version: 1, approve: true }) { request { id } } }",
+            json!({ "id": ids.advocate }),
+        ),
+        (
+            "decideCandidateIdMerge",
+            "mutation($id: ID!) { decideCandidateIdMerge(input: { mergeId: $id, version: 1, approve: true }) { merge { id } } }",
+            json!({ "id": ids.merge }),
+        ),
+        (
+            "inviteOrApproveMember",
+            "mutation($c: ID!, $id: ID!) { inviteOrApproveMember(input: { communityId: $c, personId: $id }) { membership { status } } }",
+            json!({ "c": community, "id": ids.acme_person }),
+        ),
+        (
+            "setCommunityOwner",
+            "mutation($c: ID!, $id: ID!) { setCommunityOwner(input: { communityId: $c, personId: $id, owner: true }) { membership { status } } }",
+            json!({ "c": community, "id": ids.acme_person }),
+        ),
+        (
+            "removeCommunityMember",
+            "mutation($c: ID!, $id: ID!) { removeCommunityMember(input: { communityId: $c, personId: $id }) { communityId } }",
+            json!({ "c": community, "id": ids.acme_person }),
+        ),
+        (
+            "joinCommunity",
+            "mutation($c: ID!) { joinCommunity(communityId: $c) { membership { status } } }",
+            json!({ "c": ids.private_community }),
+        ),
+        (
+            "leaveCommunity",
+            "mutation($c: ID!) { leaveCommunity(communityId: $c) { communityId } }",
+            json!({ "c": ids.private_community }),
+        ),
+        (
+            "updateRelationshipApplication",
+            "mutation($id: ID!) { updateRelationshipApplication(input: { applicationId: $id, version: 1, agreementAccepted: true }) { application { id } } }",
+            json!({ "id": ids.application }),
+        ),
+        (
+            "addApplicationDocument",
+            "mutation($id: ID!) { addApplicationDocument(input: { applicationId: $id, name: \"a.pdf\", contentType: \"application/pdf\", sizeBytes: 1, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\" }) { application { id } } }",
+            json!({ "id": ids.application }),
+        ),
+        (
+            "submitRelationshipApplication",
+            "mutation($id: ID!) { submitRelationshipApplication(input: { applicationId: $id, version: 1 }) { application { id } } }",
+            json!({ "id": ids.application }),
+        ),
+        (
+            "decideRelationshipApplication",
+            "mutation($id: ID!) { decideRelationshipApplication(input: { applicationId: $id, version: 1, reason: \"no\" }) { application { id } } }",
+            json!({ "id": ids.application }),
+        ),
+        (
+            "requestRegistrationDocuments",
+            "mutation($id: ID!) { requestRegistrationDocuments(input: { applicationId: $id, version: 1, note: \"the registration\" }) { application { id } } }",
+            json!({ "id": ids.application }),
+        ),
+        (
+            "createRelationshipApplication",
+            "mutation($c: ID!) { createRelationshipApplication(input: { companyId: $c, kind: RESELLER }) { application { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "decideCustomerExperience",
+            "mutation($id: ID!) { decideCustomerExperience(input: { customerExperienceId: $id, version: 1, approve: true }) { customerExperience { id } } }",
+            json!({ "id": ids.experience }),
+        ),
+        (
+            "submitCustomerExperience",
+            "mutation($s: ID!) { submitCustomerExperience(input: { solutionId: $s, customerName: \"C\", summary: \"S\" }) { customerExperience { id } } }",
+            json!({ "s": ids.solution }),
+        ),
+        (
+            "nominateForTechnicalValidation",
+            "mutation($s: ID!) { nominateForTechnicalValidation(input: { solutionId: $s }) { solution { id } } }",
+            json!({ "s": ids.solution }),
+        ),
+        (
+            "decideNomination",
+            "mutation($id: ID!) { decideNomination(input: { nominationId: $id, version: 1, validate: true }) { nomination { id } } }",
+            json!({ "id": ids.nomination }),
+        ),
+        (
+            "submitResponseCard",
+            "mutation($s: ID!) { submitResponseCard(input: { solutionId: $s, readerName: \"R\", readerEmail: \"r@example.com\", message: \"m\" }) { responseCard { id } } }",
+            json!({ "s": ids.solution }),
+        ),
+        (
+            "createSolution",
+            "mutation($c: ID!) { createSolution(input: { companyId: $c, name: \"N\", description: \"D\" }) { solution { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "updateSolution",
+            "mutation($s: ID!) { updateSolution(input: { solutionId: $s, version: 1, name: \"N\" }) { solution { id } } }",
+            json!({ "s": ids.solution }),
+        ),
+        (
+            "updateCompanyProfile",
+            "mutation($c: ID!) { updateCompanyProfile(input: { companyId: $c, version: 1, name: \"N\" }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "setPartnerTypes",
+            "mutation($c: ID!) { setPartnerTypes(input: { companyId: $c, version: 1, partnerTypes: [RESELLER] }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "submitPartnerPlan",
+            "mutation($c: ID!) { submitPartnerPlan(input: { companyId: $c, version: 1, summary: \"S\", validUntil: \"2030-01-01\" }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "verifyPartnerPlan",
+            "mutation($c: ID!) { verifyPartnerPlan(input: { companyId: $c, version: 1, approve: true, validUntil: \"2030-01-01\" }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "setGoodStanding",
+            "mutation($c: ID!) { setGoodStanding(input: { companyId: $c, version: 1, value: true }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "setSalesActivityRegistration",
+            "mutation($c: ID!) { setSalesActivityRegistration(input: { companyId: $c, version: 1, value: true }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "inviteIsvToPremier",
+            "mutation($c: ID!) { inviteIsvToPremier(input: { companyId: $c, version: 1, value: true }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "recordAttainment",
+            "mutation($c: ID!) { recordAttainment(input: { companyId: $c, kind: REVENUE_ATTAINMENT, points: 1, description: \"D\", earnedOn: \"2026-01-01\" }) { company { id } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "addCountryEnterprise",
+            "mutation($c: ID!, $l: LocationInput!) { addCountryEnterprise(input: { companyId: $c, country: \"DE\", location: $l }) { countryEnterprise { id } } }",
+            json!({ "c": ids.acme, "l": location }),
+        ),
+        (
+            "updateCountryEnterprise",
+            "mutation($e: ID!) { updateCountryEnterprise(input: { countryEnterpriseId: $e, version: 1, publishToPartners: true }) { countryEnterprise { id } } }",
+            json!({ "e": ids.country_enterprise }),
+        ),
+        (
+            "addLocation",
+            "mutation($e: ID!, $l: LocationInput!) { addLocation(input: { countryEnterpriseId: $e, location: $l }) { location { id } } }",
+            json!({ "e": ids.country_enterprise, "l": location }),
+        ),
+        (
+            "updateLocation",
+            "mutation($id: ID!, $l: LocationInput!) { updateLocation(input: { locationId: $id, version: 1, location: $l }) { location { id } } }",
+            json!({ "id": ids.location, "l": location }),
+        ),
+        (
+            "joinCompany",
+            "mutation($id: ID!) { joinCompany(input: { locationId: $id, companyToken: \"not-the-token\", givenName: \"G\", familyName: \"F\" }) { person { id } } }",
+            json!({ "id": ids.location }),
+        ),
+        (
+            "registerValueNet",
+            "mutation($c: ID!, $m: [ID!]!) { registerValueNet(input: { companyId: $c, name: \"N\", memberCompanyIds: $m }) { valueNet { id } } }",
+            json!({ "c": ids.acme, "m": [ids.globex] }),
+        ),
+        (
+            "registerValueNetFocus",
+            "mutation($c: ID!) { registerValueNetFocus(input: { companyId: $c, industries: [\"Retail\"] }) { registration { company { id } } } }",
+            json!({ "c": ids.acme }),
+        ),
+        (
+            "confirmValueNetMembership",
+            "mutation($c: ID!, $v: ID!) { confirmValueNetMembership(input: { companyId: $c, valueNetId: $v, accept: true }) { valueNet { id } } }",
+            json!({ "c": ids.acme, "v": ids.value_net }),
+        ),
+        (
+            "updateSiteUser",
+            "mutation($id: ID!) { updateSiteUser(input: { siteUserId: $id, version: 1, name: \"X\" }) { siteUser { id } } }",
+            json!({ "id": ids.site_user }),
+        ),
+        (
+            "removeSiteUser",
+            "mutation($id: ID!) { removeSiteUser(input: { siteUserId: $id, version: 1 }) { removedSiteUserId } }",
+            json!({ "id": ids.site_user }),
+        ),
+        (
+            "approveAccessRequest",
+            "mutation($id: ID!) { approveAccessRequest(input: { requestId: $id, version: 1, role: USER }) { accessRequest { id } } }",
+            json!({ "id": ids.request }),
+        ),
+        (
+            "rejectAccessRequest",
+            "mutation($id: ID!) { rejectAccessRequest(input: { requestId: $id, version: 1, reason: \"no\" }) { accessRequest { id } } }",
+            json!({ "id": ids.request }),
+        ),
+        (
+            "addSiteUser",
+            "mutation($s: ID!) { addSiteUser(input: { siteId: $s, ibmId: \"x@globex.example\", name: \"X\", role: USER }) { siteUser { id } } }",
+            json!({ "s": ids.site }),
+        ),
+        (
+            "transferPrimaryContact",
+            "mutation($s: ID!, $u: ID!) { transferPrimaryContact(input: { siteId: $s, toSiteUserId: $u, version: 1 }) { site { id } } }",
+            json!({ "s": ids.site, "u": ids.site_user }),
+        ),
+        (
+            "appointSitePrimary",
+            "mutation($s: ID!, $u: ID!) { appointSitePrimary(input: { siteId: $s, siteUserId: $u, version: 1 }) { site { id } } }",
+            json!({ "s": ids.site, "u": ids.site_user }),
+        ),
+        (
+            "passOpportunity",
+            "mutation($id: ID!) { passOpportunity(input: { opportunityId: $id }) { opportunity { id } } }",
+            json!({ "id": ids.opportunity }),
+        ),
+        (
+            "respondToOpportunity",
+            "mutation($id: ID!) { respondToOpportunity(input: { opportunityId: $id, version: 1, accept: true }) { accepted } }",
+            json!({ "id": ids.acme_lead }),
+        ),
+        (
+            "progressOpportunity",
+            "mutation($id: ID!) { progressOpportunity(input: { opportunityId: $id, version: 1, status: WON }) { opportunity { id } } }",
+            json!({ "id": ids.acme_lead }),
+        ),
+        (
+            "requestRevenueCorrection",
+            "mutation($e: ID!) { requestRevenueCorrection(input: { countryEnterpriseId: $e, period: \"2026-Q1\", contact: { name: \"P\", email: \"p@example.com\" }, amounts: [{ brand: POWER, amount: { amount: \"1\", currency: \"USD\" } }] }) { correction { id } } }",
+            json!({ "e": ids.country_enterprise }),
+        ),
+        (
+            "decideRevenueCorrection",
+            "mutation($id: ID!) { decideRevenueCorrection(input: { correctionId: $id, version: 1, approve: false, reason: \"no\" }) { correction { id } } }",
+            json!({ "id": ids.correction }),
+        ),
+        (
+            "addBenefit",
+            "mutation($l: ID!) { addBenefit(input: { locationId: $l, kind: VALUE_OPTION, name: \"Probe\", validUntil: \"2099-01-01\" }) { benefit { id } } }",
+            json!({ "l": ids.location }),
+        ),
+        (
+            "updateBenefit",
+            "mutation($id: ID!) { updateBenefit(input: { benefitId: $id, version: 1, validUntil: \"2099-01-01\" }) { benefit { id } } }",
+            json!({ "id": ids.benefit }),
+        ),
+        (
+            "registerDeal",
+            "mutation($c: ID!) { registerDeal(input: { companyId: $c, deal: { customerName: \"C\", productGroup: \"Security\", country: \"US\" } }) { opportunity { id } } }",
+            json!({ "c": ids.acme }),
+        ),
     ]
 }
 
@@ -879,12 +1191,22 @@ fn all_seen(v: &Value, seen: &BTreeSet<String>) -> bool {
 
 /// Every id of Acme's, IBM's and the caller's own that `who` can read on some path: the
 /// objects a refusal may then name without telling the caller anything new.
-async fn seen_by(app: &TestApp, who: Option<&str>, ids: &Ids, community: &Value) -> BTreeSet<String> {
+async fn seen_by(
+    app: &TestApp,
+    who: Option<&str>,
+    ids: &Ids,
+    community: &Value,
+) -> BTreeSet<String> {
     let token = who.map(|s| app.token(s));
     let entities: Vec<Value> = [
-        ("Company", &ids.acme), ("Company", &ids.globex), ("Person", &ids.acme_person),
-        ("CountryEnterprise", &ids.country_enterprise), ("Location", &ids.location),
-        ("Site", &ids.site), ("Solution", &ids.solution), ("CustomerExperience", &ids.experience),
+        ("Company", &ids.acme),
+        ("Company", &ids.globex),
+        ("Person", &ids.acme_person),
+        ("CountryEnterprise", &ids.country_enterprise),
+        ("Location", &ids.location),
+        ("Site", &ids.site),
+        ("Solution", &ids.solution),
+        ("CustomerExperience", &ids.experience),
         ("Community", &ids.private_community),
     ]
     .into_iter()
@@ -904,11 +1226,18 @@ async fn seen_by(app: &TestApp, who: Option<&str>, ids: &Ids, community: &Value)
         "{ site(siteNumber: \"S-1000001\") { accessRequests { id } } }",
         "{ myAccessRequests { id } }",
         "{ me { candidateIdMerges { id } } }",
+        "query($c: ID!) { company(id: $c) { countryEnterprises { revenueCorrections { id } } } }",
+        "query($c: ID!) { company(id: $c) { countryEnterprises { locations { benefits { id } } } } }",
     ];
     let mut answers = Vec::new();
     for query in paths {
         let variables = json!({ "r": entities, "c": ids.acme });
-        answers.push(app.graphql(query, variables, token.as_deref()).await.data().clone());
+        answers.push(
+            app.graphql(query, variables, token.as_deref())
+                .await
+                .data()
+                .clone(),
+        );
     }
     let mut out = BTreeSet::new();
     fn strings(v: &Value, out: &mut BTreeSet<String>) {

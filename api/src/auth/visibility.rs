@@ -32,6 +32,7 @@ pub const GUARDED_OBJECTS: &[&str] = &[
     "Membership",
     "CandidateIdMerge",
     "TechnicalAdvocateRequest",
+    "RevenueCorrection",
 ];
 
 /// The target of `action`, loaded by id (`found`), as the caller may know it:
@@ -130,6 +131,18 @@ pub fn channel_queue(viewer: &Viewer) -> bool {
 pub fn candidate_id_merge(viewer: &Viewer, row: &candidate_merge_requests::Model) -> bool {
     viewer.person_id() == Some(row.person_id)
         || viewer.may(Action::ReadChannelQueues, Target::Global)
+}
+
+/// A revenue correction request: whoever may read the company's revenue reports (its PRC
+/// and APA, IBM_CHANNEL).
+pub fn revenue_correction(viewer: &Viewer, row: &entities::revenue_corrections::Model) -> bool {
+    viewer.may(Action::ReadRevenueReports, Target::Company(row.company_id))
+}
+
+/// A location's benefits: the company's members and IBM_CHANNEL, as the location's other
+/// member-only details.
+pub fn benefit(viewer: &Viewer, company: i64) -> bool {
+    viewer.may(Action::ReadEmployees, Target::Company(company))
 }
 
 pub fn audit_record(viewer: &Viewer, _row: &audit_log::Model) -> bool {

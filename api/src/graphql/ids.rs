@@ -35,6 +35,7 @@ pub enum Kind {
     AuditRecord,
     CandidateIdMerge,
     TechnicalAdvocateRequest,
+    RevenueCorrection,
 }
 
 pub fn encode(kind: Kind, id: i64) -> ID {
@@ -95,6 +96,8 @@ row_ids! {
     profiles::model::LocationId => Location,
     profiles::model::CountryEnterpriseId => CountryEnterprise,
     profiles::model::MergeRequestId => CandidateIdMerge,
+    profiles::model::RevenueCorrectionId => RevenueCorrection,
+    profiles::model::BenefitId => Benefit,
     pao::model::SiteId => Site,
     pao::model::SiteUserId => SiteUser,
     pao::model::AccessRequestId => AccessRequest,

@@ -58,6 +58,43 @@ pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
         ],
     );
 
+    // Acme's PRC asks IBM to correct the revenue its first country enterprise (CE 1,
+    // generated first) reported for 2026-Q2: the request waits in IBM's corrections queue.
+    let correction = ids.next("revenue_corrections");
+    t.push(
+        "revenue_corrections",
+        &[
+            ("id", v(correction)),
+            ("company_id", v(ids.companies[0].0)),
+            ("country_enterprise_id", v(1_i64)),
+            ("requested_by_person_id", v(acme_people[1])),
+            ("period", v("2026-Q2")),
+            ("contact_name", v("Priya Raman")),
+            ("contact_email", v("prc@acme.example")),
+            ("contact_phone", v(Some("+49 228 555 0100"))),
+            ("distributor", v(Some("Arrow ECS"))),
+            (
+                "other",
+                v(Some(
+                    "Two Power10 orders booked under our German subsidiary's CE id",
+                )),
+            ),
+            ("currency", v("USD")),
+            ("status", v("SUBMITTED")),
+        ],
+    );
+    for (brand, minor) in [("POWER", 18_250_000_i64), ("SOFTWARE", 4_400_000)] {
+        t.push(
+            "revenue_correction_amounts",
+            &[
+                ("id", v(ids.next("revenue_correction_amounts"))),
+                ("correction_id", v(correction)),
+                ("brand", v(brand)),
+                ("amount_minor", v(minor)),
+            ],
+        );
+    }
+
     // Globex registered a value net with Acme in it; Acme's APA has yet to confirm.
     let net = ids.next("value_nets");
     t.push(
@@ -65,7 +102,10 @@ pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
         &[
             ("id", v(net)),
             ("name", v("Globex and Acme retail analytics")),
-            ("description", v(Some("Joint retail analytics offering in DACH"))),
+            (
+                "description",
+                v(Some("Joint retail analytics offering in DACH")),
+            ),
             ("registered_by_company_id", v(ids.companies[1].0)),
         ],
     );

@@ -22,6 +22,8 @@ pub const ORDER: &[&str] = &[
     "certifications",
     "company_attainments",
     "revenue_reports",
+    "revenue_corrections",
+    "revenue_correction_amounts",
     "relationship_applications",
     "application_product_groups",
     "application_key_contacts",

@@ -26,6 +26,11 @@ db_enum!(AccessRequestStatus {
     Approved,
     Rejected
 });
+db_enum!(OrderStatus {
+    Open,
+    Shipped,
+    Invoiced
+});
 db_enum!(RenewalStatus {
     Active,
     Renewed,

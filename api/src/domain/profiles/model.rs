@@ -8,6 +8,10 @@ typed_id! {
     CountryEnterpriseId;
     /// A request to merge candidate ids.
     MergeRequestId;
+    /// A request to correct a country enterprise's reported revenue.
+    RevenueCorrectionId;
+    /// A Value Package or Value Option benefit of a location.
+    BenefitId;
 }
 
 db_enum!(PartnerType {
@@ -64,6 +68,16 @@ db_enum!(Brand {
     Security,
     Cloud
 });
+db_enum!(
+    /// A revenue correction request: SUBMITTED until IBM approves it (the reports of the
+    /// period are corrected) or rejects it (with a reason).
+    CorrectionStatus { Submitted, Approved, Rejected }
+);
+db_enum!(
+    /// ACTIVE until cancelled; EXPIRED is an active benefit past its `validUntil` (read,
+    /// never stored).
+    BenefitStatus { Active, Expired, Cancelled }
+);
 db_enum!(RevenueSource {
     Distributor,
     PassportAdvantage,

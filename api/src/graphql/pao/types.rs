@@ -302,7 +302,12 @@ impl RenewalLineItem {
     async fn quantity(&self) -> i32 {
         self.0.quantity
     }
-    /// Amount in cents.
+    /// The amount, exact, in its currency.
+    async fn amount(&self) -> AppResult<crate::graphql::money::Money> {
+        crate::graphql::money::Money::stored(self.0.amount_cents, &self.0.currency)
+    }
+    /// Amount in minor units (cents) of the amount's currency.
+    #[graphql(deprecation = "use `amount`, an exact decimal with its currency")]
     async fn amount_minor(&self) -> i64 {
         self.0.amount_cents
     }
@@ -321,10 +326,16 @@ impl Order {
     async fn ordered_on(&self) -> NaiveDate {
         self.0.ordered_on
     }
+    /// The amount, exact, in its currency.
+    async fn amount(&self) -> AppResult<crate::graphql::money::Money> {
+        crate::graphql::money::Money::stored(self.0.amount_cents, &self.0.currency)
+    }
+    /// Amount in minor units (cents) of the amount's currency.
+    #[graphql(deprecation = "use `amount`, an exact decimal with its currency")]
     async fn amount_minor(&self) -> i64 {
         self.0.amount_cents
     }
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> AppResult<crate::domain::pao::model::OrderStatus> {
+        Stored::from_db("orders.status", &self.0.status)
     }
 }

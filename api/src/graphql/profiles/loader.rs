@@ -34,6 +34,10 @@ keys! {
     AgreementsAt;
     BenefitsAt;
     RevenueReportsOf;
+    /// Revenue correction requests of a country enterprise.
+    RevenueCorrectionsOf;
+    /// The amounts per brand of a revenue correction.
+    CorrectionAmountsOf;
     /// Everything the level rules read about a company.
     LevelInputsOf;
     /// The company's active APAs and PRCs.
@@ -52,6 +56,8 @@ load_many!(MergesOf => candidate_merge_requests.PersonId order Id);
 load_many!(AgreementsAt => agreements.LocationId order Id);
 load_many!(BenefitsAt => benefits.LocationId order Id);
 load_many!(RevenueReportsOf => revenue_reports.CountryEnterpriseId order Id);
+load_many!(RevenueCorrectionsOf => revenue_corrections.CountryEnterpriseId order Id);
+load_many!(CorrectionAmountsOf => revenue_correction_amounts.CorrectionId order Id);
 load_many!(LevelChangesOf => level_changes.CompanyId order Id);
 
 /// A person's certifications of skills in the points table, each with the points table's

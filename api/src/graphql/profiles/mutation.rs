@@ -1,21 +1,95 @@
 //! Profile mutations: thin wrappers over `service`.
 
-use super::types::{CandidateIdMerge, Company, CountryEnterprise, Location, Person};
+use super::types::{
+    Benefit, CandidateIdMerge, Company, CountryEnterprise, Location, Person, RevenueCorrection,
+};
 use crate::auth::Viewer;
+use crate::domain::profiles::benefits;
 use crate::domain::profiles::model::{
-    CertificationKind, CompanyId, CompanyRole, CountryEnterpriseId, CriterionKind, LocationId,
-    MembershipLevel, MergeRequestId, PartnerType, PersonId, SkillTrack,
+    BenefitId, BenefitKind, Brand, CertificationKind, CompanyId, CompanyRole, CountryEnterpriseId,
+    CriterionKind, LocationId, MembershipLevel, MergeRequestId, PartnerType, PersonId,
+    RevenueCorrectionId, SkillTrack,
 };
 use crate::domain::profiles::presence::{self, Address, CountryEnterpriseChanges};
 use crate::domain::profiles::program::{self, Attainment, StandingChange};
+use crate::domain::profiles::revenue;
 use crate::domain::profiles::service::{self, CompanyChanges, NewCompany, NewLocation, NewPerson};
 use crate::domain::profiles::skills::{self, FeedRow, RejectCode};
 use crate::error::{AppError, AppResult};
-use crate::graphql::ContextExt;
 use crate::graphql::ids::decode_id;
+use crate::graphql::money::MoneyInput;
+use crate::graphql::{ContextExt, shown};
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::NaiveDate;
 use entities::candidate_merge_requests;
+
+#[derive(InputObject)]
+pub struct RevenueContactInput {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct BrandAmountInput {
+    pub brand: Brand,
+    pub amount: MoneyInput,
+}
+
+/// The FAQ's fields: the country enterprise stands for the country, the company and the
+/// CE id.
+#[derive(InputObject)]
+pub struct RequestRevenueCorrectionInput {
+    pub country_enterprise_id: ID,
+    /// The reporting period to correct, e.g. `2026-Q3`.
+    pub period: String,
+    pub contact: RevenueContactInput,
+    /// The distributor the revenue went through, if any.
+    pub distributor: Option<String>,
+    /// The corrected amount per brand, all in one currency.
+    pub amounts: Vec<BrandAmountInput>,
+    /// Anything else IBM should know.
+    pub other: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct DecideRevenueCorrectionInput {
+    pub correction_id: ID,
+    pub version: i32,
+    /// true: the period's reports take the corrected amounts; false: rejected (with a reason).
+    pub approve: bool,
+    pub reason: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct RevenueCorrectionPayload {
+    pub correction: RevenueCorrection,
+}
+
+#[derive(InputObject)]
+pub struct AddBenefitInput {
+    pub location_id: ID,
+    pub kind: BenefitKind,
+    pub name: String,
+    pub valid_until: NaiveDate,
+}
+
+/// Renew (a later `validUntil`), move to another location of the company, or cancel; at
+/// least one of them.
+#[derive(InputObject)]
+pub struct UpdateBenefitInput {
+    pub benefit_id: ID,
+    pub version: i32,
+    pub valid_until: Option<NaiveDate>,
+    pub location_id: Option<ID>,
+    /// true cancels the benefit; false or null leaves its status.
+    pub cancel: Option<bool>,
+}
+
+#[derive(SimpleObject)]
+pub struct BenefitPayload {
+    pub benefit: Benefit,
+}
 
 #[derive(InputObject)]
 pub struct UpdateCompanyProfileInput {
@@ -542,6 +616,129 @@ impl ProfilesMutation {
             presence::add_location(ctx.app()?, &ctx.viewer(), id, address(input.location)).await?;
         Ok(LocationPayload {
             location: Location(row),
+        })
+    }
+
+    /// APA or PRC of the company: asks IBM to correct the revenue reported for one period
+    /// of a country enterprise.
+    async fn request_revenue_correction(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestRevenueCorrectionInput,
+    ) -> AppResult<RevenueCorrectionPayload> {
+        let viewer = ctx.viewer();
+        let ce = decode_id::<CountryEnterpriseId>(
+            &input.country_enterprise_id,
+            "input.countryEnterpriseId",
+        )?;
+        let amounts = input
+            .amounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                Ok((
+                    a.brand,
+                    a.amount.to_domain(&format!("input.amounts[{i}].amount"))?,
+                ))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let row = revenue::request(
+            ctx.app()?,
+            &viewer,
+            revenue::CorrectionRequest {
+                country_enterprise: ce,
+                period: input.period,
+                contact_name: input.contact.name,
+                contact_email: input.contact.email,
+                contact_phone: input.contact.phone,
+                distributor: input.distributor,
+                amounts,
+                other: input.other,
+            },
+        )
+        .await?;
+        Ok(RevenueCorrectionPayload {
+            correction: shown(
+                "revenue correction",
+                RevenueCorrection::visible(&viewer, row),
+            )?,
+        })
+    }
+
+    /// IBM_CHANNEL: approves a revenue correction (the period's reports take its amounts)
+    /// or rejects it with a reason.
+    #[graphql(tag = "ibm-internal")]
+    async fn decide_revenue_correction(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideRevenueCorrectionInput,
+    ) -> AppResult<RevenueCorrectionPayload> {
+        let viewer = ctx.viewer();
+        let id = decode_id::<RevenueCorrectionId>(&input.correction_id, "input.correctionId")?;
+        let row = revenue::decide(
+            ctx.app()?,
+            &viewer,
+            id,
+            input.version,
+            input.approve,
+            input.reason,
+        )
+        .await?;
+        Ok(RevenueCorrectionPayload {
+            correction: shown(
+                "revenue correction",
+                RevenueCorrection::visible(&viewer, row),
+            )?,
+        })
+    }
+
+    /// APA of the company: enrolls a location in a Value Package or a Value Option.
+    async fn add_benefit(
+        &self,
+        ctx: &Context<'_>,
+        input: AddBenefitInput,
+    ) -> AppResult<BenefitPayload> {
+        let at = decode_id::<LocationId>(&input.location_id, "input.locationId")?;
+        let row = benefits::add(
+            ctx.app()?,
+            &ctx.viewer(),
+            at,
+            input.kind,
+            &input.name,
+            input.valid_until,
+        )
+        .await?;
+        Ok(BenefitPayload {
+            benefit: Benefit(row),
+        })
+    }
+
+    /// APA of the company: renews, moves or cancels a location's benefit.
+    async fn update_benefit(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateBenefitInput,
+    ) -> AppResult<BenefitPayload> {
+        let id = decode_id::<BenefitId>(&input.benefit_id, "input.benefitId")?;
+        let location = input
+            .location_id
+            .as_ref()
+            .map(|l| decode_id::<LocationId>(l, "input.locationId"))
+            .transpose()?;
+        let row = benefits::update(
+            ctx.app()?,
+            &ctx.viewer(),
+            id,
+            input.version,
+            benefits::BenefitChange {
+                valid_until: input.valid_until,
+                location,
+                cancel: input.cancel.unwrap_or(false),
+            },
+        )
+        .await?;
+        Ok(BenefitPayload {
+            benefit: Benefit(row),
         })
     }
 

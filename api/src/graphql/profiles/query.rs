@@ -4,7 +4,7 @@ use super::loader::*;
 use super::types::*;
 use crate::auth::{Action, Target, ensure};
 use crate::domain::Stored;
-use crate::domain::profiles::model::{MergeStatus, SkillTrack};
+use crate::domain::profiles::model::{CorrectionStatus, MergeStatus, SkillTrack};
 use crate::domain::profiles::reads;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
@@ -66,6 +66,34 @@ impl ProfilesQuery {
             |m: candidate_merge_requests::Model| {
                 Some((m.id, CandidateIdMerge::visible(&viewer, m)?))
             },
+        )
+        .await
+    }
+
+    /// IBM's queue of revenue correction requests, oldest first (SUBMITTED by default).
+    /// IBM_CHANNEL.
+    #[graphql(
+        tag = "ibm-internal",
+        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+    )]
+    async fn revenue_correction_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "CorrectionStatus::Submitted")] status: CorrectionStatus,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<Cursor, RevenueCorrection, QueueFields>> {
+        use entities::revenue_corrections as corrections;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let viewer = ctx.viewer();
+        ensure(&viewer, Action::ReadChannelQueues, Target::Global)?;
+        queue_page(
+            ctx,
+            corrections::Entity::find().filter(corrections::Column::Status.eq(status)),
+            corrections::Column::Id,
+            first,
+            after,
+            |c: corrections::Model| Some((c.id, RevenueCorrection::visible(&viewer, c)?)),
         )
         .await
     }

@@ -7,9 +7,9 @@ use crate::auth::{Target, Viewer, visibility};
 use crate::domain::Stored;
 use crate::domain::profiles::level::{self, Assessment};
 use crate::domain::profiles::model::{
-    AgreementKind, AgreementStatus, BenefitKind, Brand, CertificationKind, CompanyRole,
-    CriterionKind, MembershipLevel, MergeStatus, PartnerPlanStatus, PartnerType, PersonStatus,
-    RevenueSource, SkillTrack,
+    AgreementKind, AgreementStatus, BenefitKind, BenefitStatus, Brand, CertificationKind,
+    CompanyRole, CorrectionStatus, CriterionKind, MembershipLevel, MergeStatus, PartnerPlanStatus,
+    PartnerType, PersonStatus, RevenueSource, SkillTrack,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
@@ -22,7 +22,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use entities::{
     agreements, benefits, candidate_merge_requests, certifications, companies, country_enterprises,
-    locations, people, revenue_reports,
+    locations, people, revenue_corrections, revenue_reports,
 };
 
 async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
@@ -376,6 +376,21 @@ impl CountryEnterprise {
         list(ctx, RevenueReportsOf(self.0.id), RevenueReport)
             .await
             .map(Some)
+    }
+    /// Revenue correction requests of this country enterprise, newest last: whoever may
+    /// read its revenue reports.
+    #[guard(ReadRevenueReports)]
+    async fn revenue_corrections(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<RevenueCorrection>>> {
+        list_visible(
+            ctx,
+            RevenueCorrectionsOf(self.0.id),
+            RevenueCorrection::visible,
+        )
+        .await
+        .map(Some)
     }
 }
 
@@ -745,17 +760,127 @@ impl Benefit {
     pub async fn id(&self) -> ID {
         encode(Kind::Benefit, self.0.id)
     }
+    /// Optimistic-concurrency version, to send back with an update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     async fn kind(&self) -> AppResult<BenefitKind> {
         Stored::from_db("benefits.kind", &self.0.kind)
     }
     async fn name(&self) -> &str {
         &self.0.name
     }
-    async fn status(&self) -> &str {
-        &self.0.status
+    /// EXPIRED once an active benefit is past `validUntil`.
+    async fn status(&self) -> AppResult<BenefitStatus> {
+        let stored: BenefitStatus = Stored::from_db("benefits.status", &self.0.status)?;
+        Ok(match (stored, self.0.valid_until) {
+            (BenefitStatus::Active, Some(until)) if until < today() => BenefitStatus::Expired,
+            (s, _) => s,
+        })
     }
     async fn valid_until(&self) -> Option<NaiveDate> {
         self.0.valid_until
+    }
+}
+
+/// A request to correct a country enterprise's reported revenue for one period, with the
+/// FAQ's fields. Built only by [`RevenueCorrection::visible`]: the company's PRC and APA,
+/// and IBM_CHANNEL.
+pub struct RevenueCorrection(revenue_corrections::Model);
+
+impl RevenueCorrection {
+    pub fn visible(viewer: &Viewer, row: revenue_corrections::Model) -> Option<Self> {
+        visibility::revenue_correction(viewer, &row).then_some(Self(row))
+    }
+}
+
+/// Whom IBM contacts about a correction.
+#[derive(SimpleObject)]
+pub struct RevenueContact {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// The corrected amount of one brand.
+#[derive(SimpleObject)]
+pub struct BrandAmount {
+    pub brand: Brand,
+    pub amount: crate::graphql::money::Money,
+}
+
+#[Object]
+impl RevenueCorrection {
+    async fn id(&self) -> ID {
+        encode(Kind::RevenueCorrection, self.0.id)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn status(&self) -> AppResult<CorrectionStatus> {
+        Stored::from_db("revenue_corrections.status", &self.0.status)
+    }
+    /// The reporting period corrected, e.g. `2026-Q3`.
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    /// The country enterprise (its country, company and CE id).
+    async fn country_enterprise(&self, ctx: &Context<'_>) -> AppResult<CountryEnterprise> {
+        ctx.loaders()?
+            .load_one(CountryEnterpriseKey(self.0.country_enterprise_id))
+            .await?
+            .map(CountryEnterprise)
+            .ok_or_else(|| {
+                AppError::internal(format!(
+                    "dangling country enterprise {}",
+                    self.0.country_enterprise_id
+                ))
+            })
+    }
+    async fn contact(&self) -> RevenueContact {
+        RevenueContact {
+            name: self.0.contact_name.clone(),
+            email: self.0.contact_email.clone(),
+            phone: self.0.contact_phone.clone(),
+        }
+    }
+    /// The distributor the revenue went through, if any.
+    async fn distributor(&self) -> Option<&str> {
+        self.0.distributor.as_deref()
+    }
+    /// The corrected amount per brand.
+    async fn amounts(&self, ctx: &Context<'_>) -> AppResult<Vec<BrandAmount>> {
+        let rows = ctx
+            .loaders()?
+            .load_one(CorrectionAmountsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        rows.into_iter()
+            .map(|r| {
+                Ok(BrandAmount {
+                    brand: Stored::from_db("revenue_correction_amounts.brand", &r.brand)?,
+                    amount: crate::graphql::money::Money::stored(r.amount_minor, &self.0.currency)?,
+                })
+            })
+            .collect()
+    }
+    /// Anything else the requester told IBM.
+    async fn other(&self) -> Option<&str> {
+        self.0.other.as_deref()
+    }
+    /// Who asked, as the caller may see them.
+    async fn requested_by(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
+        super::query::person(ctx, self.0.requested_by_person_id).await
+    }
+    async fn requested_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.0.created_at
+    }
+    /// IBM's reason, for a rejected correction (or a note with an approval).
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    async fn decided_at(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.0.decided_at
     }
 }
 
