@@ -108,6 +108,49 @@ on_both_backends! {
     }
 }
 
+/// GraphQL spec, input coercion: a variable the request leaves out is absent (the field's
+/// default applies; a nullable input field stays unset), never `null`.
+mod absent_variables {
+    use super::*;
+    use tests::ws::WsClient;
+
+    on_both_backends! {
+        async fn a_variable_left_out_is_absent_not_null_on_every_transport(app) {
+            let ce = acme(&app).await["countryEnterprises"][0].clone();
+            let update = "mutation($id: ID!, $v: Int!, $p: Boolean, $m: String, $pa: String) { updateCountryEnterprise(input: { countryEnterpriseId: $id, version: $v, publishToPartners: $p, marketingDescription: $m, passportAdvantageId: $pa }) { countryEnterprise { version publishToPartners marketingDescription passportAdvantageId } } }";
+            let set = app.as_user(APA, update, json!({ "id": ce["id"], "v": ce["version"], "m": "Kept", "pa": "PPA1" })).await;
+            set.assert_no_errors();
+            let v = set.data()["updateCountryEnterprise"]["countryEnterprise"]["version"].clone();
+            // Over POST: $m and $pa left out keep both values.
+            let post = app.as_user(APA, update, json!({ "id": ce["id"], "v": v, "p": true })).await;
+            post.assert_no_errors();
+            let after = post.data()["updateCountryEnterprise"]["countryEnterprise"].clone();
+            assert_eq!((&after["marketingDescription"], &after["passportAdvantageId"], &after["publishToPartners"]), (&json!("Kept"), &json!("PPA1"), &json!(true)));
+            // Over the WebSocket, the same.
+            let addr = app.serve().await;
+            let mut ws = WsClient::connect(addr, Some(&app.token(APA))).await;
+            let payload = ws.execute(update, json!({ "id": ce["id"], "v": after["version"], "p": false })).await;
+            assert_eq!(payload["errors"], Value::Null, "{payload}");
+            let after = payload["data"]["updateCountryEnterprise"]["countryEnterprise"].clone();
+            assert_eq!((&after["marketingDescription"], &after["passportAdvantageId"]), (&json!("Kept"), &json!("PPA1")));
+            // An explicit null still clears.
+            let cleared = app.as_user(APA, update, json!({ "id": ce["id"], "v": after["version"], "m": null })).await;
+            cleared.assert_no_errors();
+            assert_eq!(cleared.data()["updateCountryEnterprise"]["countryEnterprise"]["marketingDescription"], Value::Null);
+            assert_eq!(cleared.data()["updateCountryEnterprise"]["countryEnterprise"]["passportAdvantageId"], "PPA1");
+            // An argument with a default: left out, the default applies.
+            let ibm = app.ibm_channel_token();
+            let queue = "query($s: MergeStatus) { candidateIdMergeRequests(status: $s, first: 5) { totalCount } }";
+            let left_out = app.graphql(queue, json!({}), Some(&ibm)).await;
+            left_out.assert_no_errors();
+            let submitted = app.graphql(queue, json!({ "s": "SUBMITTED" }), Some(&ibm)).await;
+            assert_eq!(left_out.body, submitted.body);
+            // An explicit null for an argument that cannot be null is a client error.
+            assert_eq!(app.graphql(queue, json!({ "s": null }), Some(&ibm)).await.codes(), ["GRAPHQL_VALIDATION_FAILED"]);
+        }
+    }
+}
+
 /// Revenue corrections and benefits (domain.md §8): the FAQ's fields, IBM's decision.
 mod corrections_and_benefits {
     use super::*;

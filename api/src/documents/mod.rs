@@ -6,3 +6,4 @@
 pub mod limits;
 pub mod persisted;
 pub mod shape;
+pub mod variables;

@@ -73,18 +73,79 @@ impl<'a> Write<'a> {
     }
 }
 
+/// A table whose rows change under an optimistic `version`: its id, version and
+/// updated-at columns.
+pub trait Versioned: EntityTrait {
+    const KEYS: [Self::Column; 3];
+}
+
+/// A table of requests that wait in one of IBM's (or a site's) queues until someone
+/// decides them: the state, the reason and the time the decision records.
+pub trait Decided: Versioned {
+    const DECISION: [Self::Column; 3];
+}
+
+macro_rules! versioned {
+    ($($table:ident),* $(,)?) => {$(
+        impl Versioned for entities::$table::Entity {
+            const KEYS: [Self::Column; 3] = [
+                entities::$table::Column::Id,
+                entities::$table::Column::Version,
+                entities::$table::Column::UpdatedAt,
+            ];
+        }
+    )*};
+}
+
+macro_rules! decided {
+    ($($table:ident),* $(,)?) => {$(
+        impl Decided for entities::$table::Entity {
+            const DECISION: [Self::Column; 3] = [
+                entities::$table::Column::Status,
+                entities::$table::Column::DecisionReason,
+                entities::$table::Column::DecidedAt,
+            ];
+        }
+    )*};
+}
+
+versioned!(
+    access_requests,
+    benefits,
+    candidate_merge_requests,
+    companies,
+    country_enterprises,
+    customer_experiences,
+    locations,
+    opportunities,
+    people,
+    relationship_applications,
+    revenue_corrections,
+    site_users,
+    sites,
+    solutions,
+    technical_advocate_requests,
+    validation_nominations,
+);
+
+decided!(
+    access_requests,
+    customer_experiences,
+    relationship_applications,
+    revenue_corrections,
+    technical_advocate_requests,
+    validation_nominations,
+);
+
 /// `UPDATE … SET changes, version = version + 1, updated_at = now WHERE id = ? AND
 /// version = ?`: a stale version changes nothing and answers CONFLICT.
-pub async fn update_versioned<E>(
+pub async fn update_versioned<E: Versioned>(
     txn: &DatabaseTransaction,
-    [id_col, version_col, updated_at_col]: [E::Column; 3],
     (id, expected_version): (impl Into<i64>, i32),
     changes: Vec<(E::Column, SimpleExpr)>,
     conflict: &'static str,
-) -> AppResult<()>
-where
-    E: EntityTrait,
-{
+) -> AppResult<()> {
+    let [id_col, version_col, updated_at_col] = E::KEYS;
     let mut update = E::update_many()
         .col_expr(version_col, Expr::col(version_col).add(1))
         .col_expr(updated_at_col, Expr::current_timestamp());
@@ -101,6 +162,26 @@ where
     } else {
         Err(AppError::Conflict(conflict))
     }
+}
+
+/// Records a decision on a waiting request, against the version the decider read: its new
+/// state, the reason (or none) and the time, with any `more` columns the decision sets.
+pub async fn record_decision<E: Decided>(
+    txn: &DatabaseTransaction,
+    id_version: (impl Into<i64>, i32),
+    status: impl Into<sea_orm::Value>,
+    reason: Option<String>,
+    more: Vec<(E::Column, SimpleExpr)>,
+    conflict: &'static str,
+) -> AppResult<()> {
+    let [status_col, reason_col, at_col] = E::DECISION;
+    let mut changes = vec![
+        (status_col, Expr::value(status)),
+        (reason_col, Expr::value(reason)),
+        (at_col, Expr::current_timestamp()),
+    ];
+    changes.extend(more);
+    update_versioned::<E>(txn, id_version, changes, conflict).await
 }
 
 /// Trims a required text input and bounds its length.

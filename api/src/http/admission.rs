@@ -27,7 +27,15 @@ pub async fn admit(
     request: Request,
 ) -> Result<(Request, Arc<Parsed>), ServerError> {
     app.limiter.request(caller).await.map_err(refused)?;
-    let (request, parsed) = app.documents.resolve(request).await?;
+    let (mut request, parsed) = app.documents.resolve(request).await?;
+    // Variables the request leaves out are absent, not null (the spec; see `variables`).
+    if let Some(doc) = crate::documents::variables::without_absent(
+        &parsed.document,
+        request.operation_name.as_deref(),
+        &request.variables,
+    ) {
+        request.set_parsed_query(doc);
+    }
     // The federation SDL is the whole schema: published only where introspection is, or
     // to the router that composes it.
     if !trusted_peer

@@ -10,7 +10,7 @@ use crate::domain::gsd::model::{ExperienceStatus, NominationStatus, TagKind};
 use crate::domain::profiles::model::CompanyId;
 use crate::domain::profiles::model::PartnerType;
 use crate::domain::profiles::{level, level_in_force};
-use crate::domain::write::{Write, email, text, update_versioned};
+use crate::domain::write::{Write, email, record_decision, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entities::{
@@ -174,11 +174,6 @@ pub async fn update_solution(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<solutions::Entity>(
         &w.txn,
-        [
-            solutions::Column::Id,
-            solutions::Column::Version,
-            solutions::Column::UpdatedAt,
-        ],
         (id, version),
         sets,
         "the solution was changed by someone else; reload and retry",
@@ -375,15 +370,12 @@ pub async fn decide_experience(
         ExperienceStatus::Denied
     };
     let w = Write::begin(state, viewer).await?;
-    update_versioned::<cx::Entity>(
+    record_decision::<cx::Entity>(
         &w.txn,
-        [cx::Column::Id, cx::Column::Version, cx::Column::UpdatedAt],
         (id, version),
-        vec![
-            (cx::Column::Status, Expr::value(status)),
-            (cx::Column::DecisionReason, Expr::value(reason.clone())),
-            (cx::Column::DecidedAt, Expr::current_timestamp()),
-        ],
+        status,
+        reason.clone(),
+        Vec::new(),
         "the customer experience was changed by someone else; reload and retry",
     )
     .await?;
@@ -449,25 +441,12 @@ pub async fn decide_nomination(
         NominationStatus::Declined
     };
     let w = Write::begin(state, viewer).await?;
-    update_versioned::<validation_nominations::Entity>(
+    record_decision::<validation_nominations::Entity>(
         &w.txn,
-        [
-            validation_nominations::Column::Id,
-            validation_nominations::Column::Version,
-            validation_nominations::Column::UpdatedAt,
-        ],
         (id, version),
-        vec![
-            (validation_nominations::Column::Status, Expr::value(status)),
-            (
-                validation_nominations::Column::DecisionReason,
-                Expr::value(reason.clone()),
-            ),
-            (
-                validation_nominations::Column::DecidedAt,
-                Expr::current_timestamp(),
-            ),
-        ],
+        status,
+        reason.clone(),
+        Vec::new(),
         "the nomination was changed by someone else; reload and retry",
     )
     .await?;

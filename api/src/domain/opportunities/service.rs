@@ -404,11 +404,6 @@ pub async fn respond(
     };
     update_versioned::<opportunities::Entity>(
         &w.txn,
-        [
-            opportunities::Column::Id,
-            opportunities::Column::Version,
-            opportunities::Column::UpdatedAt,
-        ],
         (id, version),
         changes,
         "the opportunity was changed by someone else; reload it and retry",
@@ -465,11 +460,6 @@ pub async fn progress(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<opportunities::Entity>(
         &w.txn,
-        [
-            opportunities::Column::Id,
-            opportunities::Column::Version,
-            opportunities::Column::UpdatedAt,
-        ],
         (id, version),
         vec![(opportunities::Column::Status, Expr::value(to))],
         "the opportunity was changed by someone else; reload it and retry",

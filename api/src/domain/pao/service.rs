@@ -9,7 +9,7 @@ use crate::domain::Stored;
 use crate::domain::pao::model::AccessRequestStatus;
 use crate::domain::pao::model::{AccessRequestId, SiteId, SiteUserId};
 use crate::domain::pao::model::{SitePrivilege, SiteRole};
-use crate::domain::write::{Write, email, text, update_versioned};
+use crate::domain::write::{Write, email, record_decision, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entities::{access_requests, people, site_user_privileges, site_users, sites};
@@ -204,11 +204,6 @@ pub async fn update_user(
     let mut w = Write::begin(state, viewer).await?;
     update_versioned::<site_users::Entity>(
         &w.txn,
-        [
-            site_users::Column::Id,
-            site_users::Column::Version,
-            site_users::Column::UpdatedAt,
-        ],
         (id, version),
         sets,
         "the site user was changed by someone else; reload and retry",
@@ -322,11 +317,6 @@ pub async fn transfer_primary(
 async fn serialize_on_site(w: &Write<'_>, site_id: SiteId, version: i32) -> AppResult<()> {
     update_versioned::<sites::Entity>(
         &w.txn,
-        [
-            sites::Column::Id,
-            sites::Column::Version,
-            sites::Column::UpdatedAt,
-        ],
         (site_id, version),
         Vec::new(),
         "the site was changed by someone else; reload and retry",
@@ -526,29 +516,15 @@ pub async fn decide_request(
         ),
     };
     let mut w = Write::begin(state, viewer).await?;
-    update_versioned::<access_requests::Entity>(
+    record_decision::<access_requests::Entity>(
         &w.txn,
-        [
-            access_requests::Column::Id,
-            access_requests::Column::Version,
-            access_requests::Column::UpdatedAt,
-        ],
         (id, version),
-        vec![
-            (access_requests::Column::Status, Expr::value(status)),
-            (
-                access_requests::Column::DecisionReason,
-                Expr::value(reason.clone()),
-            ),
-            (
-                access_requests::Column::DecidedByIbmId,
-                Expr::value(viewer.subject.clone()),
-            ),
-            (
-                access_requests::Column::DecidedAt,
-                Expr::current_timestamp(),
-            ),
-        ],
+        status,
+        reason.clone(),
+        vec![(
+            access_requests::Column::DecidedByIbmId,
+            Expr::value(viewer.subject.clone()),
+        )],
         "the request was changed by someone else; reload and retry",
     )
     .await?;

@@ -172,11 +172,6 @@ pub async fn update(
     }
     update_versioned::<benefits::Entity>(
         &w.txn,
-        [
-            benefits::Column::Id,
-            benefits::Column::Version,
-            benefits::Column::UpdatedAt,
-        ],
         (id, version),
         sets,
         "the benefit was changed by someone else; reload it and retry",

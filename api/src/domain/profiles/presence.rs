@@ -125,11 +125,6 @@ pub async fn set_partner_types(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<companies::Entity>(
         &w.txn,
-        [
-            companies::Column::Id,
-            companies::Column::Version,
-            companies::Column::UpdatedAt,
-        ],
         (id, version),
         Vec::new(),
         "the company was changed by someone else; reload it and retry",
@@ -271,7 +266,6 @@ pub async fn update_country_enterprise(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<country_enterprises::Entity>(
         &w.txn,
-        [C::Id, C::Version, C::UpdatedAt],
         (id, version),
         sets,
         "the country enterprise was changed by someone else; reload it and retry",
@@ -363,7 +357,6 @@ pub async fn update_location(
     use locations::Column as L;
     update_versioned::<locations::Entity>(
         &w.txn,
-        [L::Id, L::Version, L::UpdatedAt],
         (id, version),
         vec![
             (L::Name, Expr::value(name.clone())),

@@ -171,7 +171,6 @@ pub async fn set(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<companies::Entity>(
         &w.txn,
-        [C::Id, C::Version, C::UpdatedAt],
         (id, version),
         sets,
         "the company was changed by someone else; reload it and retry",

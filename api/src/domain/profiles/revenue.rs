@@ -13,7 +13,7 @@ use super::model::{
 };
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::domain::money::Money;
-use crate::domain::write::{Write, email, text, update_versioned};
+use crate::domain::write::{Write, email, record_decision, text};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entities::{
@@ -203,22 +203,12 @@ pub async fn decide(
         CorrectionStatus::Rejected
     };
     let w = Write::begin(state, viewer).await?;
-    update_versioned::<corrections::Entity>(
+    record_decision::<corrections::Entity>(
         &w.txn,
-        [
-            corrections::Column::Id,
-            corrections::Column::Version,
-            corrections::Column::UpdatedAt,
-        ],
         (id, version),
-        vec![
-            (corrections::Column::Status, Expr::value(status)),
-            (
-                corrections::Column::DecisionReason,
-                Expr::value(reason.clone()),
-            ),
-            (corrections::Column::DecidedAt, Expr::current_timestamp()),
-        ],
+        status,
+        reason.clone(),
+        Vec::new(),
         "the correction was changed by someone else; reload it and retry",
     )
     .await?;

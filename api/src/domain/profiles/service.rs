@@ -82,11 +82,6 @@ pub async fn update_company_profile(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<companies::Entity>(
         &w.txn,
-        [
-            companies::Column::Id,
-            companies::Column::Version,
-            companies::Column::UpdatedAt,
-        ],
         (id, version),
         sets,
         "the company was changed by someone else; reload it and retry",
@@ -133,11 +128,6 @@ pub async fn review_person(
     let mut w = Write::begin(state, viewer).await?;
     update_versioned::<people::Entity>(
         &w.txn,
-        [
-            people::Column::Id,
-            people::Column::Version,
-            people::Column::UpdatedAt,
-        ],
         (person_id, version),
         vec![(people::Column::Status, Expr::value(status))],
         "the person was changed by someone else; reload and retry",
@@ -497,11 +487,6 @@ pub async fn set_company_role(
     }
     update_versioned::<people::Entity>(
         &w.txn,
-        [
-            people::Column::Id,
-            people::Column::Version,
-            people::Column::UpdatedAt,
-        ],
         (person_id, version),
         vec![(column, Expr::value(granted))],
         "the person was changed by someone else; reload and retry",
@@ -553,11 +538,6 @@ pub async fn set_focal_id(
     }
     update_versioned::<people::Entity>(
         &w.txn,
-        [
-            people::Column::Id,
-            people::Column::Version,
-            people::Column::UpdatedAt,
-        ],
         (person_id, version),
         vec![(people::Column::IsFocal, Expr::value(true))],
         "the person was changed by someone else; reload and retry",

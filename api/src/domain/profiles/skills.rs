@@ -514,11 +514,6 @@ pub async fn decide_merge(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<merges::Entity>(
         &w.txn,
-        [
-            merges::Column::Id,
-            merges::Column::Version,
-            merges::Column::UpdatedAt,
-        ],
         (id, version),
         vec![
             (merges::Column::Status, Expr::value(status)),

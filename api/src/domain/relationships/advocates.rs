@@ -9,14 +9,14 @@ use super::model::{AdvocateRequestId, AdvocateStatus, ApplicationStatus, Product
 use super::service::at_headquarters;
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::domain::profiles::model::{CompanyId, PersonId, PersonStatus, SkillTrack};
-use crate::domain::write::{Write, text, update_versioned};
+use crate::domain::write::{Write, record_decision, text};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entities::{
     application_product_groups, certifications, people, relationship_applications as apps,
     skill_points, technical_advocate_requests as requests,
 };
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
@@ -176,22 +176,12 @@ pub async fn decide(
         AdvocateStatus::Declined
     };
     let w = Write::begin(state, viewer).await?;
-    update_versioned::<requests::Entity>(
+    record_decision::<requests::Entity>(
         &w.txn,
-        [
-            requests::Column::Id,
-            requests::Column::Version,
-            requests::Column::UpdatedAt,
-        ],
         (id, version),
-        vec![
-            (requests::Column::Status, Expr::value(status)),
-            (
-                requests::Column::DecisionReason,
-                Expr::value(reason.clone()),
-            ),
-            (requests::Column::DecidedAt, Expr::current_timestamp()),
-        ],
+        status,
+        reason.clone(),
+        Vec::new(),
         "the request was changed by someone else; reload and retry",
     )
     .await?;

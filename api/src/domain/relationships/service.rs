@@ -10,7 +10,7 @@ use crate::domain::relationships::model::ApplicationStatus;
 use crate::domain::relationships::model::{
     Distribution, ProductProgram, RelationshipKind, VadChoice, is_software_group,
 };
-use crate::domain::write::{Write, text, update_versioned};
+use crate::domain::write::{Write, record_decision, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use entities::{
@@ -340,11 +340,6 @@ pub async fn update(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<apps::Entity>(
         &w.txn,
-        [
-            apps::Column::Id,
-            apps::Column::Version,
-            apps::Column::UpdatedAt,
-        ],
         (id, version),
         sets,
         "the application was changed by someone else; reload and retry",
@@ -573,11 +568,6 @@ pub async fn submit(
     }
     update_versioned::<apps::Entity>(
         &w.txn,
-        [
-            apps::Column::Id,
-            apps::Column::Version,
-            apps::Column::UpdatedAt,
-        ],
         (id, version),
         vec![
             (
@@ -634,19 +624,12 @@ pub async fn decide(
         ApplicationStatus::Rejected
     };
     let w = Write::begin(state, viewer).await?;
-    update_versioned::<apps::Entity>(
+    record_decision::<apps::Entity>(
         &w.txn,
-        [
-            apps::Column::Id,
-            apps::Column::Version,
-            apps::Column::UpdatedAt,
-        ],
         (id, version),
-        vec![
-            (apps::Column::Status, Expr::value(status)),
-            (apps::Column::DecisionReason, Expr::value(reason.clone())),
-            (apps::Column::DecidedAt, Expr::current_timestamp()),
-        ],
+        status,
+        reason.clone(),
+        Vec::new(),
         "the application was changed by someone else; reload and retry",
     )
     .await?;
@@ -730,11 +713,6 @@ pub async fn request_documents(
     let w = Write::begin(state, viewer).await?;
     update_versioned::<apps::Entity>(
         &w.txn,
-        [
-            apps::Column::Id,
-            apps::Column::Version,
-            apps::Column::UpdatedAt,
-        ],
         (id, version),
         vec![
             (apps::Column::DocumentsRequested, Expr::value(true)),
