@@ -1,5 +1,5 @@
 # Everyday targets; the README's two commands are `make run` and `make test`.
-.PHONY: run test chart fuzz fmt lint sdl migrate seed entities ci bench
+.PHONY: run test chart fuzz browser graphiql-assets fmt lint sdl migrate seed entities ci bench
 
 # The gateway on the embedded default: SQLite file, in-process cache, demo data,
 # GraphiQL and printed development tokens.
@@ -8,7 +8,7 @@ run:
 
 # The whole suite: unit tests, and end-to-end tests on SQLite and on the PostgreSQL and
 # Redis named by PW_TEST_POSTGRES_URL / PW_TEST_REDIS_URL (defaults: 127.0.0.1).
-test: tests/node/node_modules chart fuzz
+test: tests/node/node_modules chart fuzz browser
 	cargo test --workspace --all-targets
 
 # The federation router, composition library and GraphQL-over-HTTP audit (npm registry).
@@ -28,6 +28,15 @@ chart:
 fuzz:
 	cargo build -p api
 	bash tests/fuzz/run.sh "$${CARGO_TARGET_DIR:-target}/debug/partnerworld"
+
+# The GraphiQL page in headless Chromium (Debian's), against a fresh `partnerworld dev`.
+browser: tests/node/node_modules
+	cargo build -p api
+	bash tests/browser/run.sh "$${CARGO_TARGET_DIR:-target}/debug/partnerworld"
+
+# Refresh GraphiQL's embedded assets from npm at the pinned versions (never at run time).
+graphiql-assets:
+	bash api/assets/graphiql/refresh.sh
 
 fmt:
 	cargo fmt --all

@@ -108,7 +108,9 @@ impl Application {
             metrics: metrics::Metrics::new(),
         };
         let schema = graphql::schema::build(Some(state.clone()));
-        let router = http::router(state.clone()).layer(axum::Extension(schema));
+        let router = http::router(state.clone())
+            .layer(axum::Extension(schema))
+            .layer(axum::Extension(http::graphiql::Personas(seed::personas())));
         Ok(Self {
             state,
             router,

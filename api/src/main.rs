@@ -276,7 +276,9 @@ fn print_dev_banner(app: &Application, addr: std::net::SocketAddr) {
     if app.dev_secret_generated {
         println!("  tokens:    signed with a random secret generated for this run (valid 12 h)");
     }
-    println!("\nPaste one header into GraphiQL's Headers tab to act as that person:\n");
+    println!(
+        "\nPick a role in the bar above GraphiQL, or paste one header into its Headers tab to act as that person:\n"
+    );
     for (label, sub, roles) in seed::personas() {
         match app.state.auth.mint(sub, roles, 12 * 3600) {
             Ok(token) => {

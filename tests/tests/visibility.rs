@@ -337,6 +337,27 @@ fn probes(ids: &Ids) -> Vec<Probe> {
             acme.clone(),
         ),
         q(
+            ("Query", "mySites"),
+            None,
+            User("member@acme.example"),
+            "{ mySites { __typename } }",
+            json!({}),
+        ),
+        q(
+            ("SiteUser", "site"),
+            None,
+            User("member@acme.example"),
+            "{ mySites { site { __typename } } }",
+            json!({}),
+        ),
+        q(
+            ("Company", "sites"),
+            globex,
+            User("member@acme.example"),
+            "query($id: ID!) { company(id: $id) { sites { __typename } } }",
+            acme.clone(),
+        ),
+        q(
             ("Site", "users"),
             globex,
             User("site.primary@acme.example"),

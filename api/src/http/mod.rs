@@ -2,6 +2,7 @@
 
 mod admission;
 mod errors;
+pub mod graphiql;
 mod graphql;
 mod health;
 mod identity;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route("/graphql", graphql)
         .route("/graphql/ws", get(ws::subscriptions))
+        .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics));

@@ -8,12 +8,11 @@ use super::identity::{Origin, authenticate};
 use crate::error::Code;
 use crate::graphql::schema::AppSchema;
 use crate::state::AppState;
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::GraphQLRequest;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
@@ -109,7 +108,7 @@ pub async fn get(
         );
     };
     let Some(query) = params.query else {
-        return graphiql(&app);
+        return super::graphiql::page(&app, extensions.get::<super::graphiql::Personas>());
     };
     if query.len() > app.config.max_document_bytes {
         return status_error(
@@ -178,21 +177,4 @@ pub async fn get(
         request = request.operation_name(name);
     }
     run(&app, &schema, viewer, origin, media, request).await
-}
-
-fn graphiql(app: &AppState) -> Response {
-    if !app.config.is_development() {
-        return status_error(
-            StatusCode::BAD_REQUEST,
-            Code::BadRequest,
-            "GET /graphql needs a `query` parameter",
-        );
-    }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
-    )
-    .into_response()
 }

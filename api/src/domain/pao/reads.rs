@@ -71,6 +71,21 @@ pub fn orders(
 }
 
 /// A site by its number (as printed on PAO pages: surrounding blanks ignored).
+/// The accesses `ibm_id` holds, one per site, in site-number order.
+pub async fn sites_of<C: ConnectionTrait>(
+    db: &C,
+    ibm_id: &str,
+) -> crate::error::AppResult<Vec<entities::site_users::Model>> {
+    use entities::site_users;
+    use sea_orm::{JoinType, QueryOrder, QuerySelect, RelationTrait};
+    Ok(site_users::Entity::find()
+        .join(JoinType::InnerJoin, site_users::Relation::Sites.def())
+        .filter(site_users::Column::IbmId.eq(ibm_id.trim().to_ascii_lowercase()))
+        .order_by_asc(sites::Column::SiteNumber)
+        .all(db)
+        .await?)
+}
+
 pub async fn site_by_number<C: ConnectionTrait>(
     db: &C,
     site_number: &str,

@@ -13,11 +13,14 @@ keys! {
     AccessRequestsOf;
     /// Privileges of a site user.
     PrivilegesOf;
+    /// The sites a company is the reseller of.
+    SitesOfCompany;
 }
 
 load_one!(SiteKey => sites.Id);
 load_many!(SiteUsersOf => site_users.SiteId order Id);
 load_many!(AccessRequestsOf => access_requests.SiteId order Id);
+load_many!(SitesOfCompany => sites.ResellerCompanyId order Id);
 
 impl Loader<PrivilegesOf> for DbLoader {
     type Value = Vec<String>;

@@ -1,7 +1,7 @@
 //! PAO root queries, entity lookups and the access-request subscription.
 
 use super::loader::SiteKey;
-use super::types::{AccessRequest, Site};
+use super::types::{AccessRequest, Site, SiteUser};
 use crate::auth::{Action, Target, Viewer, ensure};
 use crate::domain::pao::{reads, service};
 use crate::error::{AppError, AppResult};
@@ -61,6 +61,20 @@ impl PaoQuery {
             |r: access_requests::Model| Some((r.id, AccessRequest::visible(&viewer, r)?)),
         )
         .await
+    }
+
+    /// Every site the caller holds a role on, with the role and privileges (the caller's
+    /// own access, by their IBMid), ordered by site number.
+    async fn my_sites(&self, ctx: &Context<'_>) -> AppResult<Vec<SiteUser>> {
+        let viewer = ctx.viewer();
+        let Some(subject) = viewer.subject.as_deref() else {
+            return Err(AppError::Unauthenticated);
+        };
+        Ok(reads::sites_of(&ctx.app()?.db, subject)
+            .await?
+            .into_iter()
+            .filter_map(|u| SiteUser::visible(&viewer, u))
+            .collect())
     }
 
     /// The caller's own access requests, newest first.

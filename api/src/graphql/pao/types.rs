@@ -182,6 +182,16 @@ impl Site {
     }
 }
 
+/// The site a user or a request names. Whoever reaches one of those may see the site's
+/// basics (they are for every signed-in caller).
+async fn site(ctx: &Context<'_>, id: i64) -> AppResult<Site> {
+    ctx.loaders()?
+        .load_one(SiteKey(id))
+        .await?
+        .map(Site)
+        .ok_or_else(|| AppError::internal("dangling site reference"))
+}
+
 /// A person's access to a site.
 pub struct SiteUser(site_users::Model);
 
@@ -215,6 +225,10 @@ impl SiteUser {
             .map(|p| Stored::from_db("site_user_privileges.privilege", p))
             .collect()
     }
+    /// The site this access is to.
+    async fn site(&self, ctx: &Context<'_>) -> AppResult<Site> {
+        site(ctx, self.0.site_id).await
+    }
 }
 
 /// A self-nomination for access to a site.
@@ -226,11 +240,7 @@ impl AccessRequest {
         encode(Kind::AccessRequest, self.0.id)
     }
     async fn site(&self, ctx: &Context<'_>) -> AppResult<Site> {
-        ctx.loaders()?
-            .load_one(SiteKey(self.0.site_id))
-            .await?
-            .map(Site)
-            .ok_or_else(|| AppError::internal("dangling site reference"))
+        site(ctx, self.0.site_id).await
     }
     async fn requester_ibm_id(&self) -> &str {
         &self.0.requester_ibm_id

@@ -14,7 +14,7 @@ use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, QueueFields, after_id, page_size, queue_page};
 use async_graphql::connection::{Connection, Edge, OpaqueCursor};
 use async_graphql::{Context, ID, Object, SimpleObject};
-use entities::{candidate_merge_requests, companies, people};
+use entities::{candidate_merge_requests, companies};
 
 /// Extra fields of the companies connection.
 pub struct CompanyConnectionFields {
@@ -245,9 +245,4 @@ async fn company_by_partner_world_id(ctx: &Context<'_>, pw: &str) -> AppResult<O
         .map(Company))
 }
 
-/// A person looked up by row id: None both for an id that names nobody and for a person
-/// the caller may not see (the same answer, so ids reveal nothing).
-pub async fn person(ctx: &Context<'_>, row: i64) -> AppResult<Option<Person>> {
-    let found: Option<people::Model> = ctx.loaders()?.load_one(PersonKey(row)).await?;
-    Ok(found.and_then(|p| Person::visible(&ctx.viewer(), p)))
-}
+pub use super::types::person;

@@ -35,6 +35,13 @@ async fn company(ctx: &Context<'_>, id: i64) -> AppResult<Company> {
 
 pub use crate::domain::profiles::level::today;
 
+/// A person looked up by row id: None both for an id that names nobody and for a person
+/// the caller may not see (the same answer, so ids reveal nothing).
+pub async fn person(ctx: &Context<'_>, row: i64) -> AppResult<Option<Person>> {
+    let found: Option<people::Model> = ctx.loaders()?.load_one(PersonKey(row)).await?;
+    Ok(found.and_then(|p| Person::visible(&ctx.viewer(), p)))
+}
+
 pub async fn assessment(ctx: &Context<'_>, company_id: i64) -> AppResult<Assessment> {
     let inputs = ctx
         .loaders()?
@@ -230,6 +237,19 @@ impl Company {
             first,
             after,
             |o: entities::opportunities::Model| Some((o.id, Opportunity::visible(&viewer, o)?)),
+        )
+        .await
+        .map(Some)
+    }
+
+    /// The Passport Advantage sites the company is the reseller of: its members and
+    /// IBM_CHANNEL (anyone signed in may look a site up by number to ask for access).
+    #[guard(ReadEmployees)]
+    async fn sites(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<crate::graphql::pao::Site>>> {
+        list_visible(
+            ctx,
+            crate::graphql::pao::loader::SitesOfCompany(self.0.id),
+            crate::graphql::pao::Site::visible,
         )
         .await
         .map(Some)
@@ -694,8 +714,7 @@ impl CandidateIdMerge {
     }
     /// Who asked (as the caller may see them).
     async fn person(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
-        let found = ctx.loaders()?.load_one(PersonKey(self.0.person_id)).await?;
-        Ok(found.and_then(|p| Person::visible(&ctx.viewer(), p)))
+        person(ctx, self.0.person_id).await
     }
 }
 
@@ -870,7 +889,7 @@ impl RevenueCorrection {
     }
     /// Who asked, as the caller may see them.
     async fn requested_by(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
-        super::query::person(ctx, self.0.requested_by_person_id).await
+        person(ctx, self.0.requested_by_person_id).await
     }
     async fn requested_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
         self.0.created_at
