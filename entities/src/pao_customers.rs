@@ -17,6 +17,10 @@ pub struct Model {
     pub customer_number: String,
     pub name: String,
     pub agreement_number: String,
+    pub name_key: String,
+    pub country: String,
+    pub enrollment: String,
+    pub anniversary_month: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ pub struct Model {
     pub amount_cents: i64,
     pub currency: String,
     pub status: String,
+    pub committed_term: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ mod m20261201_000006_value_net_confirmation;
 mod m20261201_000007_technical_advocates;
 mod m20261201_000008_revenue_corrections;
 mod m20261201_000009_pao_currency;
+mod m20261201_000010_pao_customer_search;
+pub mod search_key;
 
 /// Applies the migrations in order.
 pub struct Migrator;
@@ -44,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_technical_advocates::Migration),
             Box::new(m20261201_000008_revenue_corrections::Migration),
             Box::new(m20261201_000009_pao_currency::Migration),
+            Box::new(m20261201_000010_pao_customer_search::Migration),
         ]
     }
 }

@@ -204,4 +204,86 @@ on_both_backends! {
         assert_eq!(ibm.data()["company"]["sites"], listed.data()["company"]["sites"]);
         assert_eq!(app.as_user("apa@globex.example", company, json!({})).await.codes(), ["FORBIDDEN"]);
     }
+
+    async fn the_customer_and_renewal_reports_filter_as_the_pao_pages_do(app) {
+        let q = "query($f: CustomerFilter) { site(siteNumber: \"S-1000001\") { customers(first: 50, filter: $f) { nodes { customerNumber name agreementNumber country enrollment anniversaryMonth } } } }";
+        let run = |f: Value| {
+            let app = &app;
+            async move {
+                let a = app.as_user("member@acme.example", q, json!({ "f": f })).await;
+                a.assert_no_errors();
+                a.data()["site"]["customers"]["nodes"].as_array().expect("nodes").clone()
+            }
+        };
+        let all = run(json!({})).await;
+        assert!(all.len() >= 3, "{all:?}");
+        // The name from its start, ignoring case and accents; never from the middle.
+        for prefix in ["cafe zur", "CAFÉ", "  Café   Zürich "] {
+            let found = run(json!({ "namePrefix": prefix })).await;
+            assert_eq!(found.iter().map(|c| c["name"].clone()).collect::<Vec<_>>(), [json!("Café Zürich Rückversicherung")], "{prefix}");
+        }
+        assert!(run(json!({ "namePrefix": "zurich" })).await.is_empty());
+        // LIKE's wildcards are literals.
+        assert!(run(json!({ "namePrefix": "%" })).await.is_empty());
+        assert!(run(json!({ "namePrefix": "_" })).await.is_empty());
+        let cafe = all.iter().find(|c| c["name"] == "Café Zürich Rückversicherung").expect("the demo's accented customer").clone();
+        // Country, enrollment and anniversary month, each alone and combined.
+        for (field, value) in [("country", cafe["country"].clone()), ("enrollment", cafe["enrollment"].clone()), ("anniversaryMonth", cafe["anniversaryMonth"].clone())] {
+            let found = run(json!({ field: value })).await;
+            assert!(found.iter().all(|c| c[field] == value), "{field}: {found:?}");
+            assert!(found.contains(&cafe), "{field}");
+            let expected: Vec<Value> = all.iter().filter(|c| c[field] == value).cloned().collect();
+            assert_eq!(found, expected, "{field}");
+        }
+        let both = run(json!({ "country": cafe["country"], "enrollment": cafe["enrollment"], "anniversaryMonth": cafe["anniversaryMonth"], "agreementNumber": cafe["agreementNumber"], "customerNumber": cafe["customerNumber"] })).await;
+        assert_eq!(both, std::slice::from_ref(&cafe));
+        let pa = run(json!({ "enrollment": "PASSPORT_ADVANTAGE" })).await.len();
+        let express = run(json!({ "enrollment": "PASSPORT_ADVANTAGE_EXPRESS" })).await.len();
+        assert_eq!(pa + express, all.len());
+        for bad in [json!({ "anniversaryMonth": 13 }), json!({ "anniversaryMonth": 0 }), json!({ "country": "Germany" })] {
+            let a = app.as_user("member@acme.example", q, json!({ "f": bad })).await;
+            assert_eq!(a.codes(), ["BAD_USER_INPUT"], "{bad}");
+        }
+        // The arguments the report had before its filter still answer.
+        let old = app.as_user("member@acme.example", "query($a: String) { site(siteNumber: \"S-1000001\") { customers(first: 5, agreementNumber: $a) { nodes { name } } } }", json!({ "a": cafe["agreementNumber"] })).await;
+        assert_eq!(old.data()["site"]["customers"]["nodes"], json!([{ "name": "Café Zürich Rückversicherung" }]));
+
+        // Renewals by the customer site's name, and Committed Term License line items.
+        let r = "query($f: RenewalFilter) { site(siteNumber: \"S-1000001\") { renewalLineItems(first: 100, filter: $f) { nodes { agreementNumber committedTermLicense } } } }";
+        let renewals = |f: Value| {
+            let app = &app;
+            async move {
+                let a = app.as_user("member@acme.example", r, json!({ "f": f })).await;
+                a.assert_no_errors();
+                a.data()["site"]["renewalLineItems"]["nodes"].as_array().expect("nodes").clone()
+            }
+        };
+        let every = renewals(json!({ "from": "2000-01-01" })).await;
+        let cafe_items = renewals(json!({ "from": "2000-01-01", "siteNamePrefix": "café zürich" })).await;
+        assert!(!cafe_items.is_empty());
+        assert_eq!(cafe_items, every.iter().filter(|i| i["agreementNumber"] == cafe["agreementNumber"]).cloned().collect::<Vec<_>>());
+        let ctl = renewals(json!({ "from": "2000-01-01", "committedTermLicense": true })).await;
+        let other = renewals(json!({ "from": "2000-01-01", "committedTermLicense": false })).await;
+        assert!(ctl.iter().all(|i| i["committedTermLicense"] == true) && other.iter().all(|i| i["committedTermLicense"] == false));
+        assert_eq!(ctl.len() + other.len(), every.len());
+
+        // Order history by customer: agreement, customer site number or attributes.
+        let o = "query($c: CustomerFilter) { site(siteNumber: \"S-1000001\") { orders(first: 100, customer: $c) { nodes { orderNumber customer { agreementNumber country } } } } }";
+        let orders = |c: Value| {
+            let app = &app;
+            async move {
+                let a = app.as_user("member@acme.example", o, json!({ "c": c })).await;
+                a.assert_no_errors();
+                a.data()["site"]["orders"]["nodes"].as_array().expect("nodes").clone()
+            }
+        };
+        let every = orders(Value::Null).await;
+        for c in [json!({ "agreementNumber": cafe["agreementNumber"] }), json!({ "customerNumber": cafe["customerNumber"] }), json!({ "namePrefix": "cafe" })] {
+            let found = orders(c.clone()).await;
+            assert!(!found.is_empty(), "{c}");
+            assert_eq!(found, every.iter().filter(|o| o["customer"]["agreementNumber"] == cafe["agreementNumber"]).cloned().collect::<Vec<_>>(), "{c}");
+        }
+        let by_country = orders(json!({ "country": cafe["country"] })).await;
+        assert_eq!(by_country, every.iter().filter(|o| o["customer"]["country"] == cafe["country"]).cloned().collect::<Vec<_>>());
+    }
 }

@@ -47,6 +47,17 @@ on_both_backends! {
         assert_eq!(entities::companies::Entity::find().count(db).await.expect("count"), 0);
     }
 
+    async fn the_folded_names_of_customers_already_stored_are_filled_by_their_migration(app) {
+        // The demo is seeded at the newest schema; undo the last migration (it adds the
+        // folded names) and apply it again over the stored customers.
+        let db = &app.app.state.db;
+        Migrator::down(db, Some(1)).await.expect("down one");
+        Migrator::up(db, None).await.expect("up");
+        let a = app.as_user("member@acme.example", "{ site(siteNumber: \"S-1000001\") { customers(first: 5, filter: { namePrefix: \"CAFE zurich\" }) { nodes { name } } } }", serde_json::json!({})).await;
+        a.assert_no_errors();
+        assert_eq!(a.data()["site"]["customers"]["nodes"], serde_json::json!([{ "name": "Café Zürich Rückversicherung" }]));
+    }
+
     async fn one_primary_contact_per_site_and_one_prc_per_location_hold_in_the_database(app) {
         let db = &app.app.state.db;
         // Refused by the unique indexes themselves (CONFLICT), not by any other error.

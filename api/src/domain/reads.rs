@@ -46,6 +46,20 @@ where
     Ok((rows, has_next))
 }
 
+/// The text with LIKE's wildcards (and its escape) escaped by `\`: a literal.
+fn literal(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn bounded(text: &str, field: &'static str) -> AppResult<()> {
+    if text.chars().count() > 100 {
+        return Err(AppError::bad_input(field, "at most 100 characters"));
+    }
+    Ok(())
+}
+
 /// A case-insensitive "contains" on a text column, with the LIKE wildcards of the text
 /// escaped: the filter is always a literal, never a pattern.
 pub fn name_contains<C: ColumnTrait>(
@@ -55,14 +69,21 @@ pub fn name_contains<C: ColumnTrait>(
 ) -> AppResult<SimpleExpr> {
     // Scoped: ExprTrait's `min`/`max` would shadow the integers' own elsewhere here.
     use sea_orm::sea_query::ExprTrait;
-    if text.chars().count() > 100 {
-        return Err(AppError::bad_input(field, "at most 100 characters"));
-    }
-    let escaped = text
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    bounded(text, field)?;
+    let escaped = literal(&text.to_lowercase());
     Ok(Expr::expr(Func::lower(Expr::col(col)))
         .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+}
+
+/// "Starts with, ignoring case and accents" on a column that holds the folded form of a
+/// name (`migration::search_key::search_key`): a prefix LIKE its index serves.
+pub fn folded_prefix<C: ColumnTrait>(
+    col: C,
+    text: &str,
+    field: &'static str,
+) -> AppResult<SimpleExpr> {
+    use sea_orm::sea_query::ExprTrait;
+    bounded(text, field)?;
+    let escaped = literal(&migration::search_key::search_key(text));
+    Ok(Expr::col(col).like(LikeExpr::new(format!("{escaped}%")).escape('\\')))
 }

@@ -120,21 +120,41 @@ pub fn site(
     for c in 0..rng.random_range(3..=5) {
         let cid = ids.next("pao_customers");
         let agreement = format!("A{:07}", cid);
+        let name = format!(
+            "{} {}",
+            pick(rng, ADJ),
+            pick(rng, &["Bank", "Insurance", "Retail", "Clinic"])
+        );
+        // The demo site's first customer carries accents, for the report's name search;
+        // nothing here draws from the random stream, so no other row moves.
+        let name = if demo && c == 0 {
+            "Café Zürich Rückversicherung".to_owned()
+        } else {
+            name
+        };
         t.push(
             "pao_customers",
             &[
                 ("id", v(cid)),
                 ("site_id", v(site_id)),
                 ("customer_number", v(format!("K{c:05}"))),
-                (
-                    "name",
-                    v(format!(
-                        "{} {}",
-                        pick(rng, ADJ),
-                        pick(rng, &["Bank", "Insurance", "Retail", "Clinic"])
-                    )),
-                ),
+                ("name_key", v(migration::search_key::search_key(&name))),
+                ("name", v(name)),
                 ("agreement_number", v(agreement.clone())),
+                (
+                    "country",
+                    // `c` stays an i32: its type decides how the range above draws.
+                    v(COUNTRIES[(site_id as usize + c as usize) % COUNTRIES.len()]),
+                ),
+                (
+                    "enrollment",
+                    v(if cid % 3 == 0 {
+                        "PASSPORT_ADVANTAGE_EXPRESS"
+                    } else {
+                        "PASSPORT_ADVANTAGE"
+                    }),
+                ),
+                ("anniversary_month", v((cid % 12 + 1) as i16)),
             ],
         );
         for _ in 0..rng.random_range(1..=3) {
@@ -165,6 +185,8 @@ pub fn site(
                     ("quantity", v(rng.random_range(1..100i32))),
                     ("amount_cents", v(rng.random_range(100_000..20_000_000_i64))),
                     ("status", v("ACTIVE")),
+                    // One line item in four renews a Committed Term License.
+                    ("committed_term", v(lid % 4 == 0)),
                 ],
             );
         }

@@ -26,6 +26,10 @@ db_enum!(AccessRequestStatus {
     Approved,
     Rejected
 });
+db_enum!(
+    /// How a customer is enrolled: Passport Advantage or Passport Advantage Express.
+    EnrollmentType { PassportAdvantage, PassportAdvantageExpress }
+);
 db_enum!(OrderStatus {
     Open,
     Shipped,

@@ -15,9 +15,11 @@ keys! {
     PrivilegesOf;
     /// The sites a company is the reseller of.
     SitesOfCompany;
+    PaoCustomerKey;
 }
 
 load_one!(SiteKey => sites.Id);
+load_one!(PaoCustomerKey => pao_customers.Id);
 load_many!(SiteUsersOf => site_users.SiteId order Id);
 load_many!(AccessRequestsOf => access_requests.SiteId order Id);
 load_many!(SitesOfCompany => sites.ResellerCompanyId order Id);

@@ -106,7 +106,10 @@ impl Site {
                 .collect(),
         ))
     }
-    /// Customers, by agreement or customer number. REPORTING on the site.
+    /// The customer report, over the site's own transactional relationships: by
+    /// agreement or customer site number, name prefix (case and accents ignored),
+    /// country/region, enrollment and anniversary month, all combinable. REPORTING on the
+    /// site.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     #[guard(ReadSiteReports)]
     async fn customers(
@@ -114,16 +117,14 @@ impl Site {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        agreement_number: Option<String>,
-        customer_number: Option<String>,
+        filter: Option<reads::CustomerFilter>,
+        #[graphql(deprecation = "use `filter.agreementNumber`")] agreement_number: Option<String>,
+        #[graphql(deprecation = "use `filter.customerNumber`")] customer_number: Option<String>,
     ) -> AppResult<Option<Connection<Cursor, PaoCustomer>>> {
-        let q = reads::customers(
-            SiteId(self.0.id),
-            reads::CustomerFilter {
-                agreement_number,
-                customer_number,
-            },
-        );
+        let mut filter = filter.unwrap_or_default();
+        filter.agreement_number = filter.agreement_number.or(agreement_number);
+        filter.customer_number = filter.customer_number.or(customer_number);
+        let q = reads::customers(SiteId(self.0.id), filter)?;
         keyset_page(
             ctx,
             q,
@@ -145,7 +146,7 @@ impl Site {
         after: Option<String>,
         filter: Option<reads::RenewalFilter>,
     ) -> AppResult<Option<Connection<Cursor, RenewalLineItem>>> {
-        let q = reads::renewal_line_items(SiteId(self.0.id), filter.unwrap_or_default());
+        let q = reads::renewal_line_items(SiteId(self.0.id), filter.unwrap_or_default())?;
         keyset_page(
             ctx,
             q,
@@ -157,7 +158,8 @@ impl Site {
         .await
         .map(Some)
     }
-    /// Order history, newest period filters by date. REPORTING.
+    /// Order history: by date, and by customer (agreement, customer site number, or the
+    /// customer's attributes). REPORTING.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     #[guard(ReadSiteReports)]
     async fn orders(
@@ -167,8 +169,9 @@ impl Site {
         after: Option<String>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        customer: Option<reads::CustomerFilter>,
     ) -> AppResult<Option<Connection<Cursor, Order>>> {
-        let q = reads::orders(SiteId(self.0.id), from, to);
+        let q = reads::orders(SiteId(self.0.id), from, to, customer)?;
         keyset_page(
             ctx,
             q,
@@ -285,6 +288,26 @@ impl PaoCustomer {
     async fn agreement_number(&self) -> &str {
         &self.0.agreement_number
     }
+    /// ISO 3166 alpha-2 country or region.
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn enrollment(&self) -> AppResult<crate::domain::pao::model::EnrollmentType> {
+        Stored::from_db("pao_customers.enrollment", &self.0.enrollment)
+    }
+    /// The month (1–12) the customer's agreement renews in.
+    async fn anniversary_month(&self) -> i16 {
+        self.0.anniversary_month
+    }
+}
+
+/// The customer a report row is about (of the same site: whoever reads the row may).
+async fn customer(ctx: &Context<'_>, id: i64) -> AppResult<PaoCustomer> {
+    ctx.loaders()?
+        .load_one(PaoCustomerKey(id))
+        .await?
+        .map(PaoCustomer)
+        .ok_or_else(|| AppError::internal("dangling customer reference"))
 }
 
 pub struct RenewalLineItem(pub renewal_line_items::Model);
@@ -299,6 +322,14 @@ impl RenewalLineItem {
     }
     async fn quote_number(&self) -> Option<&str> {
         self.0.quote_number.as_deref()
+    }
+    /// Renews a Committed Term License.
+    async fn committed_term_license(&self) -> bool {
+        self.0.committed_term
+    }
+    /// The end customer whose site renews.
+    async fn customer(&self, ctx: &Context<'_>) -> AppResult<PaoCustomer> {
+        customer(ctx, self.0.customer_id).await
     }
     async fn part_number(&self) -> &str {
         &self.0.part_number
@@ -347,5 +378,9 @@ impl Order {
     }
     async fn status(&self) -> AppResult<crate::domain::pao::model::OrderStatus> {
         Stored::from_db("orders.status", &self.0.status)
+    }
+    /// The end customer who ordered.
+    async fn customer(&self, ctx: &Context<'_>) -> AppResult<PaoCustomer> {
+        customer(ctx, self.0.customer_id).await
     }
 }
