@@ -111,6 +111,9 @@ pub enum Action {
     DecideRevenueCorrections,
     /// Enroll a location in Value Package / Value Option benefits, renew, move or cancel them.
     ManageBenefits,
+    /// Generate a renewal quote from a site's renewal line items (not a row of domain.md:
+    /// whoever reads the site's reports may quote from them, IBM_CHANNEL only reads).
+    GenerateRenewalQuotes,
 }
 
 /// One cell of the matrix.
@@ -218,6 +221,7 @@ rules! {
     RequestRevenueCorrection:      No,  No,  No,  No,  Yes, Yes, No,  No;
     DecideRevenueCorrections:      No,  No,  No,  No,  No,  No,  No,  Yes;
     ManageBenefits:                No,  No,  No,  No,  No,  Yes, No,  No;
+    GenerateRenewalQuotes:         No,  No,  No,  REP, REP, REP, Yes, No;
 }
 
 /// How one field of a guarded GraphQL type is protected.

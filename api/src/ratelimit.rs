@@ -49,6 +49,7 @@ pub const ROLE_BOUND_MUTATIONS: &[&str] = &[
     "decideRelationshipApplication",
     "decideRevenueCorrection",
     "decideTechnicalAdvocate",
+    "generateRenewalQuote",
     "importCertifications",
     "inviteIsvToPremier",
     "inviteOrApproveMember",

@@ -32,6 +32,8 @@ pub mod pao_customers;
 pub mod people;
 pub mod relationship_applications;
 pub mod renewal_line_items;
+pub mod renewal_quote_lines;
+pub mod renewal_quotes;
 pub mod response_cards;
 pub mod revenue_correction_amounts;
 pub mod revenue_corrections;

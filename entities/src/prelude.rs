@@ -28,6 +28,8 @@ pub use super::pao_customers::Entity as PaoCustomers;
 pub use super::people::Entity as People;
 pub use super::relationship_applications::Entity as RelationshipApplications;
 pub use super::renewal_line_items::Entity as RenewalLineItems;
+pub use super::renewal_quote_lines::Entity as RenewalQuoteLines;
+pub use super::renewal_quotes::Entity as RenewalQuotes;
 pub use super::response_cards::Entity as ResponseCards;
 pub use super::revenue_correction_amounts::Entity as RevenueCorrectionAmounts;
 pub use super::revenue_corrections::Entity as RevenueCorrections;

@@ -21,6 +21,7 @@ mod m20261201_000007_technical_advocates;
 mod m20261201_000008_revenue_corrections;
 mod m20261201_000009_pao_currency;
 mod m20261201_000010_pao_customer_search;
+mod m20261201_000011_renewal_quotes;
 pub mod search_key;
 
 /// Applies the migrations in order.
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_revenue_corrections::Migration),
             Box::new(m20261201_000009_pao_currency::Migration),
             Box::new(m20261201_000010_pao_customer_search::Migration),
+            Box::new(m20261201_000011_renewal_quotes::Migration),
         ]
     }
 }

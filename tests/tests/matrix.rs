@@ -483,6 +483,11 @@ fn probes(f: &Fixture, action: Action, t: Target) -> Vec<Probe> {
             p.extend(site_paths(f, t, "orders(first: 1) { edges { cursor } }"));
             p
         }
+        // No line items: an allowed caller meets BAD_USER_INPUT.
+        Action::GenerateRenewalQuotes if !company => mutation(
+            "mutation($s: ID!) { generateRenewalQuote(input: { siteId: $s, lineItemIds: [] }) { quote { quoteNumber } } }",
+            json!({ "s": f.ids[&t] }),
+        ),
         // Not about any one company: probed once.
         Action::RegisterCompany if t == Target::Acme => mutation(
             "mutation { registerCompany(input: { name: \"\", partnerTypes: [ISV], country: \"DE\", headquarters: { name: \"HQ\", addressLine: \"1 Main Street\", city: \"Bonn\", postalCode: \"53111\" }, givenName: \"Pat\", familyName: \"Probe\" }) { company { name } } }",
@@ -852,9 +857,10 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
         Action::ManageSite => Some("grant privileges, approve access requests, change primary"),
         Action::ReadSiteReports => Some("site reports"),
         // Our own additions, for what domain.md leaves open.
-        Action::ReadRelationshipApplications | Action::PassOpportunities | Action::ReadAuditLog => {
-            None
-        }
+        Action::ReadRelationshipApplications
+        | Action::PassOpportunities
+        | Action::ReadAuditLog
+        | Action::GenerateRenewalQuotes => None,
         // domain.md §8's rows: the second table.
         Action::RegisterCompany
         | Action::JoinCompany
@@ -960,6 +966,7 @@ fn the_declared_matrix_is_the_one_in_domain_md() {
                     Action::ReadRelationshipApplications
                         | Action::PassOpportunities
                         | Action::ReadAuditLog
+                        | Action::GenerateRenewalQuotes
                 ),
                 "{:?} has no row in docs/access-matrix.md",
                 r.action

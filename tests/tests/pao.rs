@@ -286,4 +286,52 @@ on_both_backends! {
         let by_country = orders(json!({ "country": cafe["country"] })).await;
         assert_eq!(by_country, every.iter().filter(|o| o["customer"]["country"] == cafe["country"]).cloned().collect::<Vec<_>>());
     }
+
+    async fn a_renewal_quote_is_generated_from_chosen_line_items(app) {
+        let items = app.as_user("member@acme.example", "{ site(siteNumber: \"S-1000001\") { id renewalLineItems(first: 100, filter: { from: \"2000-01-01\" }) { nodes { id partNumber quantity renewalDate amount { amount currency } } } } }", json!({})).await;
+        items.assert_no_errors();
+        let site = items.data()["site"]["id"].clone();
+        let nodes = items.data()["site"]["renewalLineItems"]["nodes"].as_array().expect("nodes").clone();
+        let chosen: Vec<Value> = nodes.iter().filter(|n| n["amount"]["currency"] == nodes[0]["amount"]["currency"]).take(2).cloned().collect();
+        let ids: Vec<Value> = chosen.iter().map(|n| n["id"].clone()).collect();
+        let generate = "mutation($s: ID!, $l: [ID!]!) { generateRenewalQuote(input: { siteId: $s, lineItemIds: $l }) { quote { quoteNumber status validUntil total { amount currency } createdBy lines { lineItemId partNumber quantity renewalDate amount { amount currency } } } } }";
+        // Who may quote: REPORTING on the site or its primary; IBM only reads.
+        assert_eq!(app.as_user("apa@globex.example", generate, json!({ "s": site, "l": ids })).await.codes(), ["FORBIDDEN"]);
+        assert_eq!(app.graphql(generate, json!({ "s": site, "l": ids }), Some(&app.ibm_channel_token())).await.codes(), ["FORBIDDEN"]);
+        // Anonymous callers may quote nowhere: FORBIDDEN, whatever the site (`visibility::target`).
+        assert_eq!(app.graphql(generate, json!({ "s": site, "l": ids }), None).await.codes(), ["FORBIDDEN"]);
+        // Nothing, twice the same item, or an item of another site: refused alike.
+        assert_eq!(app.as_user("member@acme.example", generate, json!({ "s": site, "l": [] })).await.codes(), ["BAD_USER_INPUT"]);
+        assert_eq!(app.as_user("member@acme.example", generate, json!({ "s": site, "l": [ids[0], ids[0]] })).await.codes(), ["BAD_USER_INPUT"]);
+        let unknown = api::graphql::ids::encode(api::graphql::ids::Kind::RenewalLineItem, 987_654_321).to_string();
+        assert_eq!(app.as_user("member@acme.example", generate, json!({ "s": site, "l": [ids[0], unknown] })).await.codes(), ["BAD_USER_INPUT"]);
+
+        let made = app.as_user("member@acme.example", generate, json!({ "s": site, "l": ids })).await;
+        made.assert_no_errors();
+        let quote = made.data()["generateRenewalQuote"]["quote"].clone();
+        assert_eq!(quote["status"], "ISSUED");
+        assert_eq!(quote["createdBy"], "member@acme.example");
+        assert!(quote["quoteNumber"].as_str().expect("number").starts_with("RQ"));
+        let lines = quote["lines"].as_array().expect("lines");
+        assert_eq!(lines.iter().map(|l| l["lineItemId"].clone()).collect::<Vec<_>>(), ids);
+        for (line, item) in lines.iter().zip(&chosen) {
+            assert_eq!((&line["partNumber"], &line["quantity"], &line["renewalDate"], &line["amount"]), (&item["partNumber"], &item["quantity"], &item["renewalDate"], &item["amount"]));
+        }
+        // The total is the exact sum of the lines.
+        let cents = |m: &Value| -> i64 { m["amount"].as_str().expect("decimal").replace('.', "").parse().expect("cents") };
+        assert_eq!(cents(&quote["total"]), chosen.iter().map(|i| cents(&i["amount"])).sum::<i64>());
+        let today = chrono::Utc::now().date_naive();
+        assert_eq!(quote["validUntil"], json!((today + chrono::Duration::days(30)).to_string()));
+
+        // Listed and read back by number, by whoever reads the site's reports; not by others.
+        let read = "query($n: String!) { site(siteNumber: \"S-1000001\") { renewalQuotes(first: 50) { nodes { quoteNumber } } renewalQuote(quoteNumber: $n) { quoteNumber total { amount } } } }";
+        let by_ibm = app.graphql(read, json!({ "n": quote["quoteNumber"] }), Some(&app.ibm_channel_token())).await;
+        by_ibm.assert_no_errors();
+        assert!(by_ibm.data()["site"]["renewalQuotes"]["nodes"].as_array().expect("nodes").iter().any(|q| q["quoteNumber"] == quote["quoteNumber"]));
+        assert_eq!(by_ibm.data()["site"]["renewalQuote"]["total"]["amount"], quote["total"]["amount"]);
+        assert_eq!(app.as_user("apa@globex.example", read, json!({ "n": quote["quoteNumber"] })).await.codes(), ["FORBIDDEN", "FORBIDDEN"]);
+        let missing = app.as_user("member@acme.example", read, json!({ "n": "RQ99999999" })).await;
+        missing.assert_no_errors();
+        assert_eq!(missing.data()["site"]["renewalQuote"], Value::Null);
+    }
 }

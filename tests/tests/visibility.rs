@@ -94,6 +94,8 @@ struct Ids {
     correction: String,
     /// A benefit of one of Acme's locations.
     benefit: String,
+    /// An active renewal line item of S-1000001.
+    line_item: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -105,7 +107,7 @@ async fn ids(app: &TestApp) -> Ids {
                nominationQueue(first: 1) { nodes { id } }
                revenueCorrectionQueue(first: 1) { nodes { id } }
                acmeBenefits: company(partnerWorldId: \"PW-000001\") { countryEnterprises { locations { benefits { id } } } }
-               site(siteNumber: \"S-1000001\") { id users { id ibmId } accessRequests { id } }
+               site(siteNumber: \"S-1000001\") { id users { id ibmId } accessRequests { id } renewalLineItems(first: 1, filter: { from: \"2000-01-01\" }) { nodes { id } } }
                opportunities(first: 100) { edges { node { id status passedTo { partnerWorldId } } } }
                candidateIdMergeRequests(first: 1) { nodes { id } }
                communities(first: 50) { edges { node { id visibility members { status person { ibmId } } } } } }",
@@ -202,6 +204,7 @@ async fn ids(app: &TestApp) -> Ids {
             .map(|b| s(&b["id"]))
             .next()
             .expect("a benefit of Acme's"),
+        line_item: s(&d["site"]["renewalLineItems"]["nodes"][0]["id"]),
     }
 }
 
@@ -1175,6 +1178,11 @@ fn oracle_cases(ids: &Ids, community: &Value) -> Vec<(&'static str, &'static str
             json!({ "id": ids.benefit }),
         ),
         (
+            "generateRenewalQuote",
+            "mutation($s: ID!, $l: [ID!]!) { generateRenewalQuote(input: { siteId: $s, lineItemIds: $l }) { quote { quoteNumber } } }",
+            json!({ "s": ids.site, "l": [ids.line_item] }),
+        ),
+        (
             "registerDeal",
             "mutation($c: ID!) { registerDeal(input: { companyId: $c, deal: { customerName: \"C\", productGroup: \"Security\", country: \"US\" } }) { opportunity { id } } }",
             json!({ "c": ids.acme }),
@@ -1247,6 +1255,7 @@ async fn seen_by(
         "{ site(siteNumber: \"S-1000001\") { accessRequests { id } } }",
         "{ myAccessRequests { id } }",
         "{ me { candidateIdMerges { id } } }",
+        "{ site(siteNumber: \"S-1000001\") { renewalLineItems(first: 100, filter: { from: \"2000-01-01\" }) { nodes { id } } } }",
         "query($c: ID!) { company(id: $c) { countryEnterprises { revenueCorrections { id } } } }",
         "query($c: ID!) { company(id: $c) { countryEnterprises { locations { benefits { id } } } } }",
     ];

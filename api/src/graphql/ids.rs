@@ -36,6 +36,7 @@ pub enum Kind {
     CandidateIdMerge,
     TechnicalAdvocateRequest,
     RevenueCorrection,
+    RenewalQuote,
 }
 
 pub fn encode(kind: Kind, id: i64) -> ID {
@@ -101,6 +102,7 @@ row_ids! {
     pao::model::SiteId => Site,
     pao::model::SiteUserId => SiteUser,
     pao::model::AccessRequestId => AccessRequest,
+    pao::model::RenewalLineItemId => RenewalLineItem,
     relationships::model::ApplicationId => RelationshipApplication,
     relationships::model::AdvocateRequestId => TechnicalAdvocateRequest,
     gsd::model::SolutionId => Solution,

@@ -4,6 +4,8 @@ typed_id! {
     SiteId;
     SiteUserId;
     AccessRequestId;
+    /// A renewal line item of a site's report.
+    RenewalLineItemId;
 }
 
 db_enum!(SiteAgreementType {
@@ -29,6 +31,10 @@ db_enum!(AccessRequestStatus {
 db_enum!(
     /// How a customer is enrolled: Passport Advantage or Passport Advantage Express.
     EnrollmentType { PassportAdvantage, PassportAdvantageExpress }
+);
+db_enum!(
+    /// ISSUED until its `validUntil`; EXPIRED after (read, never stored).
+    QuoteStatus { Issued, Expired }
 );
 db_enum!(OrderStatus {
     Open,

@@ -16,10 +16,13 @@ keys! {
     /// The sites a company is the reseller of.
     SitesOfCompany;
     PaoCustomerKey;
+    /// The lines of a renewal quote.
+    QuoteLinesOf;
 }
 
 load_one!(SiteKey => sites.Id);
 load_one!(PaoCustomerKey => pao_customers.Id);
+load_many!(QuoteLinesOf => renewal_quote_lines.QuoteId order Id);
 load_many!(SiteUsersOf => site_users.SiteId order Id);
 load_many!(AccessRequestsOf => access_requests.SiteId order Id);
 load_many!(SitesOfCompany => sites.ResellerCompanyId order Id);

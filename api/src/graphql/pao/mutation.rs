@@ -1,8 +1,9 @@
 //! PAO mutations: thin wrappers over `service`.
 
-use super::types::{AccessRequest, Site, SiteUser};
-use crate::domain::pao::model::{AccessRequestId, SiteId, SiteUserId};
+use super::types::{AccessRequest, RenewalQuote, Site, SiteUser};
+use crate::domain::pao::model::{AccessRequestId, RenewalLineItemId, SiteId, SiteUserId};
 use crate::domain::pao::model::{SitePrivilege, SiteRole};
+use crate::domain::pao::quotes;
 use crate::domain::pao::service::{self, Decision, NewSiteUser, SiteUserChanges};
 use crate::error::AppResult;
 use crate::graphql::ids::decode_id;
@@ -102,11 +103,42 @@ pub struct AccessRequestPayload {
     pub access_request: AccessRequest,
 }
 
+#[derive(InputObject)]
+pub struct GenerateRenewalQuoteInput {
+    pub site_id: ID,
+    /// Active renewal line items of the site, one currency, at most 200.
+    pub line_item_ids: Vec<ID>,
+}
+
+#[derive(SimpleObject)]
+pub struct RenewalQuotePayload {
+    pub quote: RenewalQuote,
+}
+
 #[derive(Default)]
 pub struct PaoMutation;
 
 #[Object]
 impl PaoMutation {
+    /// Whoever reads the site's reports (REPORTING on it, its primary contact): a renewal
+    /// quote of chosen line items, valid for 30 days.
+    async fn generate_renewal_quote(
+        &self,
+        ctx: &Context<'_>,
+        input: GenerateRenewalQuoteInput,
+    ) -> AppResult<RenewalQuotePayload> {
+        let site = decode_id::<SiteId>(&input.site_id, "input.siteId")?;
+        let items = input
+            .line_item_ids
+            .iter()
+            .map(|id| decode_id::<RenewalLineItemId>(id, "input.lineItemIds"))
+            .collect::<AppResult<Vec<_>>>()?;
+        let row = quotes::generate(ctx.app()?, &ctx.viewer(), site, items).await?;
+        Ok(RenewalQuotePayload {
+            quote: RenewalQuote(row),
+        })
+    }
+
     /// Site Primary Contact (or a secondary contact with account management).
     async fn add_site_user(
         &self,

@@ -20,7 +20,10 @@ use access_macros::guarded;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use entities::{access_requests, orders, pao_customers, renewal_line_items, site_users, sites};
+use entities::{
+    access_requests, orders, pao_customers, renewal_line_items, renewal_quote_lines,
+    renewal_quotes, site_users, sites,
+};
 
 /// A Passport Advantage site. Site, user and request objects are built only by their
 /// `visible` constructors (`auth::visibility`).
@@ -157,6 +160,46 @@ impl Site {
         )
         .await
         .map(Some)
+    }
+    /// Renewal quotes generated for this site, oldest first. REPORTING on the site.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn renewal_quotes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Option<Connection<Cursor, RenewalQuote>>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let q = renewal_quotes::Entity::find().filter(renewal_quotes::Column::SiteId.eq(self.0.id));
+        keyset_page(
+            ctx,
+            q,
+            renewal_quotes::Column::Id,
+            first,
+            after,
+            |m: renewal_quotes::Model| Some((m.id, RenewalQuote(m))),
+        )
+        .await
+        .map(Some)
+    }
+    /// One renewal quote of this site by its number (`RQ…`); null when the site has no
+    /// such quote. REPORTING on the site.
+    #[guard(ReadSiteReports)]
+    async fn renewal_quote(
+        &self,
+        ctx: &Context<'_>,
+        quote_number: String,
+    ) -> AppResult<Option<RenewalQuote>> {
+        use sea_orm::EntityTrait;
+        let Some(id) = crate::domain::pao::quotes::quote_id(&quote_number) else {
+            return Ok(None);
+        };
+        Ok(renewal_quotes::Entity::find_by_id(id)
+            .one(&ctx.app()?.db)
+            .await?
+            .filter(|q| q.site_id == self.0.id)
+            .map(RenewalQuote))
     }
     /// Order history: by date, and by customer (agreement, customer site number, or the
     /// customer's attributes). REPORTING.
@@ -382,5 +425,81 @@ impl Order {
     /// The end customer who ordered.
     async fn customer(&self, ctx: &Context<'_>) -> AppResult<PaoCustomer> {
         customer(ctx, self.0.customer_id).await
+    }
+}
+
+/// A renewal quote: its lines as they stood when it was generated, its total and validity.
+pub struct RenewalQuote(pub renewal_quotes::Model);
+
+#[Object]
+impl RenewalQuote {
+    async fn id(&self) -> ID {
+        encode(Kind::RenewalQuote, self.0.id)
+    }
+    async fn quote_number(&self) -> String {
+        crate::domain::pao::quotes::quote_number(self.0.id)
+    }
+    async fn status(&self) -> AppResult<crate::domain::pao::model::QuoteStatus> {
+        use crate::domain::pao::model::QuoteStatus;
+        let stored: QuoteStatus = Stored::from_db("renewal_quotes.status", &self.0.status)?;
+        Ok(
+            if stored == QuoteStatus::Issued
+                && self.0.valid_until < crate::domain::profiles::level::today()
+            {
+                QuoteStatus::Expired
+            } else {
+                stored
+            },
+        )
+    }
+    /// The last day the quote holds.
+    async fn valid_until(&self) -> NaiveDate {
+        self.0.valid_until
+    }
+    async fn total(&self) -> AppResult<crate::graphql::money::Money> {
+        crate::graphql::money::Money::stored(self.0.total_minor, &self.0.currency)
+    }
+    async fn created_at(&self) -> DateTime<FixedOffset> {
+        self.0.created_at
+    }
+    /// Who generated it (an IBMid).
+    async fn created_by(&self) -> &str {
+        &self.0.created_by
+    }
+    async fn lines(&self, ctx: &Context<'_>) -> AppResult<Vec<RenewalQuoteLine>> {
+        Ok(ctx
+            .loaders()?
+            .load_one(QuoteLinesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| RenewalQuoteLine(l, self.0.currency.clone()))
+            .collect())
+    }
+}
+
+/// One quoted line, copied from its renewal line item.
+pub struct RenewalQuoteLine(renewal_quote_lines::Model, String);
+
+#[Object]
+impl RenewalQuoteLine {
+    /// The renewal line item it was quoted from.
+    async fn line_item_id(&self) -> ID {
+        encode(Kind::RenewalLineItem, self.0.line_item_id)
+    }
+    async fn part_number(&self) -> &str {
+        &self.0.part_number
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    async fn renewal_date(&self) -> NaiveDate {
+        self.0.renewal_date
+    }
+    async fn amount(&self) -> AppResult<crate::graphql::money::Money> {
+        crate::graphql::money::Money::stored(self.0.amount_minor, &self.1)
     }
 }
