@@ -18,11 +18,13 @@ keys! {
     PaoCustomerKey;
     /// The lines of a renewal quote.
     QuoteLinesOf;
+    RenewalQuoteKey;
 }
 
 load_one!(SiteKey => sites.Id);
 load_one!(PaoCustomerKey => pao_customers.Id);
 load_many!(QuoteLinesOf => renewal_quote_lines.QuoteId order Id);
+load_one!(RenewalQuoteKey => renewal_quotes.Id);
 load_many!(SiteUsersOf => site_users.SiteId order Id);
 load_many!(AccessRequestsOf => access_requests.SiteId order Id);
 load_many!(SitesOfCompany => sites.ResellerCompanyId order Id);

@@ -191,14 +191,15 @@ impl Site {
         ctx: &Context<'_>,
         quote_number: String,
     ) -> AppResult<Option<RenewalQuote>> {
-        use sea_orm::EntityTrait;
+        // Through the loader: a list of sites asking for a quote each costs one statement.
         let Some(id) = crate::domain::pao::quotes::quote_id(&quote_number) else {
             return Ok(None);
         };
-        Ok(renewal_quotes::Entity::find_by_id(id)
-            .one(&ctx.app()?.db)
+        Ok(ctx
+            .loaders()?
+            .load_one(RenewalQuoteKey(id))
             .await?
-            .filter(|q| q.site_id == self.0.id)
+            .filter(|q: &renewal_quotes::Model| q.site_id == self.0.id)
             .map(RenewalQuote))
     }
     /// Order history: by date, and by customer (agreement, customer site number, or the
