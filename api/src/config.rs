@@ -79,6 +79,16 @@ pub struct Config {
     #[arg(long, env = "JWT_HS256_SECRET", hide_env_values = true)]
     pub jwt_hs256_secret: Option<String>,
 
+    /// `DOWNLOAD_LINK_SECRET`: HMAC secret (at least 32 bytes) that signs report download
+    /// links. Replicas behind one address must share it; unset, each process draws its own
+    /// and a link works only on the replica that made it.
+    #[arg(long, env = "DOWNLOAD_LINK_SECRET", hide_env_values = true)]
+    pub download_link_secret: Option<String>,
+
+    /// `DOWNLOAD_LINK_TTL_SECS`: how long a signed download link stays valid.
+    #[arg(long, env = "DOWNLOAD_LINK_TTL_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub download_link_ttl_secs: u64,
+
     /// `JWT_ALGORITHMS`: the accepted signature algorithms, comma separated, from
     /// `HS256`, `RS256`, `ES256`. RS256 and ES256 need `JWT_JWKS`.
     #[arg(

@@ -93,7 +93,15 @@ impl Application {
             cache.clone(),
             documents::limits::Limits::from_config(&config),
         );
+        let links = auth::links::LinkSigner::new(config.download_link_secret.as_deref())
+            .map_err(StartupError::Config)?;
+        if config.download_link_secret.is_none() && !config.is_development() {
+            tracing::warn!(
+                "DOWNLOAD_LINK_SECRET is unset: download links work only on the replica that signed them"
+            );
+        }
         let state = AppState {
+            links: Arc::new(links),
             documents,
             limiter,
             trusted,

@@ -30,4 +30,6 @@ pub struct AppState {
     pub documents: crate::documents::persisted::PersistedQueries,
     /// Our own proxies and router (`TRUSTED_CALLERS`).
     pub trusted: crate::config::TrustedCallers,
+    /// Signs and checks report download links.
+    pub links: Arc<crate::auth::links::LinkSigner>,
 }

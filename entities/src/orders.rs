@@ -19,6 +19,8 @@ pub struct Model {
     pub amount_cents: i64,
     pub currency: String,
     pub status: String,
+    pub offering: String,
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ mod m20261201_000008_revenue_corrections;
 mod m20261201_000009_pao_currency;
 mod m20261201_000010_pao_customer_search;
 mod m20261201_000011_renewal_quotes;
+mod m20261201_000012_pao_report_families;
 pub mod search_key;
 
 /// Applies the migrations in order.
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_pao_currency::Migration),
             Box::new(m20261201_000010_pao_customer_search::Migration),
             Box::new(m20261201_000011_renewal_quotes::Migration),
+            Box::new(m20261201_000012_pao_report_families::Migration),
         ]
     }
 }

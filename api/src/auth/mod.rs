@@ -3,6 +3,7 @@
 
 pub mod jwks;
 pub mod jwt;
+pub mod links;
 pub mod policy;
 pub mod viewer;
 pub mod visibility;

@@ -75,6 +75,15 @@ pub fn name_contains<C: ColumnTrait>(
         .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
 }
 
+/// "Starts with", wildcards literal: a prefix LIKE its index serves. For columns held in
+/// one case (SQLite's LIKE ignores ASCII case, PostgreSQL's does not): callers fold the
+/// text to the column's case first.
+pub fn prefix<C: ColumnTrait>(col: C, text: &str, field: &'static str) -> AppResult<SimpleExpr> {
+    use sea_orm::sea_query::ExprTrait;
+    bounded(text, field)?;
+    Ok(Expr::col(col).like(LikeExpr::new(format!("{}%", literal(text))).escape('\\')))
+}
+
 /// "Starts with, ignoring case and accents" on a column that holds the folded form of a
 /// name (`migration::search_key::search_key`): a prefix LIKE its index serves.
 pub fn folded_prefix<C: ColumnTrait>(

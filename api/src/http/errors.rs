@@ -22,6 +22,9 @@ pub fn status_error(status: StatusCode, code: Code, message: &str) -> Response {
 pub fn error_response(e: AppError) -> Response {
     let status = match e.code() {
         crate::error::Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        crate::error::Code::Forbidden => StatusCode::FORBIDDEN,
+        crate::error::Code::NotFound => StatusCode::NOT_FOUND,
+        crate::error::Code::Conflict => StatusCode::CONFLICT,
         crate::error::Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         crate::error::Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         crate::error::Code::BadUserInput => StatusCode::BAD_REQUEST,

@@ -1,6 +1,7 @@
 //! HTTP surface: the GraphQL endpoint, GraphiQL, health and readiness.
 
 mod admission;
+mod downloads;
 mod errors;
 pub mod graphiql;
 mod graphql;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", graphql)
         .route("/graphql/ws", get(ws::subscriptions))
         .route("/graphiql/assets/{file}", get(graphiql::asset))
+        .route("/sites/{site}/reports/{file}", get(downloads::report))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics));

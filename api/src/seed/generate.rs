@@ -34,6 +34,7 @@ pub fn personas() -> Vec<(&'static str, &'static str, &'static [&'static str])> 
 }
 
 pub fn reference_data(t: &mut Tables) {
+    super::pao::price_parts(t);
     for (i, (name, kind, track, points)) in SKILLS.iter().enumerate() {
         if *points > 0 {
             t.push(

@@ -9,6 +9,21 @@ use super::writer::Tables;
 /// the order `generate::people` made them (Acme: APA, PRC, member, pending, site primary).
 pub fn in_progress(ids: &mut Ids, t: &mut Tables) {
     leads(ids, t);
+    // Acme resells Data and AI and Security software in Germany, where its PA site is:
+    // the site's price file lists those groups' German parts.
+    for group in ["DATA_AND_AI", "SECURITY"] {
+        t.push(
+            "authorizations",
+            &[
+                ("id", v(ids.next("authorizations"))),
+                ("company_id", v(1_i64)),
+                ("application_id", v(None::<i64>)),
+                ("product_group", v(group)),
+                ("country", v("DE")),
+                ("distribution", v("AUTHORIZED")),
+            ],
+        );
+    }
     let acme_people = ids.companies[0].1.clone();
     // Acme's first solution (Acme, an ISV, is generated first, so its first solution is
     // solution 1) waits in IBM's technical-validation queue.

@@ -51,6 +51,14 @@ pub const ORDER: &[&str] = &[
     "pao_customers",
     "renewal_line_items",
     "orders",
+    "order_lines",
+    "pao_end_users",
+    "saas_subscriptions",
+    "saas_provisioning_elements",
+    "saas_overages",
+    "subscription_license_updates",
+    "renewal_price_notices",
+    "price_parts",
 ];
 
 #[derive(Default)]

@@ -3,4 +3,5 @@
 pub mod model;
 pub mod quotes;
 pub mod reads;
+pub mod reports;
 pub mod service;

@@ -46,3 +46,38 @@ db_enum!(RenewalStatus {
     Renewed,
     Expired
 });
+db_enum!(
+    /// What an order bought: software under PA / PA Express, or IBM Cloud Services.
+    Offering { Software, CloudServices }
+);
+db_enum!(
+    /// A new purchase, or the renewal of what the customer already had.
+    OrderKind { New, Renewal }
+);
+db_enum!(
+    /// Where a SaaS subscription stands: waiting for the customer's provisioning data,
+    /// being provisioned, fulfilled (live), or cancelled.
+    FulfillmentStatus { AwaitingProvisioningData, Provisioning, Fulfilled, Cancelled }
+);
+db_enum!(
+    /// How a subscription's licenses changed.
+    LicenseChange { Increase, Decrease, Renewal, Cancellation }
+);
+db_enum!(
+    /// Software parts (one-time and S&S) or SaaS parts billed monthly.
+    PriceKind { Software, SaasMonthly }
+);
+db_enum!(
+    /// Which prices a price file holds, as of its date: those in force, those in force
+    /// and those announced, or only those announced.
+    Pricing { Current, CurrentAndFuture, Future }
+);
+db_enum!(
+    /// A report file: the high-level file (the columns a page lists) or the detailed one
+    /// (every column; order history one row per order line).
+    DownloadVariant { HighLevel, Detailed }
+);
+db_enum!(
+    /// The length of the periods customer activity is summed over.
+    ActivityPeriod { Month, Quarter, Year }
+);

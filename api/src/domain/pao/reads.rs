@@ -5,7 +5,7 @@ use super::model::{EnrollmentType, RenewalStatus, SiteId};
 use crate::domain::reads::folded_prefix;
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
-use entities::{orders, pao_customers, renewal_line_items, sites};
+use entities::{pao_customers, renewal_line_items, sites};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
 
 /// Filters of the customer report; all given filters must match.
@@ -37,14 +37,7 @@ fn customer_conditions(f: CustomerFilter, field: &'static str) -> AppResult<Cond
         c = c.add(folded_prefix(pao_customers::Column::NameKey, &p, field)?);
     }
     if let Some(country) = f.country {
-        let country = country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(AppError::bad_input(
-                field,
-                "country: an ISO 3166 alpha-2 code, e.g. DE",
-            ));
-        }
-        c = c.add(pao_customers::Column::Country.eq(country));
+        c = c.add(pao_customers::Column::Country.eq(self::country(&country, field)?));
     }
     if let Some(e) = f.enrollment {
         c = c.add(pao_customers::Column::Enrollment.eq(e));
@@ -61,8 +54,20 @@ fn customer_conditions(f: CustomerFilter, field: &'static str) -> AppResult<Cond
     Ok(c)
 }
 
+/// An ISO 3166 alpha-2 country or region as a filter gives it: blanks and case ignored.
+pub fn country(text: &str, field: &'static str) -> AppResult<String> {
+    let country = text.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(AppError::bad_input(
+            field,
+            "country: an ISO 3166 alpha-2 code, e.g. DE",
+        ));
+    }
+    Ok(country)
+}
+
 /// The ids of the site's customers that match `f`, as a subquery.
-fn matching_customers(
+pub fn matching_customers(
     site: SiteId,
     f: CustomerFilter,
     field: &'static str,
@@ -132,29 +137,6 @@ pub fn renewal_line_items(
     }
     if let Some(ctl) = f.committed_term_license {
         q = q.filter(renewal_line_items::Column::CommittedTerm.eq(ctl));
-    }
-    Ok(q)
-}
-
-/// The site's orders, ordered between `from` and `to` (inclusive) when given, of the
-/// customers matching `customer` (by agreement, site number or attributes) when given.
-pub fn orders(
-    site: SiteId,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    customer: Option<CustomerFilter>,
-) -> AppResult<Select<orders::Entity>> {
-    let mut q = orders::Entity::find().filter(orders::Column::SiteId.eq(site));
-    if let Some(d) = from {
-        q = q.filter(orders::Column::OrderedOn.gte(d));
-    }
-    if let Some(d) = to {
-        q = q.filter(orders::Column::OrderedOn.lte(d));
-    }
-    if let Some(f) = customer {
-        q = q.filter(
-            orders::Column::CustomerId.in_subquery(matching_customers(site, f, "customer")?),
-        );
     }
     Ok(q)
 }

@@ -19,12 +19,20 @@ keys! {
     /// The lines of a renewal quote.
     QuoteLinesOf;
     RenewalQuoteKey;
+    /// The lines of an order.
+    OrderLinesOf;
+    SaasSubscriptionKey;
+    /// The provisioning data elements of a SaaS subscription.
+    ElementsOf;
 }
 
 load_one!(SiteKey => sites.Id);
 load_one!(PaoCustomerKey => pao_customers.Id);
 load_many!(QuoteLinesOf => renewal_quote_lines.QuoteId order Id);
 load_one!(RenewalQuoteKey => renewal_quotes.Id);
+load_many!(OrderLinesOf => order_lines.OrderId order Id);
+load_one!(SaasSubscriptionKey => saas_subscriptions.Id);
+load_many!(ElementsOf => saas_provisioning_elements.SubscriptionId order Id);
 load_many!(SiteUsersOf => site_users.SiteId order Id);
 load_many!(AccessRequestsOf => access_requests.SiteId order Id);
 load_many!(SitesOfCompany => sites.ResellerCompanyId order Id);

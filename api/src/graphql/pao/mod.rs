@@ -4,6 +4,7 @@
 pub mod loader;
 pub mod mutation;
 pub mod query;
+pub mod reports;
 pub mod types;
 
 pub use mutation::PaoMutation;

@@ -2,13 +2,18 @@
 //! them to ask for access); its users, requests and reports follow the access matrix.
 
 use super::loader::*;
+use super::reports::{
+    EndUser, OrderLine, PricePart, ProvisioningDataElement, RenewalPriceNotice, ReportDownload,
+    ReportRequest, SaasSubscription, SubscriptionLicenseUpdate, SuppressedOverage, UpcomingRenewal,
+    page,
+};
 use crate::auth::policy::GuardedObject;
 use crate::auth::{Target, Viewer, visibility};
 use crate::domain::Stored;
-use crate::domain::pao::model::{
-    AccessRequestStatus, SiteAgreementType, SiteId, SitePrivilege, SiteRole,
-};
+use crate::domain::pao::model::DownloadVariant;
+use crate::domain::pao::model::{AccessRequestStatus, SiteAgreementType, SitePrivilege, SiteRole};
 use crate::domain::pao::reads;
+use crate::domain::pao::reports as families;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::ids::{Kind, encode};
@@ -127,19 +132,13 @@ impl Site {
         let mut filter = filter.unwrap_or_default();
         filter.agreement_number = filter.agreement_number.or(agreement_number);
         filter.customer_number = filter.customer_number.or(customer_number);
-        let q = reads::customers(SiteId(self.0.id), filter)?;
-        keyset_page(
-            ctx,
-            q,
-            pao_customers::Column::Id,
-            first,
-            after,
-            |m: pao_customers::Model| Some((m.id, PaoCustomer(m))),
-        )
+        page::<families::Customers, _>(ctx, &self.0, first, after, Some(filter), |_, m| {
+            PaoCustomer(m)
+        })
         .await
-        .map(Some)
     }
-    /// Active renewal line items, by renewal date range, agreement or quote. REPORTING.
+    /// Active renewal line items by renewal date range, agreement, quote number, customer
+    /// site name and Committed Term License, all combinable. REPORTING.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     #[guard(ReadSiteReports)]
     async fn renewal_line_items(
@@ -149,17 +148,145 @@ impl Site {
         after: Option<String>,
         filter: Option<reads::RenewalFilter>,
     ) -> AppResult<Option<Connection<Cursor, RenewalLineItem>>> {
-        let q = reads::renewal_line_items(SiteId(self.0.id), filter.unwrap_or_default())?;
-        keyset_page(
-            ctx,
-            q,
-            renewal_line_items::Column::Id,
-            first,
-            after,
-            |m: renewal_line_items::Model| Some((m.id, RenewalLineItem(m))),
-        )
+        page::<families::RenewalLineItems, _>(ctx, &self.0, first, after, filter, |_, m| {
+            RenewalLineItem(m)
+        })
         .await
-        .map(Some)
+    }
+    /// The 180-day report: active line items renewing within `days` (at most 180) of
+    /// `asOf` (today), soonest ids first. REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn upcoming_renewals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::UpcomingRenewalFilter>,
+    ) -> AppResult<Option<Connection<Cursor, UpcomingRenewal>>> {
+        page::<families::UpcomingRenewals, _>(ctx, &self.0, first, after, filter, |s, m| {
+            UpcomingRenewal(m, s.as_of)
+        })
+        .await
+    }
+    /// End-user customer report: the end users served under the site's PA customers.
+    /// REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn end_users(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::EndUserFilter>,
+    ) -> AppResult<Option<Connection<Cursor, EndUser>>> {
+        page::<families::EndUsers, _>(ctx, &self.0, first, after, filter, |_, m| EndUser(m)).await
+    }
+    /// SaaS fulfillment status: the site's SaaS subscriptions and where each stands.
+    /// REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn saas_subscriptions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::SaasSubscriptionFilter>,
+    ) -> AppResult<Option<Connection<Cursor, SaasSubscription>>> {
+        page::<families::SaasFulfillment, _>(ctx, &self.0, first, after, filter, |_, m| {
+            SaasSubscription(m)
+        })
+        .await
+    }
+    /// SaaS provisioning forms: the data elements of the site's subscriptions, or only
+    /// those still missing. REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn provisioning_data_elements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::ProvisioningFilter>,
+    ) -> AppResult<Option<Connection<Cursor, ProvisioningDataElement>>> {
+        page::<families::SaasProvisioning, _>(ctx, &self.0, first, after, filter, |_, m| {
+            ProvisioningDataElement(m)
+        })
+        .await
+    }
+    /// Suppressed Overage: SaaS usage above entitlement that IBM did not bill, by usage
+    /// month. REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn suppressed_overages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::OverageFilter>,
+    ) -> AppResult<Option<Connection<Cursor, SuppressedOverage>>> {
+        page::<families::SuppressedOverages, _>(ctx, &self.0, first, after, filter, |_, m| {
+            SuppressedOverage(m)
+        })
+        .await
+    }
+    /// Contract renewal price notifications. REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn renewal_price_notices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::PriceNoticeFilter>,
+    ) -> AppResult<Option<Connection<Cursor, RenewalPriceNotice>>> {
+        page::<families::PriceNotices, _>(ctx, &self.0, first, after, filter, |_, m| {
+            RenewalPriceNotice(m)
+        })
+        .await
+    }
+    /// Subscription license updates: increases, decreases, renewals and cancellations.
+    /// REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn subscription_license_updates(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::LicenseUpdateFilter>,
+    ) -> AppResult<Option<Connection<Cursor, SubscriptionLicenseUpdate>>> {
+        page::<families::LicenseUpdates, _>(ctx, &self.0, first, after, filter, |_, m| {
+            SubscriptionLicenseUpdate(m)
+        })
+        .await
+    }
+    /// The site's price file: software or SaaS/monthly parts of one country (the site's
+    /// own when omitted), current, current and future, or future prices, for the product
+    /// groups the reseller company is authorized for there. REPORTING.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[guard(ReadSiteReports)]
+    async fn price_file(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<families::PriceFileFilter>,
+    ) -> AppResult<Option<Connection<Cursor, PricePart>>> {
+        page::<families::PriceFile, _>(ctx, &self.0, first, after, filter, |_, m| PricePart(m))
+            .await
+    }
+    /// A file of one report, high-level or detailed, as CSV: a signed address valid for
+    /// `DOWNLOAD_LINK_TTL_SECS`, and the address for a bearer token. The filter is checked
+    /// here, so a bad one fails now, not when the file is fetched. REPORTING.
+    #[guard(ReadSiteReports)]
+    async fn download(
+        &self,
+        ctx: &Context<'_>,
+        report: ReportRequest,
+        #[graphql(default_with = "DownloadVariant::Detailed")] variant: DownloadVariant,
+    ) -> AppResult<Option<ReportDownload>> {
+        super::reports::link(ctx, &self.0, &report, variant).map(Some)
     }
     /// Renewal quotes generated for this site, oldest first. REPORTING on the site.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
@@ -202,30 +329,28 @@ impl Site {
             .filter(|q: &renewal_quotes::Model| q.site_id == self.0.id)
             .map(RenewalQuote))
     }
-    /// Order history: by date, and by customer (agreement, customer site number, or the
-    /// customer's attributes). REPORTING.
+    /// Order history (summary; each order's `lines` are the detail), for PA / PA Express
+    /// and Cloud Services customers: by date, customer (agreement, customer site number or
+    /// attributes), offering and kind. REPORTING.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
     #[guard(ReadSiteReports)]
+    // The flat arguments stay, deprecated, for the clients written against them.
+    #[allow(clippy::too_many_arguments)]
     async fn orders(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-        customer: Option<reads::CustomerFilter>,
+        filter: Option<families::OrderFilter>,
+        #[graphql(deprecation = "use `filter.from`")] from: Option<NaiveDate>,
+        #[graphql(deprecation = "use `filter.to`")] to: Option<NaiveDate>,
+        #[graphql(deprecation = "use `filter.customer`")] customer: Option<reads::CustomerFilter>,
     ) -> AppResult<Option<Connection<Cursor, Order>>> {
-        let q = reads::orders(SiteId(self.0.id), from, to, customer)?;
-        keyset_page(
-            ctx,
-            q,
-            orders::Column::Id,
-            first,
-            after,
-            |m: orders::Model| Some((m.id, Order(m))),
-        )
-        .await
-        .map(Some)
+        let mut filter = filter.unwrap_or_default();
+        filter.from = filter.from.or(from);
+        filter.to = filter.to.or(to);
+        filter.customer = filter.customer.or(customer);
+        page::<families::Orders, _>(ctx, &self.0, first, after, Some(filter), |_, m| Order(m)).await
     }
 }
 
@@ -426,6 +551,24 @@ impl Order {
     /// The end customer who ordered.
     async fn customer(&self, ctx: &Context<'_>) -> AppResult<PaoCustomer> {
         customer(ctx, self.0.customer_id).await
+    }
+    /// Software (PA / PA Express) or Cloud Services.
+    async fn offering(&self) -> AppResult<crate::domain::pao::model::Offering> {
+        Stored::from_db("orders.offering", &self.0.offering)
+    }
+    async fn kind(&self) -> AppResult<crate::domain::pao::model::OrderKind> {
+        Stored::from_db("orders.kind", &self.0.kind)
+    }
+    /// The order's lines: the detailed order history.
+    async fn lines(&self, ctx: &Context<'_>) -> AppResult<Vec<OrderLine>> {
+        Ok(ctx
+            .loaders()?
+            .load_one(OrderLinesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(OrderLine)
+            .collect())
     }
 }
 
