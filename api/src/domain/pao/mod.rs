@@ -1,5 +1,6 @@
 //! Passport Advantage Online: sites, site users and privileges, access requests, site reports.
 
+pub mod activity;
 pub mod model;
 pub mod quotes;
 pub mod reads;

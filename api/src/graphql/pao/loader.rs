@@ -63,3 +63,47 @@ impl Loader<PrivilegesOf> for DbLoader {
             .collect())
     }
 }
+
+/// A customer's orders within a window, for its activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ActivityOf {
+    pub customer: i64,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+}
+
+impl Loader<ActivityOf> for DbLoader {
+    type Value = Vec<entities::orders::Model>;
+    type Error = LoadError;
+    /// One statement per distinct window (a page of customers asks with one).
+    async fn load(
+        &self,
+        keys: &[ActivityOf],
+    ) -> Result<HashMap<ActivityOf, Self::Value>, LoadError> {
+        use entities::orders;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let mut windows: HashMap<(chrono::NaiveDate, chrono::NaiveDate), Vec<i64>> = HashMap::new();
+        for k in keys {
+            windows.entry((k.from, k.to)).or_default().push(k.customer);
+        }
+        let mut out: HashMap<ActivityOf, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for ((from, to), customers) in windows {
+            let rows = orders::Entity::find()
+                .filter(orders::Column::CustomerId.is_in(customers))
+                .filter(orders::Column::OrderedOn.between(from, to))
+                .order_by_asc(orders::Column::Id)
+                .all(&self.db)
+                .await?;
+            for r in rows {
+                let key = ActivityOf {
+                    customer: r.customer_id,
+                    from,
+                    to,
+                };
+                out.entry(key).or_default().push(r);
+            }
+        }
+        Ok(out)
+    }
+}

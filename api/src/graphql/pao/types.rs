@@ -468,6 +468,63 @@ impl PaoCustomer {
     async fn anniversary_month(&self) -> i16 {
         self.0.anniversary_month
     }
+    /// What the customer bought and renewed between `from` and `to` (at most ten years),
+    /// summed per period and currency; periods without orders are left out.
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+        #[graphql(default_with = "crate::domain::pao::model::ActivityPeriod::Quarter")]
+        period: crate::domain::pao::model::ActivityPeriod,
+    ) -> AppResult<Vec<CustomerActivity>> {
+        use crate::domain::pao::activity;
+        let (from, to) = activity::window(from, to)?;
+        let orders = ctx
+            .loaders()?
+            .load_one(ActivityOf {
+                customer: self.0.id,
+                from,
+                to,
+            })
+            .await?
+            .unwrap_or_default();
+        Ok(activity::summarize(&orders, period)
+            .into_iter()
+            .map(CustomerActivity)
+            .collect())
+    }
+}
+
+/// One period of a customer's activity, in one currency.
+pub struct CustomerActivity(crate::domain::pao::activity::Activity);
+
+#[Object]
+impl CustomerActivity {
+    /// "2026-07", "2026-Q3" or "2026".
+    async fn period(&self) -> &str {
+        &self.0.label
+    }
+    async fn start(&self) -> NaiveDate {
+        self.0.start
+    }
+    async fn end(&self) -> NaiveDate {
+        self.0.end
+    }
+    /// New orders.
+    async fn purchases(&self) -> i32 {
+        self.0.purchases
+    }
+    async fn purchased(&self) -> AppResult<crate::graphql::money::Money> {
+        crate::graphql::money::Money::stored(self.0.purchased_minor, &self.0.currency)
+    }
+    /// Renewal orders.
+    async fn renewals(&self) -> i32 {
+        self.0.renewals
+    }
+    async fn renewed(&self) -> AppResult<crate::graphql::money::Money> {
+        crate::graphql::money::Money::stored(self.0.renewed_minor, &self.0.currency)
+    }
 }
 
 /// The customer a report row is about (of the same site: whoever reads the row may).
