@@ -32,6 +32,8 @@ pub const SENSITIVE_MUTATIONS: &[&str] = &[
 /// the two lists (a test holds them to the schema), so a new mutation cannot ship without
 /// someone deciding which budget it spends.
 pub const ROLE_BOUND_MUTATIONS: &[&str] = &[
+    // The caller's own notifications only.
+    "markNotificationsRead",
     "addApplicationDocument",
     "addBenefit",
     "addCountryEnterprise",

@@ -11,7 +11,16 @@ use std::sync::Arc;
 /// the replica it is connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
-    AccessRequested { site_id: i64, request_id: i64 },
+    AccessRequested {
+        site_id: i64,
+        request_id: i64,
+    },
+    /// A notification was written for the person whose IBMid hashes to `recipient`
+    /// (`domain::pao::notifications::recipient_key`): only their streams load the row.
+    Notified {
+        id: i64,
+        recipient: u64,
+    },
 }
 
 #[derive(Clone)]

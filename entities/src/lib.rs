@@ -25,6 +25,7 @@ pub mod country_enterprises;
 pub mod customer_experiences;
 pub mod level_changes;
 pub mod locations;
+pub mod notifications;
 pub mod opportunities;
 pub mod opportunity_events;
 pub mod order_lines;

@@ -21,6 +21,7 @@ pub use super::country_enterprises::Entity as CountryEnterprises;
 pub use super::customer_experiences::Entity as CustomerExperiences;
 pub use super::level_changes::Entity as LevelChanges;
 pub use super::locations::Entity as Locations;
+pub use super::notifications::Entity as Notifications;
 pub use super::opportunities::Entity as Opportunities;
 pub use super::opportunity_events::Entity as OpportunityEvents;
 pub use super::order_lines::Entity as OrderLines;

@@ -96,6 +96,8 @@ struct Ids {
     benefit: String,
     /// An active renewal line item of S-1000001.
     line_item: String,
+    /// A notification of member@acme.example's.
+    notification: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -124,6 +126,14 @@ async fn ids(app: &TestApp) -> Ids {
         )
         .await;
     invited.assert_no_errors();
+    let mine = app
+        .as_user(
+            "member@acme.example",
+            "{ myNotifications(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    mine.assert_no_errors();
     let d = a.data();
     let c = &d["company"];
     let s = |v: &Value| v.as_str().expect("an id").to_owned();
@@ -205,6 +215,7 @@ async fn ids(app: &TestApp) -> Ids {
             .next()
             .expect("a benefit of Acme's"),
         line_item: s(&d["site"]["renewalLineItems"]["nodes"][0]["id"]),
+        notification: s(&mine.data()["myNotifications"]["nodes"][0]["id"]),
     }
 }
 
@@ -795,7 +806,7 @@ tests::on_both_backends! {
         }
         assert!(oracles.is_empty(), "{} oracles:\n{}", oracles.len(), oracles.join("\n"));
         // Every kind of object that some of these callers may not see was put to the test.
-        for kind in ["Person", "RelationshipApplication", "CustomerExperience", "SiteUser", "AccessRequest", "Opportunity", "CandidateIdMerge", "ValidationNomination", "TechnicalAdvocateRequest", "ValueNet", "RevenueCorrection", "Benefit"] {
+        for kind in ["Person", "RelationshipApplication", "CustomerExperience", "SiteUser", "AccessRequest", "Opportunity", "CandidateIdMerge", "ValidationNomination", "TechnicalAdvocateRequest", "ValueNet", "RevenueCorrection", "Benefit", "Notification"] {
             assert!(compared.contains(kind), "no operation on a {kind} was compared: {compared:?}");
         }
         // The subscription too, over a socket.
@@ -877,6 +888,11 @@ fn operations_taking_ids() -> BTreeSet<String> {
 fn oracle_cases(ids: &Ids, community: &Value) -> Vec<(&'static str, &'static str, Value)> {
     let location = json!({ "name": "Probe", "addressLine": "1 Probe St", "city": "Probe", "postalCode": "1000" });
     vec![
+        (
+            "markNotificationsRead",
+            "mutation($id: ID!) { markNotificationsRead(input: { ids: [$id] }) { unreadCount } }",
+            json!({ "id": ids.notification }),
+        ),
         (
             "node",
             "query($id: ID!) { node(id: $id) { id } }",
@@ -1256,6 +1272,7 @@ async fn seen_by(
         "{ myAccessRequests { id } }",
         "{ me { candidateIdMerges { id } } }",
         "{ site(siteNumber: \"S-1000001\") { renewalLineItems(first: 100, filter: { from: \"2000-01-01\" }) { nodes { id } } } }",
+        "{ myNotifications(first: 100) { nodes { id } } }",
         "query($c: ID!) { company(id: $c) { countryEnterprises { revenueCorrections { id } } } }",
         "query($c: ID!) { company(id: $c) { countryEnterprises { locations { benefits { id } } } } }",
     ];

@@ -19,6 +19,7 @@ pub struct Write<'a> {
     pub viewer: &'a Viewer,
     state: &'a AppState,
     forget_roles: Vec<String>,
+    events: Vec<crate::state::Event>,
 }
 
 impl<'a> Write<'a> {
@@ -28,6 +29,7 @@ impl<'a> Write<'a> {
             viewer,
             state,
             forget_roles: Vec::new(),
+            events: Vec::new(),
         })
     }
 
@@ -64,10 +66,19 @@ impl<'a> Write<'a> {
         self.forget_roles.push(subject.into());
     }
 
+    /// After commit, `event` goes to the subscribers (never for a write that rolled back).
+    pub fn publish(&mut self, event: crate::state::Event) {
+        self.events.push(event);
+    }
+
     pub async fn commit(self) -> AppResult<()> {
         self.txn.commit().await?;
         for subject in &self.forget_roles {
             self.state.roles.forget(subject).await;
+        }
+        for event in self.events {
+            // No subscriber is not an error.
+            let _ = self.state.events.send(event);
         }
         Ok(())
     }

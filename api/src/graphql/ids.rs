@@ -37,6 +37,7 @@ pub enum Kind {
     TechnicalAdvocateRequest,
     RevenueCorrection,
     RenewalQuote,
+    Notification,
 }
 
 pub fn encode(kind: Kind, id: i64) -> ID {

@@ -5,7 +5,10 @@ use super::communities::{CommunitiesMutation, CommunitiesQuery};
 use super::gsd::{GsdMutation, GsdQuery};
 use super::node::NodeQuery;
 use super::opportunities::{OpportunitiesMutation, OpportunitiesQuery};
-use super::pao::{PaoMutation, PaoQuery, PaoSubscription};
+use super::pao::{
+    NotificationMutation, NotificationQuery, NotificationSubscription, PaoMutation, PaoQuery,
+    PaoSubscription,
+};
 use super::profiles::{ProfilesMutation, ProfilesQuery};
 use super::relationships::{RelationshipsMutation, RelationshipsQuery};
 use super::valuenet::{ValueNetMutation, ValueNetQuery};
@@ -21,6 +24,7 @@ pub struct Query(
     ValueNetQuery,
     OpportunitiesQuery,
     PaoQuery,
+    NotificationQuery,
     AuditQuery,
     NodeQuery,
 );
@@ -34,10 +38,11 @@ pub struct Mutation(
     ValueNetMutation,
     OpportunitiesMutation,
     PaoMutation,
+    NotificationMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(PaoSubscription);
+pub struct Subscription(PaoSubscription, NotificationSubscription);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

@@ -504,10 +504,39 @@ fn price_notices(rng: &mut ChaCha8Rng, ids: &mut Ids, t: &mut Tables, c: &Custom
     for _ in 0..n {
         let notice = day(SEED_TODAY, -rng.random_range(0..60));
         let current = rng.random_range(10_000..2_000_000_i64);
+        let id = ids.next("renewal_price_notices");
+        // The demo's notifications feed: the notice, for the site's primary contact and
+        // its REPORTING user.
+        if c.demo_first {
+            for recipient in ["site.primary@acme.example", "member@acme.example"] {
+                t.push(
+                    "notifications",
+                    &[
+                        ("id", v(ids.next("notifications"))),
+                        ("recipient", v(recipient)),
+                        ("kind", v("RENEWAL_PRICE_NOTICE")),
+                        (
+                            "title",
+                            v(format!("Renewal price change on agreement {}", c.agreement)),
+                        ),
+                        (
+                            "body",
+                            v(format!(
+                                "A part on agreement {} renews at a new price from {}.",
+                                c.agreement,
+                                day(notice, 90)
+                            )),
+                        ),
+                        ("site_id", v(Some(c.site_id))),
+                        ("about_id", v(Some(id))),
+                    ],
+                );
+            }
+        }
         t.push(
             "renewal_price_notices",
             &[
-                ("id", v(ids.next("renewal_price_notices"))),
+                ("id", v(id)),
                 ("site_id", v(c.site_id)),
                 ("customer_id", v(c.id)),
                 ("agreement_number", v(c.agreement.to_owned())),

@@ -59,6 +59,7 @@ pub const ORDER: &[&str] = &[
     "subscription_license_updates",
     "renewal_price_notices",
     "price_parts",
+    "notifications",
 ];
 
 #[derive(Default)]

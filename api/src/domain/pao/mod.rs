@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod model;
+pub mod notifications;
 pub mod quotes;
 pub mod reads;
 pub mod reports;

@@ -81,3 +81,15 @@ db_enum!(
     /// The length of the periods customer activity is summed over.
     ActivityPeriod { Month, Quarter, Year }
 );
+db_enum!(
+    /// What a notification tells: a decision on the recipient's access request, a request
+    /// waiting for the recipient's decision, a renewal quote ready, a renewal price
+    /// notice on a site the recipient reads reports of.
+    NotificationKind {
+        AccessRequestApproved,
+        AccessRequestRejected,
+        AccessRequestWaiting,
+        QuoteReady,
+        RenewalPriceNotice,
+    }
+);

@@ -63,7 +63,7 @@ pub async fn generate(
             format!("1 to {MAX_LINES} distinct renewal line items"),
         ));
     }
-    let w = Write::begin(state, viewer).await?;
+    let mut w = Write::begin(state, viewer).await?;
     let mut rows = items::Entity::find()
         .filter(items::Column::Id.is_in(ids.iter().copied()))
         .filter(items::Column::SiteId.eq(site_row.id))
@@ -124,6 +124,27 @@ pub async fn generate(
         Some(json!({ "quote": number, "lineItems": ids, "total": total, "currency": currency })),
     )
     .await?;
+    if let Some(me) = viewer.subject.as_deref() {
+        let total = crate::domain::money::Money::stored(total, &currency)?;
+        super::notifications::notify(
+            &mut w,
+            super::notifications::Notice {
+                kind: super::model::NotificationKind::QuoteReady,
+                title: format!("Renewal quote {number} is ready"),
+                body: format!(
+                    "{} line items, {} {}, valid until {valid_until}, for site {}.",
+                    rows.len(),
+                    total.amount(),
+                    total.currency,
+                    site_row.site_number
+                ),
+                site_id: Some(site_row.id),
+                about_id: Some(row.id),
+                recipient: me,
+            },
+        )
+        .await?;
+    }
     w.commit().await?;
     quotes::Entity::find_by_id(row.id)
         .one(&state.db)

@@ -6,9 +6,10 @@
 
 use crate::auth::{Action, Target, Viewer, ensure, visibility};
 use crate::domain::Stored;
-use crate::domain::pao::model::AccessRequestStatus;
 use crate::domain::pao::model::{AccessRequestId, SiteId, SiteUserId};
+use crate::domain::pao::model::{AccessRequestStatus, NotificationKind};
 use crate::domain::pao::model::{SitePrivilege, SiteRole};
+use crate::domain::pao::notifications;
 use crate::domain::write::{Write, email, record_decision, text, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -430,7 +431,7 @@ pub async fn request_access(
         Some(id) => people::Entity::find_by_id(id).one(&state.db).await?,
         None => None,
     };
-    let w = Write::begin(state, viewer).await?;
+    let mut w = Write::begin(state, viewer).await?;
     let pending = access_requests::Entity::find()
         .filter(access_requests::Column::SiteId.eq(site.id))
         .filter(access_requests::Column::RequesterIbmId.eq(subject.as_str()))
@@ -463,11 +464,42 @@ pub async fn request_access(
         Some(json!({ "site": site.site_number, "believesPrimary": believes_primary })),
     )
     .await?;
-    w.commit().await?;
-    let _ = state.events.send(crate::state::Event::AccessRequested {
+    // The site's managers learn of it; a claim of the primary role goes to IBM's queue
+    // instead (domain.md §8), not to the contact it would replace.
+    if !believes_primary {
+        let managers: Vec<String> = site_users::Entity::find()
+            .filter(site_users::Column::SiteId.eq(site.id))
+            .all(&w.txn)
+            .await?
+            .into_iter()
+            .filter(|u| {
+                u.role == PRIMARY || (u.role == SiteRole::SecondaryContact && u.account_management)
+            })
+            .map(|u| u.ibm_id)
+            .collect();
+        for manager in &managers {
+            notifications::notify(
+                &mut w,
+                notifications::Notice {
+                    kind: NotificationKind::AccessRequestWaiting,
+                    title: format!("Access request for site {}", site.site_number),
+                    body: format!(
+                        "{} asks for access to {} ({}).",
+                        row.requester_name, site.name, site.site_number
+                    ),
+                    site_id: Some(site.id),
+                    about_id: Some(row.id),
+                    recipient: manager,
+                },
+            )
+            .await?;
+        }
+    }
+    w.publish(crate::state::Event::AccessRequested {
         site_id: site.id,
         request_id: row.id,
     });
+    w.commit().await?;
     Ok(row)
 }
 
@@ -558,6 +590,40 @@ pub async fn decide_request(
         id,
         Some(json!({ "status": request.status })),
         Some(json!({ "status": status, "reason": reason })),
+    )
+    .await?;
+    let site = sites::Entity::find_by_id(request.site_id)
+        .one(&w.txn)
+        .await?
+        .ok_or(AppError::NotFound("site"))?;
+    let (kind, title, body) = match &reason {
+        None => (
+            NotificationKind::AccessRequestApproved,
+            format!("Access to site {} approved", site.site_number),
+            format!(
+                "You now have access to {} ({}).",
+                site.name, site.site_number
+            ),
+        ),
+        Some(why) => (
+            NotificationKind::AccessRequestRejected,
+            format!("Access to site {} rejected", site.site_number),
+            format!(
+                "Your request for {} ({}) was rejected: {why}",
+                site.name, site.site_number
+            ),
+        ),
+    };
+    notifications::notify(
+        &mut w,
+        notifications::Notice {
+            kind,
+            title,
+            body,
+            site_id: Some(site.id),
+            about_id: Some(request.id),
+            recipient: &request.requester_ibm_id,
+        },
     )
     .await?;
     w.commit().await?;

@@ -3,10 +3,12 @@
 
 pub mod loader;
 pub mod mutation;
+pub mod notifications;
 pub mod query;
 pub mod reports;
 pub mod types;
 
 pub use mutation::PaoMutation;
+pub use notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
 pub use query::{PaoQuery, PaoSubscription};
 pub use types::Site;

@@ -124,7 +124,7 @@ impl PaoSubscription {
             crate::auth::visibility::site,
         )?;
         let site_id = site.id;
-        let events = tokio_stream_from(app.events.subscribe()).filter_map(move |event| {
+        let events = events(app.events.subscribe()).filter_map(move |event| {
             let db = app.db.clone();
             async move {
                 match event {
@@ -163,7 +163,7 @@ impl PaoSubscription {
 }
 
 /// A broadcast receiver as a stream; a lagging subscriber skips what it missed.
-fn tokio_stream_from(
+pub(super) fn events(
     rx: tokio::sync::broadcast::Receiver<Event>,
 ) -> impl Stream<Item = Event> + use<> {
     futures::stream::unfold(rx, |mut rx| async move {
