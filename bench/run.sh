@@ -32,6 +32,39 @@ if [ "$count" != "$COMPANIES" ]; then
   DATABASE_URL=$PG/$DB "$BIN/partnerworld" seed --companies "$COMPANIES"
 fi
 
+# The report scenarios' sites (once): S-9000001 with 10 000 renewal line items over 200
+# customers (R1, a filtered page), S-9000002 with 1 000 000 (D1, the file); the REPORTING
+# user reports@bench.example reads both.
+if [ "$(psql "$PG/$DB" -tAc "SELECT count(*) FROM sites WHERE site_number = 'S-9000002'")" != 1 ]; then
+  echo "adding the report sites (10 000 and 1 000 000 renewal line items)"
+  psql "$PG/$DB" -q -v ON_ERROR_STOP=1 <<'SQL'
+BEGIN;
+INSERT INTO sites (site_number, name, country, agreement_type, reseller_company_id)
+VALUES ('S-9000001', 'Bench reports', 'DE', 'PASSPORT_ADVANTAGE', 1),
+       ('S-9000002', 'Bench download', 'DE', 'PASSPORT_ADVANTAGE', 1);
+INSERT INTO site_users (site_id, ibm_id, name, role, account_management)
+SELECT id, 'reports@bench.example', 'Bench reports', 'USER', false
+FROM sites WHERE site_number IN ('S-9000001', 'S-9000002');
+INSERT INTO site_user_privileges (site_user_id, privilege)
+SELECT id, 'REPORTING' FROM site_users WHERE ibm_id = 'reports@bench.example';
+INSERT INTO pao_customers (site_id, customer_number, name, name_key, agreement_number, country, enrollment, anniversary_month)
+SELECT s.id, 'K' || lpad(g::text, 5, '0'), 'Bench customer ' || g, 'bench customer ' || g,
+       'B' || s.id || '-' || g, 'DE', 'PASSPORT_ADVANTAGE', g % 12 + 1
+FROM sites s, generate_series(1, 200) g WHERE s.site_number IN ('S-9000001', 'S-9000002');
+INSERT INTO renewal_line_items (site_id, customer_id, agreement_number, quote_number, part_number,
+  description, renewal_date, quantity, amount_cents, currency, status, committed_term)
+SELECT c.site_id, c.id, c.agreement_number, 'Q' || g, 'D' || lpad((g % 99999)::text, 5, '0') || 'LL',
+       'Bench renewal ' || g, DATE '2026-11-01' + (g * 7 + c.id) % 365, 1 + g % 50, 100000 + g * 13,
+       'USD', 'ACTIVE', g % 4 = 0
+FROM pao_customers c JOIN sites s ON s.id = c.site_id,
+     generate_series(1, CASE WHEN s.site_number = 'S-9000001' THEN 50 ELSE 5000 END) g
+WHERE s.site_number IN ('S-9000001', 'S-9000002');
+COMMIT;
+ANALYZE sites; ANALYZE site_users; ANALYZE pao_customers; ANALYZE renewal_line_items;
+SQL
+fi
+R1_FIRST=$(psql "$PG/$DB" -tAc "SELECT min(r.id) FROM renewal_line_items r JOIN sites s ON s.id = r.site_id WHERE s.site_number = 'S-9000001'")
+
 SECRET=bench-secret-of-at-least-thirty-two-bytes
 # The load generator is one client: rate limits off, so throughput is what is measured.
 taskset -c 0 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbench:$$:" \
@@ -51,6 +84,7 @@ for _ in $(seq 100); do curl -sf "http://$GW_ADDR/readyz" >/dev/null && curl -sf
 
 # The page tree shows people: read it as IBM's channel team, who may.
 IBM_TOKEN=$(JWT_HS256_SECRET=$SECRET "$BIN/partnerworld" token --sub channel@ibm.example --ibm-channel --ttl 7200)
+REPORTS_TOKEN=$(JWT_HS256_SECRET=$SECRET "$BIN/partnerworld" token --sub reports@bench.example --ttl 7200)
 # Tokens: S5 signs each request with its own RS256 token.
 for i in $(seq 1000); do
   "$BIN/partnerworld" token --sub "bench$i@partner.example" --ttl 7200 --rs256-key tests/fixtures/rsa1.pem --kid bench-1
@@ -60,6 +94,8 @@ TREE='countryEnterprises { country locations { name people(first: 5) { edges { n
 S1='query S1($pw: String!) { company(partnerWorldId: $pw) { name partnerWorldId goodStanding partnerWorldLevel } }'
 S2="query S2(\$after: String) { companies(first: 20, after: \$after) { edges { node { name $TREE } } } }"
 S3="query S3(\$after: String) { companies(first: 100, after: \$after) { edges { node { name $TREE } } } }"
+R1='query R1($after: String) { site(siteNumber: "S-9000001") { renewalLineItems(first: 50, after: $after, filter: { from: "2027-01-01", to: "2027-06-30", committedTermLicense: false }) { nodes { agreementNumber partNumber renewalDate quantity amount { amount currency } customer { name customerNumber } } } } }'
+
 
 cat > "$WORK/common.lua" <<'LUA'
 local b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -105,6 +141,7 @@ wrk.format = function(m, p, h, b)
   wrk.headers['Authorization'] = 'Bearer ' .. tokens[math.random(#tokens)]
   return format(m, p, h, b)
 end"
+gql R1 "$R1" "'{\"after\":\"' .. cursor(math.random($R1_FIRST, $R1_FIRST + 9000)) .. '\"}'" "wrk.headers['Authorization'] = 'Bearer $REPORTS_TOKEN'"
 # S4: the S2 page by its persisted-query hash alone, again and again.
 HASH=$(printf '%s' "$S2" | sha256sum | cut -d' ' -f1)
 python3 - "$S2" "$HASH" > "$WORK/s4.json" <<'PY'
@@ -176,8 +213,37 @@ mix() {
   S6_NOTE="S6: $writes writes acknowledged, $conflicts version conflicts, $stale stale read-backs, $failed failed requests"
 }
 mix
+run "R1 report page, 10 000 line items" "http://$GW_ADDR" "$WORK/R1.lua" "$CONNECTIONS"
 run "S2 at 256 connections" "http://$GW_ADDR" "$WORK/S2.lua" 256
 RSS=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$GW/status")
+
+# D1: report files. Each is downloaded while S1 runs beside it at 8 connections; the file's
+# time, size and the gateway's resident memory at its peak during the download (sampled
+# every 50 ms) against before, and S1's p99 beside the download against S1 alone.
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$GW/status"; }
+s1_p99() { taskset -c 1 wrk -t1 -c8 -d"${DURATION}s" --latency -s "$WORK/S1.lua" "http://$GW_ADDR" | awk '$1 == "99%" {print $2}'; }
+download() { # label site
+  local url="http://$GW_ADDR/sites/$2/reports/renewal-line-items.csv?variant=DETAILED" before peak alone beside
+  alone=$(s1_p99)
+  before=$(rss_kb)
+  ( while :; do rss_kb; sleep 0.05; done ) > "$WORK/rss.txt" &
+  local sampler=$!
+  ( taskset -c 1 curl -sf -o /dev/null -w '%{time_total} %{size_download}\n' -H "Authorization: Bearer $REPORTS_TOKEN" "$url" > "$WORK/d1.txt"
+    # Downloads back to back for as long as S1 runs beside them.
+    while [ ! -e "$WORK/s1.done" ]; do taskset -c 1 curl -sf -o /dev/null -H "Authorization: Bearer $REPORTS_TOKEN" "$url" || true; done ) &
+  local loader=$!
+  beside=$(s1_p99); touch "$WORK/s1.done"; wait "$loader"; rm -f "$WORK/s1.done"
+  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  peak=$(sort -n "$WORK/rss.txt" | tail -1)
+  read -r secs bytes < "$WORK/d1.txt"
+  local rows; rows=$(psql "$PG/$DB" -tAc "SELECT count(*) FROM renewal_line_items r JOIN sites s ON s.id = r.site_id WHERE s.site_number = '$2'")
+  printf '%-34s %8s rows %6.1f MB %6.2f s %8.0f rows/s  RSS +%s MB  S1 p99 %s alone, %s beside\n' "$1" "$rows" \
+    "$(awk -v b="$bytes" 'BEGIN {print b / 1048576}')" "$secs" "$(awk -v r="$rows" -v s="$secs" 'BEGIN {print r / s}')" \
+    "$(( (peak - before) / 1024 ))" "$alone" "$beside"
+}
+echo
+download "D1 report file, 10 000 rows" S-9000001
+download "D1 report file, 1 000 000 rows" S-9000002
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
 echo "S1 / C1 point:  $(ratio "${RESULT[S1 point lookup]}" "${RESULT[C1 point lookup by hand]}")   (target >= 60%)"
