@@ -99,18 +99,12 @@ pub async fn mark_read(state: &AppState, viewer: &Viewer, which: Marking) -> App
     let me = subject(viewer)?.to_ascii_lowercase();
     let w = Write::begin(state, viewer).await?;
     let mut target = notifications::Entity::update_many()
-        .col_expr(
-            notifications::Column::ReadAt,
-            Expr::current_timestamp(),
-        )
+        .col_expr(notifications::Column::ReadAt, Expr::current_timestamp())
         .col_expr(
             notifications::Column::Version,
             Expr::col(notifications::Column::Version).add(1),
         )
-        .col_expr(
-            notifications::Column::UpdatedAt,
-            Expr::current_timestamp(),
-        )
+        .col_expr(notifications::Column::UpdatedAt, Expr::current_timestamp())
         .filter(notifications::Column::Recipient.eq(me.clone()))
         .filter(notifications::Column::ReadAt.is_null());
     let ids = match &which {

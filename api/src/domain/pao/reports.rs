@@ -59,6 +59,20 @@ pub trait Report: 'static {
     fn values(scope: &Scope<'_>, row: &Self::Row) -> AppResult<Vec<String>>;
 }
 
+/// The rows of a family: a table keyed by its 64-bit `id`.
+macro_rules! rows_of {
+    ($table:ident) => {
+        type Entity = $table::Entity;
+        type Row = $table::Model;
+        fn id_column() -> $table::Column {
+            $table::Column::Id
+        }
+        fn id(row: &$table::Model) -> i64 {
+            row.id
+        }
+    };
+}
+
 /// The header of a file of `R` in `variant`.
 pub fn header<R: Report>(variant: DownloadVariant) -> Vec<&'static str> {
     R::COLUMNS
@@ -138,8 +152,7 @@ pub struct Customers;
 
 impl Report for Customers {
     const NAME: &'static str = "customers";
-    type Entity = pao_customers::Entity;
-    type Row = pao_customers::Model;
+    rows_of!(pao_customers);
     type Filter = CustomerFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("customer_number", true),
@@ -149,12 +162,6 @@ impl Report for Customers {
         ("enrollment", false),
         ("anniversary_month", false),
     ];
-    fn id_column() -> pao_customers::Column {
-        pao_customers::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: CustomerFilter) -> AppResult<Select<Self::Entity>> {
         reads::customers(scope.site_id(), f)
     }
@@ -200,16 +207,9 @@ pub struct RenewalLineItems;
 
 impl Report for RenewalLineItems {
     const NAME: &'static str = "renewal-line-items";
-    type Entity = renewal_line_items::Entity;
-    type Row = renewal_line_items::Model;
+    rows_of!(renewal_line_items);
     type Filter = RenewalFilter;
     const COLUMNS: &'static [(&'static str, bool)] = RENEWAL_COLUMNS;
-    fn id_column() -> renewal_line_items::Column {
-        renewal_line_items::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: RenewalFilter) -> AppResult<Select<Self::Entity>> {
         reads::renewal_line_items(scope.site_id(), f)
     }
@@ -239,8 +239,7 @@ impl UpcomingRenewals {
 
 impl Report for UpcomingRenewals {
     const NAME: &'static str = "renewals-180-days";
-    type Entity = renewal_line_items::Entity;
-    type Row = renewal_line_items::Model;
+    rows_of!(renewal_line_items);
     type Filter = UpcomingRenewalFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("agreement_number", true),
@@ -254,12 +253,6 @@ impl Report for UpcomingRenewals {
         ("currency", true),
         ("committed_term_license", false),
     ];
-    fn id_column() -> renewal_line_items::Column {
-        renewal_line_items::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn as_of(f: &Self::Filter) -> Option<NaiveDate> {
         f.as_of
     }
@@ -336,8 +329,7 @@ pub struct Orders;
 
 impl Report for Orders {
     const NAME: &'static str = "orders";
-    type Entity = orders::Entity;
-    type Row = orders::Model;
+    rows_of!(orders);
     type Filter = OrderFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("order_number", true),
@@ -348,12 +340,6 @@ impl Report for Orders {
         ("amount", true),
         ("currency", true),
     ];
-    fn id_column() -> orders::Column {
-        orders::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: OrderFilter) -> AppResult<Select<Self::Entity>> {
         Ok(orders::Entity::find().filter(order_condition(scope.site_id(), f)?))
     }
@@ -375,8 +361,7 @@ pub struct OrderLines;
 
 impl Report for OrderLines {
     const NAME: &'static str = "order-lines";
-    type Entity = order_lines::Entity;
-    type Row = order_lines::Model;
+    rows_of!(order_lines);
     type Filter = OrderFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("order_number", true),
@@ -387,12 +372,6 @@ impl Report for OrderLines {
         ("amount", true),
         ("currency", true),
     ];
-    fn id_column() -> order_lines::Column {
-        order_lines::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: OrderFilter) -> AppResult<Select<Self::Entity>> {
         let site = scope.site_id();
         let matching: SelectStatement = Query::select()
@@ -436,8 +415,7 @@ pub struct EndUsers;
 
 impl Report for EndUsers {
     const NAME: &'static str = "end-users";
-    type Entity = pao_end_users::Entity;
-    type Row = pao_end_users::Model;
+    rows_of!(pao_end_users);
     type Filter = EndUserFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("end_user_number", true),
@@ -447,12 +425,6 @@ impl Report for EndUsers {
         ("industry", false),
         ("last_order_on", true),
     ];
-    fn id_column() -> pao_end_users::Column {
-        pao_end_users::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: EndUserFilter) -> AppResult<Select<Self::Entity>> {
         let mut c = Condition::all().add(pao_end_users::Column::SiteId.eq(scope.site.id));
         if let Some(n) = trimmed(f.end_user_number) {
@@ -511,8 +483,7 @@ pub struct SaasFulfillment;
 
 impl Report for SaasFulfillment {
     const NAME: &'static str = "saas-fulfillment";
-    type Entity = saas_subscriptions::Entity;
-    type Row = saas_subscriptions::Model;
+    rows_of!(saas_subscriptions);
     type Filter = SaasSubscriptionFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("subscription_number", true),
@@ -526,12 +497,6 @@ impl Report for SaasFulfillment {
         ("monthly_amount", false),
         ("currency", false),
     ];
-    fn id_column() -> saas_subscriptions::Column {
-        saas_subscriptions::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: SaasSubscriptionFilter) -> AppResult<Select<Self::Entity>> {
         let mut c = Condition::all().add(saas_subscriptions::Column::SiteId.eq(scope.site.id));
         if let Some(n) = trimmed(f.subscription_number) {
@@ -588,8 +553,7 @@ pub struct SaasProvisioning;
 
 impl Report for SaasProvisioning {
     const NAME: &'static str = "saas-provisioning";
-    type Entity = saas_provisioning_elements::Entity;
-    type Row = saas_provisioning_elements::Model;
+    rows_of!(saas_provisioning_elements);
     type Filter = ProvisioningFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("subscription_number", true),
@@ -598,12 +562,6 @@ impl Report for SaasProvisioning {
         ("value", false),
         ("missing", true),
     ];
-    fn id_column() -> saas_provisioning_elements::Column {
-        saas_provisioning_elements::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: ProvisioningFilter) -> AppResult<Select<Self::Entity>> {
         use saas_provisioning_elements::Column as C;
         let mut c = Condition::all().add(C::SiteId.eq(scope.site.id));
@@ -651,8 +609,7 @@ pub struct SuppressedOverages;
 
 impl Report for SuppressedOverages {
     const NAME: &'static str = "suppressed-overage";
-    type Entity = saas_overages::Entity;
-    type Row = saas_overages::Model;
+    rows_of!(saas_overages);
     type Filter = OverageFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("subscription_number", true),
@@ -665,12 +622,6 @@ impl Report for SuppressedOverages {
         ("amount", true),
         ("currency", true),
     ];
-    fn id_column() -> saas_overages::Column {
-        saas_overages::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: OverageFilter) -> AppResult<Select<Self::Entity>> {
         use saas_overages::Column as C;
         let mut c = Condition::all()
@@ -732,8 +683,7 @@ pub struct LicenseUpdates;
 
 impl Report for LicenseUpdates {
     const NAME: &'static str = "subscription-license-updates";
-    type Entity = subscription_license_updates::Entity;
-    type Row = subscription_license_updates::Model;
+    rows_of!(subscription_license_updates);
     type Filter = LicenseUpdateFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("subscription_number", true),
@@ -742,12 +692,6 @@ impl Report for LicenseUpdates {
         ("quantity_after", true),
         ("effective_on", true),
     ];
-    fn id_column() -> subscription_license_updates::Column {
-        subscription_license_updates::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: LicenseUpdateFilter) -> AppResult<Select<Self::Entity>> {
         use subscription_license_updates::Column as C;
         let mut c = Condition::all().add(C::SiteId.eq(scope.site.id));
@@ -796,8 +740,7 @@ pub struct PriceNotices;
 
 impl Report for PriceNotices {
     const NAME: &'static str = "renewal-price-notices";
-    type Entity = renewal_price_notices::Entity;
-    type Row = renewal_price_notices::Model;
+    rows_of!(renewal_price_notices);
     type Filter = PriceNoticeFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("agreement_number", true),
@@ -809,12 +752,6 @@ impl Report for PriceNotices {
         ("new_unit_price", true),
         ("currency", true),
     ];
-    fn id_column() -> renewal_price_notices::Column {
-        renewal_price_notices::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn select(scope: &Scope<'_>, f: PriceNoticeFilter) -> AppResult<Select<Self::Entity>> {
         use renewal_price_notices::Column as C;
         let mut c = Condition::all().add(C::SiteId.eq(scope.site.id));
@@ -868,8 +805,7 @@ pub struct PriceFile;
 
 impl Report for PriceFile {
     const NAME: &'static str = "price-file";
-    type Entity = price_parts::Entity;
-    type Row = price_parts::Model;
+    rows_of!(price_parts);
     type Filter = PriceFileFilter;
     const COLUMNS: &'static [(&'static str, bool)] = &[
         ("part_number", true),
@@ -882,12 +818,6 @@ impl Report for PriceFile {
         ("effective_from", true),
         ("effective_to", false),
     ];
-    fn id_column() -> price_parts::Column {
-        price_parts::Column::Id
-    }
-    fn id(row: &Self::Row) -> i64 {
-        row.id
-    }
     fn as_of(f: &Self::Filter) -> Option<NaiveDate> {
         f.as_of
     }
