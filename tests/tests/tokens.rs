@@ -427,17 +427,61 @@ async fn a_rotated_in_key_is_accepted_and_a_removed_key_stops_working() {
         &claims("apa@acme.example"),
     );
     assert_eq!(status(&s.app, &new_token).await, 401, "not yet published");
+    // Verified (and remembered) under the first key set …
+    assert_eq!(status(&s.app, &old_token).await, 200);
     *s.keys.keys.lock().expect("lock") = vec![jwk(RSA2, Algorithm::RS256, "rsa-2")];
     assert_eq!(
         status(&s.app, &new_token).await,
         200,
         "an unknown kid refetches the set"
     );
+    // … and checked again once the set changed: the verified-token cache forgets it.
     assert_eq!(
         status(&s.app, &old_token).await,
         401,
         "rsa-1 was removed from the set"
     );
+}
+
+#[tokio::test]
+async fn a_token_sent_again_is_not_verified_again() {
+    let s = setup(0, 3600).await;
+    let checks = || {
+        s.app
+            .app
+            .state
+            .auth
+            .signature_checks
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let token = sign(
+        RSA1,
+        Algorithm::RS256,
+        Some("rsa-1"),
+        &claims("apa@acme.example"),
+    );
+    let before = checks();
+    for _ in 0..5 {
+        assert_eq!(status(&s.app, &token).await, 200);
+    }
+    assert_eq!(
+        checks() - before,
+        1,
+        "one signature check for five requests"
+    );
+    // Another token (the same person, another signature) is checked on its own.
+    let other = sign(
+        RSA1,
+        Algorithm::RS256,
+        Some("rsa-1"),
+        &json!({ "sub": "apa@acme.example", "iss": "https://partnerworld.example/auth", "aud": "partnerworld-gateway", "exp": now() + 601 }),
+    );
+    assert_eq!(status(&s.app, &other).await, 200);
+    assert_eq!(checks() - before, 2);
+    // A tampered copy of a remembered token is no hit: it is checked, and refused.
+    let mut tampered = token.clone();
+    tampered.pop();
+    assert_refused(&s.app, &tampered, "a tampered remembered token").await;
 }
 
 #[tokio::test]

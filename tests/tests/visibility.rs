@@ -302,6 +302,13 @@ fn probes(ids: &Ids) -> Vec<Probe> {
             json!({}),
         ),
         q(
+            ("Notification", "site"),
+            globex,
+            User("member@acme.example"),
+            "{ myNotifications(first: 5) { nodes { site { __typename } } } }",
+            json!({}),
+        ),
+        q(
             ("AccessRequest", "site"),
             None,
             User("apa@globex.example"),

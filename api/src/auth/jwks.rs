@@ -8,6 +8,7 @@
 
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey};
+use sha2::Digest;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -71,6 +72,9 @@ pub struct Jwks {
     max_age: Duration,
     /// Completed fetch attempts, successful or not (for tests and metrics).
     pub fetches: AtomicU64,
+    /// Bumped whenever a fetched key set differs from the last one.
+    generation: AtomicU64,
+    fingerprint: Mutex<Option<[u8; 32]>>,
 }
 
 impl Jwks {
@@ -94,6 +98,8 @@ impl Jwks {
             cooldown,
             max_age,
             fetches: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            fingerprint: Mutex::new(None),
         });
         let keys = jwks.fetch().await?;
         if keys.is_empty() {
@@ -142,8 +148,16 @@ impl Jwks {
     async fn fetch(&self) -> Result<HashMap<String, VerifyKey>, String> {
         let result = self.read_source().await;
         self.fetches.fetch_add(1, Ordering::Relaxed);
+        let bytes = result?;
         let set: JwkSet =
-            serde_json::from_slice(&result?).map_err(|e| format!("the JWKS is not valid: {e}"))?;
+            serde_json::from_slice(&bytes).map_err(|e| format!("the JWKS is not valid: {e}"))?;
+        // A different document is a different key set: tokens verified under the old one
+        // are verified again (`generation`).
+        let fingerprint: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+        if *self.fingerprint.lock().await != Some(fingerprint) {
+            *self.fingerprint.lock().await = Some(fingerprint);
+            self.generation.fetch_add(1, Ordering::Relaxed);
+        }
         let mut keys = HashMap::new();
         for jwk in &set.keys {
             let Some(kid) = jwk.common.key_id.clone() else {
@@ -201,6 +215,14 @@ impl Jwks {
             }
             _ => Err(KeyError::NoKeys),
         }
+    }
+
+    /// Which key set is in use: it changes whenever a fetched set differs from the last,
+    /// and there is none once the set is older than its maximum age.
+    pub async fn generation(&self) -> Option<u64> {
+        let usable =
+            matches!(&*self.loaded.read().await, Some(l) if l.at.elapsed() <= self.max_age);
+        usable.then(|| self.generation.load(Ordering::Relaxed))
     }
 
     /// The key for `kid`; the `kid` is only ever a map key, never a path or a URL.

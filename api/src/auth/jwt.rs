@@ -65,9 +65,30 @@ pub struct AuthSettings {
     pub leeway_secs: u64,
 }
 
+/// How long a verified token is taken on trust without checking its signature again; never
+/// past its own `exp`, and never across a change of the key set.
+const VERIFIED_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+/// Tokens remembered at most (about 200 bytes each).
+const VERIFIED_CAPACITY: u64 = 100_000;
+
+/// A token whose signature and claims were checked.
+#[derive(Clone)]
+struct Verified {
+    claims: Arc<Claims>,
+    /// Unix seconds after which it no longer counts: its `exp` plus the leeway.
+    until: u64,
+    /// The key set it was verified under (None: the HS256 secret, which never changes).
+    generation: Option<u64>,
+}
+
 pub struct Authenticator {
     settings: AuthSettings,
     hmac: Option<(DecodingKey, EncodingKey)>,
+    /// Verified tokens by the SHA-256 of the whole token: a client sending the same token
+    /// again costs a hash and a lookup, not a signature check.
+    verified: moka::future::Cache<[u8; 32], Verified>,
+    /// Signature checks made (the cache's misses), for tests and the benchmark.
+    pub signature_checks: std::sync::atomic::AtomicU64,
 }
 
 impl Authenticator {
@@ -76,7 +97,15 @@ impl Authenticator {
             .hs256_secret
             .as_deref()
             .map(|s| (DecodingKey::from_secret(s), EncodingKey::from_secret(s)));
-        Self { settings, hmac }
+        Self {
+            settings,
+            hmac,
+            verified: moka::future::Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .time_to_live(VERIFIED_TTL)
+                .build(),
+            signature_checks: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     /// HS256 only: development and tests.
@@ -105,7 +134,42 @@ impl Authenticator {
         v
     }
 
+    /// The token's claims: from the verified-token cache when this exact token was
+    /// verified under the current key set and has not expired, else checked in full.
     pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        use sha2::Digest;
+        let key: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(v) = self.verified.get(&key).await {
+            let same_keys = match (v.generation, &self.settings.jwks) {
+                (None, _) => true,
+                (Some(g), Some(jwks)) => jwks.generation().await == Some(g),
+                (Some(_), None) => false,
+            };
+            if same_keys && now < v.until {
+                return Ok((*v.claims).clone());
+            }
+            self.verified.invalidate(&key).await;
+        }
+        let (claims, generation) = self.check(token).await?;
+        self.verified
+            .insert(
+                key,
+                Verified {
+                    until: claims.exp.saturating_add(self.settings.leeway_secs),
+                    claims: Arc::new(claims.clone()),
+                    generation,
+                },
+            )
+            .await;
+        Ok(claims)
+    }
+
+    /// The full check: header, algorithm, key, signature and claims; with the key set it
+    /// was made under (None for HS256).
+    async fn check(&self, token: &str) -> Result<(Claims, Option<u64>), TokenError> {
+        self.signature_checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Parsing the header rejects `alg: none` in any spelling: it is no Algorithm.
         let header = jsonwebtoken::decode_header(token)?;
         // Nothing is ever fetched or trusted from header values.
@@ -121,12 +185,15 @@ impl Authenticator {
         if !self.settings.algorithms.contains(&header.alg) {
             return Err(TokenError::AlgorithmNotAllowed(header.alg));
         }
-        let claims = if header.alg == Algorithm::HS256 {
+        let (claims, generation) = if header.alg == Algorithm::HS256 {
             let (key, _) = self
                 .hmac
                 .as_ref()
                 .ok_or(TokenError::AlgorithmNotAllowed(header.alg))?;
-            jsonwebtoken::decode::<Claims>(token, key, &self.validation(Algorithm::HS256))?
+            (
+                jsonwebtoken::decode::<Claims>(token, key, &self.validation(Algorithm::HS256))?,
+                None,
+            )
         } else {
             let jwks = self
                 .settings
@@ -137,6 +204,8 @@ impl Authenticator {
             if kid.is_empty() || kid.len() > 256 {
                 return Err(TokenError::Key(KeyError::Unknown));
             }
+            // Read before the key: a set replaced in between is verified again next time.
+            let generation = jwks.generation().await;
             let key = jwks.key(kid).await?;
             if key.algorithm != header.alg {
                 return Err(TokenError::AlgorithmMismatch {
@@ -144,9 +213,12 @@ impl Authenticator {
                     token: header.alg,
                 });
             }
-            jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation(key.algorithm))?
+            (
+                jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation(key.algorithm))?,
+                generation,
+            )
         };
-        Ok(claims.claims)
+        Ok((claims.claims, generation))
     }
 
     /// Signs an HS256 token for `subject`: the development tokens printed at start and by
@@ -172,5 +244,23 @@ impl Authenticator {
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_remembered_token_stops_counting_when_it_expires() {
+        let auth = Authenticator::hs256(b"0123456789abcdef0123456789abcdef", "iss", "aud", 0);
+        let token = auth.mint("a@b.example", &[], 1).expect("mint");
+        assert!(auth.verify(&token).await.is_ok());
+        assert!(auth.verify(&token).await.is_ok(), "remembered");
+        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        assert!(
+            auth.verify(&token).await.is_err(),
+            "expired, remembered or not"
+        );
     }
 }
