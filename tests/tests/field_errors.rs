@@ -147,3 +147,67 @@ tests::on_both_backends! {
         }));
     }
 }
+
+/// The keys of every object of `value` in answer order, depth first, as `path: keys`.
+fn key_orders(value: &async_graphql::Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        async_graphql::Value::Object(map) => {
+            out.push(format!(
+                "{path}: {}",
+                map.keys().map(|k| k.as_str()).collect::<Vec<_>>().join(" ")
+            ));
+            for (k, v) in map {
+                key_orders(v, &format!("{path}.{k}"), out);
+            }
+        }
+        async_graphql::Value::List(items) => {
+            for (i, v) in items.iter().enumerate() {
+                key_orders(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+mod order {
+    use super::*;
+
+    tests::on_both_backends! {
+        async fn every_object_answers_its_fields_in_selection_order(app) {
+            // Fields that wait for the database between fields that do not, a fragment
+            // and an alias: the spec's ordered map follows the selection set, whatever
+            // finished first.
+            let q = "fragment Place on Site { country name } { site(siteNumber: \"S-1000001\") { upcomingRenewals(first: 2, filter: { asOf: \"2026-11-01\" }) { nodes { lineItem { customer { name } partNumber } daysUntilRenewal } } siteNumber endUsers(first: 2) { nodes { customer { name } name } } ...Place number: siteNumber orders(first: 2) { nodes { lines { partNumber } orderNumber customer { country name } amount { currency amount } } } version } }";
+            let token = app.token("member@acme.example");
+            let mut answers = Vec::new();
+            for _ in 0..5 {
+                let req = axum::http::Request::post("/graphql")
+                    .header(axum::http::header::CONTENT_TYPE, "application/json")
+                    .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(axum::body::Body::from(serde_json::json!({ "query": q }).to_string()))
+                    .expect("request");
+                let (status, bytes) = app.request(req).await;
+                assert_eq!(status, 200);
+                // async-graphql's own Value keeps the order keys arrive in.
+                let body: async_graphql::Value = serde_json::from_slice(&bytes).expect("json");
+                let mut orders = Vec::new();
+                key_orders(&body, "", &mut orders);
+                answers.push(orders);
+            }
+            let first = &answers[0];
+            assert!(answers.iter().all(|a| a == first), "the same answer every time");
+            let site = first.iter().find(|l| l.starts_with(".data.site:")).expect("site");
+            assert_eq!(site, ".data.site: upcomingRenewals siteNumber endUsers country name number orders version");
+            for (path, keys) in [
+                (".data.site.upcomingRenewals.nodes[0]", "lineItem daysUntilRenewal"),
+                (".data.site.upcomingRenewals.nodes[0].lineItem", "customer partNumber"),
+                (".data.site.endUsers.nodes[1]", "customer name"),
+                (".data.site.orders.nodes[1]", "lines orderNumber customer amount"),
+                (".data.site.orders.nodes[1].customer", "country name"),
+                (".data.site.orders.nodes[1].amount", "currency amount"),
+            ] {
+                assert!(first.contains(&format!("{path}: {keys}")), "{path}: {first:#?}");
+            }
+        }
+    }
+}

@@ -8,7 +8,11 @@
 //! Apollo Client and Relay read a missing key as a cache miss and a wrongly null parent as
 //! missing data. Every answer with errors passes through [`complete`], which rebuilds the
 //! spec's answer from the errors' paths, the executed document and the schema's types.
-//! Answers without errors are untouched (the hot path pays nothing).
+//!
+//! Every answer, with errors or without, also gets its objects' keys in selection order
+//! ([`order`]): async-graphql 7 inserts a field when it finishes, so a field that waited
+//! for the database came after one that did not, and the order changed from one request to
+//! the next.
 
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, Type,
@@ -58,12 +62,13 @@ struct Position {
 /// Rewrites `response` as the spec answers it. `document` is the executed document and
 /// `operation` the name of the operation that ran.
 pub fn complete(response: &mut Response, document: &ExecutableDocument, operation: Option<&str>) {
-    if response.errors.is_empty() {
-        return;
-    }
     let Some((root_type, root_set)) = root(document, operation) else {
         return;
     };
+    order(vec![&mut response.data], document, &[root_set]);
+    if response.errors.is_empty() {
+        return;
+    }
     // The path to set to null for each error: the failed field, or the nearest nullable
     // ancestor when the field may not be null.
     let mut targets: Vec<Vec<PathSegment>> = Vec::new();
@@ -86,6 +91,91 @@ pub fn complete(response: &mut Response, document: &ExecutableDocument, operatio
         }
         set_null(&mut response.data, &target);
         applied.push(target);
+    }
+}
+
+/// Puts the keys of every object in the order its selection set names them: the spec's
+/// response is an ordered map "in the order they appear in the selection set", and
+/// async-graphql 7 builds each object in the order its fields finish (a field that waits
+/// for the database lands after one that did not). `values` are the answers of one
+/// selection (`sets`, merged by response key as execution merges them), so the key order
+/// is worked out once for a whole list of objects; an object already in order is not
+/// rebuilt.
+fn order(values: Vec<&mut Value>, document: &ExecutableDocument, sets: &[&SelectionSet]) {
+    let mut objects = Vec::new();
+    let mut pending = values;
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::Object(map) => objects.push(map),
+            Value::List(items) => pending.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    if objects.is_empty() {
+        return;
+    }
+    let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
+    for set in sets {
+        keys_of(document, set, &mut keys, &mut Vec::new());
+    }
+    for map in objects.iter_mut() {
+        let in_order = keys
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| map.contains_key(*k))
+            .eq(map.keys());
+        if !in_order {
+            let mut rest = std::mem::take(&mut **map);
+            for (k, _) in &keys {
+                if let Some((name, value)) = rest.shift_remove_entry(*k) {
+                    map.insert(name, value);
+                }
+            }
+            map.extend(rest);
+        }
+    }
+    for (k, subs) in &keys {
+        if subs.iter().all(|s| s.items.is_empty()) {
+            continue;
+        }
+        let children: Vec<&mut Value> = objects.iter_mut().filter_map(|m| m.get_mut(*k)).collect();
+        order(children, document, subs);
+    }
+}
+
+/// The response keys of `set` in document order (through fragments, whatever their type
+/// condition: a key of a fragment that did not apply is simply absent from the object),
+/// each with the selection sets under it.
+fn keys_of<'a>(
+    document: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
+    seen: &mut Vec<&'a Name>,
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(f) => {
+                let key = &f.node.response_key().node;
+                let sub = &f.node.selection_set.node;
+                match keys.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, subs)) => subs.push(sub),
+                    None => keys.push((key, vec![sub])),
+                }
+            }
+            Selection::InlineFragment(frag) => {
+                keys_of(document, &frag.node.selection_set.node, keys, seen);
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                if seen.contains(&name) {
+                    continue;
+                }
+                seen.push(name);
+                if let Some(frag) = document.fragments.get(name) {
+                    keys_of(document, &frag.node.selection_set.node, keys, seen);
+                }
+            }
+        }
     }
 }
 
