@@ -68,7 +68,7 @@ FROM sites s, generate_series(1, 200) g WHERE s.site_number IN ('S-9000001', 'S-
 INSERT INTO renewal_line_items (site_id, customer_id, agreement_number, quote_number, part_number,
   description, renewal_date, quantity, amount_cents, currency, status, committed_term)
 SELECT c.site_id, c.id, c.agreement_number, 'Q' || g, 'D' || lpad((g % 99999)::text, 5, '0') || 'LL',
-       'Bench renewal ' || g, DATE '2026-11-01' + (g * 7 + c.id) % 365, 1 + g % 50, 100000 + g * 13,
+       'Bench renewal ' || g, DATE '2026-11-01' + ((g * 7 + c.id) % 365)::int, 1 + g % 50, 100000 + g * 13,
        'USD', 'ACTIVE', g % 4 = 0
 FROM pao_customers c JOIN sites s ON s.id = c.site_id,
      generate_series(1, CASE WHEN s.site_number = 'S-9000001' THEN 50 ELSE 5000 END) g
@@ -295,6 +295,7 @@ download() { # label site
   local loader=$!
   beside=$(s1_p99); touch "$WORK/s1.done"; wait "$loader"; rm -f "$WORK/s1.done"
   kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  [ -s "$WORK/d1.txt" ] || { echo "D1: the report file of $2 could not be downloaded"; exit 1; }
   peak=$(sort -n "$WORK/rss.txt" | tail -1)
   read -r secs bytes < "$WORK/d1.txt"
   local rows; rows=$(psql "$PG/$DB" -tAc "SELECT count(*) FROM renewal_line_items r JOIN sites s ON s.id = r.site_id WHERE s.site_number = '$2'")

@@ -380,355 +380,387 @@ mod reports {
     use super::*;
 
     on_both_backends! {
-                async fn every_report_family_filters_as_its_page_does(app) {
-                    let m = "member@acme.example";
-                    let nodes = |field: &'static str, args: &'static str, sel: &'static str, vars: Value| {
-                        let app = &app;
-                        async move {
-                            let q = format!("query($f: {args}) {{ site(siteNumber: \"S-1000001\") {{ {field}(first: 100, filter: $f) {{ nodes {{ {sel} }} }} }} }}");
-                            let a = app.as_user(m, &q, vars).await;
-                            a.assert_no_errors();
-                            a.data()["site"][field]["nodes"].as_array().expect("nodes").clone()
-                        }
-                    };
-                    let bad = |field: &'static str, args: &'static str, f: Value| {
-                        let app = &app;
-                        async move {
-                            let q = format!("query($f: {args}) {{ site(siteNumber: \"S-1000001\") {{ {field}(first: 1, filter: $f) {{ nodes {{ __typename }} }} }} }}");
-                            app.as_user(m, &q, json!({ "f": f })).await.codes()
-                        }
-                    };
-
-                    // The 180-day report: a window from a day, at most 180 days long.
-                    let window = nodes("upcomingRenewals", "UpcomingRenewalFilter", "daysUntilRenewal lineItem { renewalDate }", json!({ "f": { "asOf": "2026-11-01", "days": 90 } })).await;
-                    assert!(!window.is_empty());
-                    for r in &window {
-                        let days = r["daysUntilRenewal"].as_i64().expect("days");
-                        assert!((0..=90).contains(&days), "{r}");
-                        let date = chrono::NaiveDate::parse_from_str(r["lineItem"]["renewalDate"].as_str().expect("date"), "%Y-%m-%d").expect("date");
-                        assert_eq!((date - chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("day")).num_days(), days);
-                    }
-                    let longer = nodes("upcomingRenewals", "UpcomingRenewalFilter", "daysUntilRenewal", json!({ "f": { "asOf": "2026-11-01" } })).await;
-                    assert!(longer.len() >= window.len());
-                    for days in [0, 181, -1] {
-                        assert_eq!(bad("upcomingRenewals", "UpcomingRenewalFilter", json!({ "days": days })).await, ["BAD_USER_INPUT"], "{days}");
-                    }
-
-                    // End users, by the PA customer they are served under and by name.
-                    let first = nodes("endUsers", "EndUserFilter", "endUserNumber name customer { customerNumber }", json!({ "f": { "customer": { "customerNumber": "K00000" } } })).await;
-                    assert!(first.len() >= 2, "{first:?}");
-                    assert!(first.iter().all(|e| e["customer"]["customerNumber"] == "K00000"));
-                    let name = first[0]["name"].as_str().expect("name").to_lowercase();
-                    let by_name = nodes("endUsers", "EndUserFilter", "endUserNumber name customer { customerNumber }", json!({ "f": { "namePrefix": &name[..4] } })).await;
-                    assert!(by_name.contains(&first[0]));
-                    assert!(by_name.iter().all(|e| e["name"].as_str().expect("name").to_lowercase().starts_with(&name[..4])));
-
-                    // SaaS: fulfillment status and the provisioning form's missing data.
-                    let waiting = nodes("saasSubscriptions", "SaasSubscriptionFilter", "subscriptionNumber fulfillmentStatus dataElements { missing }", json!({ "f": { "status": ["AWAITING_PROVISIONING_DATA"] } })).await;
-                    assert!(!waiting.is_empty());
-                    assert!(waiting.iter().all(|s| s["fulfillmentStatus"] == "AWAITING_PROVISIONING_DATA"));
-                    let missing = nodes("provisioningDataElements", "ProvisioningFilter", "name required missing value subscription { subscriptionNumber fulfillmentStatus }", json!({ "f": { "missingOnly": true } })).await;
-                    assert!(!missing.is_empty());
-                    assert!(missing.iter().all(|e| e["missing"] == true && e["required"] == true && e["value"].is_null()));
-                    // Exactly the subscriptions whose forms lack something wait for data.
-                    let mut waiting_numbers: Vec<_> = waiting.iter().filter(|s| s["dataElements"].as_array().expect("elements").iter().any(|e| e["missing"] == true)).map(|s| s["subscriptionNumber"].clone()).collect();
-                    let mut blocked: Vec<_> = missing.iter().map(|e| e["subscription"]["subscriptionNumber"].clone()).collect();
-                    waiting_numbers.dedup();
-                    blocked.dedup();
-                    assert_eq!(waiting_numbers, blocked);
-
-                    // Suppressed Overage: usage above entitlement, by usage month.
-                    let over = nodes("suppressedOverages", "OverageFilter", "usageMonth entitledQuantity usedQuantity overageQuantity suppressionReason amount { amount currency }", json!({})).await;
-                    assert!(!over.is_empty());
-                    for o in &over {
-                        assert_eq!(o["overageQuantity"].as_i64(), Some(o["usedQuantity"].as_i64().expect("used") - o["entitledQuantity"].as_i64().expect("entitled")));
-                        assert!(o["suppressionReason"].is_string(), "only suppressed overage: {o}");
-                    }
-                    let month = over[0]["usageMonth"].as_str().expect("month").to_owned();
-                    let in_month = nodes("suppressedOverages", "OverageFilter", "usageMonth", json!({ "f": { "from": &month, "to": &month } })).await;
-                    assert!(!in_month.is_empty() && in_month.iter().all(|o| o["usageMonth"] == json!(month)));
-                    assert_eq!(bad("suppressedOverages", "OverageFilter", json!({ "from": "2026-10-01", "to": "2026-09-01" })).await, ["BAD_USER_INPUT"]);
-
-                    // Price notifications by agreement; license updates by change.
-                    let notices = nodes("renewalPriceNotices", "PriceNoticeFilter", "agreementNumber", json!({ "f": { "agreementNumber": "A0000001" } })).await;
-                    assert!(!notices.is_empty() && notices.iter().all(|n| n["agreementNumber"] == "A0000001"));
-                    let increases = nodes("subscriptionLicenseUpdates", "LicenseUpdateFilter", "change quantityBefore quantityAfter", json!({ "f": { "change": ["INCREASE"] } })).await;
-                    assert!(!increases.is_empty());
-                    assert!(increases.iter().all(|u| u["change"] == "INCREASE" && u["quantityAfter"].as_i64() > u["quantityBefore"].as_i64()));
-
-                    // Order history: Cloud Services alone; the detail adds up to the summary.
-                    let cloud = nodes("orders", "OrderFilter", "offering amount { amount } lines { amount { amount } }", json!({ "f": { "offering": "CLOUD_SERVICES" } })).await;
-                    assert!(!cloud.is_empty());
-                    let cents = |v: &Value| v.as_str().expect("decimal").replace('.', "").parse::<i64>().expect("cents");
-                    for o in &cloud {
-                        assert_eq!(o["offering"], "CLOUD_SERVICES");
-                        let lines: i64 = o["lines"].as_array().expect("lines").iter().map(|l| cents(&l["amount"]["amount"])).sum();
-                        assert_eq!(lines, cents(&o["amount"]["amount"]), "{o}");
-                    }
-
-                    // Price files: only the groups Acme is authorized for, in that country.
-                    let sel = "partNumber productGroup kind country unitPrice { currency } effectiveFrom effectiveTo";
-                    let current = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01" } })).await;
-                    assert!(!current.is_empty());
-                    for p in &current {
-                        assert!(p["productGroup"] == "DATA_AND_AI" || p["productGroup"] == "SECURITY", "{p}");
-                        assert_eq!((&p["country"], &p["unitPrice"]["currency"]), (&json!("DE"), &json!("EUR")));
-                        assert!(p["effectiveFrom"].as_str() <= Some("2026-12-01"));
-                        assert!(p["effectiveTo"].is_null() || p["effectiveTo"].as_str() >= Some("2026-12-01"));
-                    }
-                    let future = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "pricing": "FUTURE" } })).await;
-                    assert!(!future.is_empty() && future.iter().all(|p| p["effectiveFrom"].as_str() > Some("2026-12-01")));
-                    let both = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "pricing": "CURRENT_AND_FUTURE" } })).await;
-                    assert_eq!(both.len(), current.len() + future.len());
-                    let saas = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "kind": "SAAS_MONTHLY" } })).await;
-                    assert!(!saas.is_empty() && saas.iter().all(|p| p["kind"] == "SAAS_MONTHLY"));
-                    let part = current[0]["partNumber"].as_str().expect("part").to_owned();
-                    let by_part = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "partNumberPrefix": part.to_lowercase() } })).await;
-                    assert!(by_part.contains(&current[0]));
-                    assert!(nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "country": "US" } })).await.is_empty(), "not authorized in the US");
-                    assert_eq!(bad("priceFile", "PriceFileFilter", json!({ "country": "Deutschland" })).await, ["BAD_USER_INPUT"]);
-                }
-
-                async fn every_report_downloads_as_the_rows_its_page_shows(app) {
-                    // Every member of ReportRequest (read from the schema) has a case here.
-                    let sdl = api::graphql::schema::sdl();
-                    let members: Vec<&str> = sdl.split("input ReportRequest").nth(1).expect("ReportRequest").split('}').next().expect("body").lines().filter_map(|l| l.trim().split(':').next()).filter(|n| !n.is_empty() && !n.starts_with('"') && !n.starts_with('@') && !n.contains(' ') && *n != "{").collect();
-                    let mut covered: Vec<&str> = FAMILIES.iter().map(|f| f.0).collect();
-                    let mut listed = members.clone();
-                    covered.sort();
-                    listed.sort();
-                    assert_eq!(covered, listed, "a report family without a download case");
-
-                    let token = app.token("member@acme.example");
-                    for (member, field, sel) in FAMILIES {
-                        let q = format!("{{ site(siteNumber: \"S-1000001\") {{ {field}(first: 100) {{ pageInfo {{ hasNextPage }} nodes {{ {sel} }} }} }} }}");
-                        let page = app.as_user("member@acme.example", &q, json!({})).await;
-                        page.assert_no_errors();
-                        assert_eq!(page.data()["site"][field]["pageInfo"]["hasNextPage"], false);
-                        let nodes = page.data()["site"][field]["nodes"].as_array().expect("nodes").clone();
-                        assert!(!nodes.is_empty(), "{member}: the demo site has rows");
-                        let detailed_rows = if *member == "orders" {
-                            nodes.iter().map(|n| n["lines"].as_array().expect("lines").len()).sum()
-                        } else {
-                            nodes.len()
+                    async fn every_report_family_filters_as_its_page_does(app) {
+                        let m = "member@acme.example";
+                        let nodes = |field: &'static str, args: &'static str, sel: &'static str, vars: Value| {
+                            let app = &app;
+                            async move {
+                                let q = format!("query($f: {args}) {{ site(siteNumber: \"S-1000001\") {{ {field}(first: 100, filter: $f) {{ nodes {{ {sel} }} }} }} }}");
+                                let a = app.as_user(m, &q, vars).await;
+                                a.assert_no_errors();
+                                a.data()["site"][field]["nodes"].as_array().expect("nodes").clone()
+                            }
                         };
-                        for (variant, rows) in [("HIGH_LEVEL", nodes.len()), ("DETAILED", detailed_rows)] {
-                            let q = format!("{{ site(siteNumber: \"S-1000001\") {{ download(report: {{ {member}: {{}} }}, variant: {variant}) {{ url bearerUrl expiresAt }} }} }}");
-                            let link = app.as_user("member@acme.example", &q, json!({})).await;
-                            link.assert_no_errors();
-                            let d = &link.data()["site"]["download"];
-                            let (status, signed) = fetch(&app, d["url"].as_str().expect("url"), None).await;
-                            assert_eq!(status, 200, "{member} {variant}: {signed}");
-                            let (status, bearer) = fetch(&app, d["bearerUrl"].as_str().expect("url"), Some(&token)).await;
-                            assert_eq!(status, 200, "{member} {variant}: {bearer}");
-                            assert_eq!(signed, bearer, "{member} {variant}: one file, either way");
-                            let lines: Vec<&str> = signed.lines().collect();
-                            assert_eq!(lines.len(), rows + 1, "{member} {variant}: a header and a row per row:\n{signed}");
-                            let header: Vec<&str> = lines[0].split(',').collect();
-                            assert!(lines[1..].iter().all(|l| l.split(',').count() >= header.len()), "{member} {variant}");
+                        let bad = |field: &'static str, args: &'static str, f: Value| {
+                            let app = &app;
+                            async move {
+                                let q = format!("query($f: {args}) {{ site(siteNumber: \"S-1000001\") {{ {field}(first: 1, filter: $f) {{ nodes {{ __typename }} }} }} }}");
+                                app.as_user(m, &q, json!({ "f": f })).await.codes()
+                            }
+                        };
+
+                        // The 180-day report: a window from a day, at most 180 days long.
+                        let window = nodes("upcomingRenewals", "UpcomingRenewalFilter", "daysUntilRenewal lineItem { renewalDate }", json!({ "f": { "asOf": "2026-11-01", "days": 90 } })).await;
+                        assert!(!window.is_empty());
+                        for r in &window {
+                            let days = r["daysUntilRenewal"].as_i64().expect("days");
+                            assert!((0..=90).contains(&days), "{r}");
+                            let date = chrono::NaiveDate::parse_from_str(r["lineItem"]["renewalDate"].as_str().expect("date"), "%Y-%m-%d").expect("date");
+                            assert_eq!((date - chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("day")).num_days(), days);
+                        }
+                        let longer = nodes("upcomingRenewals", "UpcomingRenewalFilter", "daysUntilRenewal", json!({ "f": { "asOf": "2026-11-01" } })).await;
+                        assert!(longer.len() >= window.len());
+                        for days in [0, 181, -1] {
+                            assert_eq!(bad("upcomingRenewals", "UpcomingRenewalFilter", json!({ "days": days })).await, ["BAD_USER_INPUT"], "{days}");
+                        }
+
+                        // End users, by the PA customer they are served under and by name.
+                        let first = nodes("endUsers", "EndUserFilter", "endUserNumber name customer { customerNumber }", json!({ "f": { "customer": { "customerNumber": "K00000" } } })).await;
+                        assert!(first.len() >= 2, "{first:?}");
+                        assert!(first.iter().all(|e| e["customer"]["customerNumber"] == "K00000"));
+                        let name = first[0]["name"].as_str().expect("name").to_lowercase();
+                        let by_name = nodes("endUsers", "EndUserFilter", "endUserNumber name customer { customerNumber }", json!({ "f": { "namePrefix": &name[..4] } })).await;
+                        assert!(by_name.contains(&first[0]));
+                        assert!(by_name.iter().all(|e| e["name"].as_str().expect("name").to_lowercase().starts_with(&name[..4])));
+
+                        // SaaS: fulfillment status and the provisioning form's missing data.
+                        let waiting = nodes("saasSubscriptions", "SaasSubscriptionFilter", "subscriptionNumber fulfillmentStatus dataElements { missing }", json!({ "f": { "status": ["AWAITING_PROVISIONING_DATA"] } })).await;
+                        assert!(!waiting.is_empty());
+                        assert!(waiting.iter().all(|s| s["fulfillmentStatus"] == "AWAITING_PROVISIONING_DATA"));
+                        let missing = nodes("provisioningDataElements", "ProvisioningFilter", "name required missing value subscription { subscriptionNumber fulfillmentStatus }", json!({ "f": { "missingOnly": true } })).await;
+                        assert!(!missing.is_empty());
+                        assert!(missing.iter().all(|e| e["missing"] == true && e["required"] == true && e["value"].is_null()));
+                        // Exactly the subscriptions whose forms lack something wait for data.
+                        let mut waiting_numbers: Vec<_> = waiting.iter().filter(|s| s["dataElements"].as_array().expect("elements").iter().any(|e| e["missing"] == true)).map(|s| s["subscriptionNumber"].clone()).collect();
+                        let mut blocked: Vec<_> = missing.iter().map(|e| e["subscription"]["subscriptionNumber"].clone()).collect();
+                        waiting_numbers.dedup();
+                        blocked.dedup();
+                        assert_eq!(waiting_numbers, blocked);
+
+                        // Suppressed Overage: usage above entitlement, by usage month.
+                        let over = nodes("suppressedOverages", "OverageFilter", "usageMonth entitledQuantity usedQuantity overageQuantity suppressionReason amount { amount currency }", json!({})).await;
+                        assert!(!over.is_empty());
+                        for o in &over {
+                            assert_eq!(o["overageQuantity"].as_i64(), Some(o["usedQuantity"].as_i64().expect("used") - o["entitledQuantity"].as_i64().expect("entitled")));
+                            assert!(o["suppressionReason"].is_string(), "only suppressed overage: {o}");
+                        }
+                        let month = over[0]["usageMonth"].as_str().expect("month").to_owned();
+                        let in_month = nodes("suppressedOverages", "OverageFilter", "usageMonth", json!({ "f": { "from": &month, "to": &month } })).await;
+                        assert!(!in_month.is_empty() && in_month.iter().all(|o| o["usageMonth"] == json!(month)));
+                        assert_eq!(bad("suppressedOverages", "OverageFilter", json!({ "from": "2026-10-01", "to": "2026-09-01" })).await, ["BAD_USER_INPUT"]);
+
+                        // Price notifications by agreement; license updates by change.
+                        let notices = nodes("renewalPriceNotices", "PriceNoticeFilter", "agreementNumber", json!({ "f": { "agreementNumber": "A0000001" } })).await;
+                        assert!(!notices.is_empty() && notices.iter().all(|n| n["agreementNumber"] == "A0000001"));
+                        let increases = nodes("subscriptionLicenseUpdates", "LicenseUpdateFilter", "change quantityBefore quantityAfter", json!({ "f": { "change": ["INCREASE"] } })).await;
+                        assert!(!increases.is_empty());
+                        assert!(increases.iter().all(|u| u["change"] == "INCREASE" && u["quantityAfter"].as_i64() > u["quantityBefore"].as_i64()));
+
+                        // Order history: Cloud Services alone; the detail adds up to the summary.
+                        let cloud = nodes("orders", "OrderFilter", "offering amount { amount } lines { amount { amount } }", json!({ "f": { "offering": "CLOUD_SERVICES" } })).await;
+                        assert!(!cloud.is_empty());
+                        let cents = |v: &Value| v.as_str().expect("decimal").replace('.', "").parse::<i64>().expect("cents");
+                        for o in &cloud {
+                            assert_eq!(o["offering"], "CLOUD_SERVICES");
+                            let lines: i64 = o["lines"].as_array().expect("lines").iter().map(|l| cents(&l["amount"]["amount"])).sum();
+                            assert_eq!(lines, cents(&o["amount"]["amount"]), "{o}");
+                        }
+
+                        // Price files: only the groups Acme is authorized for, in that country.
+                        let sel = "partNumber productGroup kind country unitPrice { currency } effectiveFrom effectiveTo";
+                        let current = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01" } })).await;
+                        assert!(!current.is_empty());
+                        for p in &current {
+                            assert!(p["productGroup"] == "DATA_AND_AI" || p["productGroup"] == "SECURITY", "{p}");
+                            assert_eq!((&p["country"], &p["unitPrice"]["currency"]), (&json!("DE"), &json!("EUR")));
+                            assert!(p["effectiveFrom"].as_str() <= Some("2026-12-01"));
+                            assert!(p["effectiveTo"].is_null() || p["effectiveTo"].as_str() >= Some("2026-12-01"));
+                        }
+                        let future = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "pricing": "FUTURE" } })).await;
+                        assert!(!future.is_empty() && future.iter().all(|p| p["effectiveFrom"].as_str() > Some("2026-12-01")));
+                        let both = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "pricing": "CURRENT_AND_FUTURE" } })).await;
+                        assert_eq!(both.len(), current.len() + future.len());
+                        let saas = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "kind": "SAAS_MONTHLY" } })).await;
+                        assert!(!saas.is_empty() && saas.iter().all(|p| p["kind"] == "SAAS_MONTHLY"));
+                        let part = current[0]["partNumber"].as_str().expect("part").to_owned();
+                        let by_part = nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "asOf": "2026-12-01", "partNumberPrefix": part.to_lowercase() } })).await;
+                        assert!(by_part.contains(&current[0]));
+                        assert!(nodes("priceFile", "PriceFileFilter", sel, json!({ "f": { "country": "US" } })).await.is_empty(), "not authorized in the US");
+                        assert_eq!(bad("priceFile", "PriceFileFilter", json!({ "country": "Deutschland" })).await, ["BAD_USER_INPUT"]);
+                    }
+
+                    async fn every_report_downloads_as_the_rows_its_page_shows(app) {
+                        // Every member of ReportRequest (read from the schema) has a case here.
+                        let sdl = api::graphql::schema::sdl();
+                        let members: Vec<&str> = sdl.split("input ReportRequest").nth(1).expect("ReportRequest").split('}').next().expect("body").lines().filter_map(|l| l.trim().split(':').next()).filter(|n| !n.is_empty() && !n.starts_with('"') && !n.starts_with('@') && !n.contains(' ') && *n != "{").collect();
+                        let mut covered: Vec<&str> = FAMILIES.iter().map(|f| f.0).collect();
+                        let mut listed = members.clone();
+                        covered.sort();
+                        listed.sort();
+                        assert_eq!(covered, listed, "a report family without a download case");
+
+                        let token = app.token("member@acme.example");
+                        for (member, field, sel) in FAMILIES {
+                            let q = format!("{{ site(siteNumber: \"S-1000001\") {{ {field}(first: 100) {{ pageInfo {{ hasNextPage }} nodes {{ {sel} }} }} }} }}");
+                            let page = app.as_user("member@acme.example", &q, json!({})).await;
+                            page.assert_no_errors();
+                            assert_eq!(page.data()["site"][field]["pageInfo"]["hasNextPage"], false);
+                            let nodes = page.data()["site"][field]["nodes"].as_array().expect("nodes").clone();
+                            assert!(!nodes.is_empty(), "{member}: the demo site has rows");
+                            let detailed_rows = if *member == "orders" {
+                                nodes.iter().map(|n| n["lines"].as_array().expect("lines").len()).sum()
+                            } else {
+                                nodes.len()
+                            };
+                            for (variant, rows) in [("HIGH_LEVEL", nodes.len()), ("DETAILED", detailed_rows)] {
+                                let q = format!("{{ site(siteNumber: \"S-1000001\") {{ download(report: {{ {member}: {{}} }}, variant: {variant}) {{ url bearerUrl expiresAt }} }} }}");
+                                let link = app.as_user("member@acme.example", &q, json!({})).await;
+                                link.assert_no_errors();
+                                let d = &link.data()["site"]["download"];
+                                let (status, signed) = fetch(&app, d["url"].as_str().expect("url"), None).await;
+                                assert_eq!(status, 200, "{member} {variant}: {signed}");
+                                let (status, bearer) = fetch(&app, d["bearerUrl"].as_str().expect("url"), Some(&token)).await;
+                                assert_eq!(status, 200, "{member} {variant}: {bearer}");
+                                assert_eq!(signed, bearer, "{member} {variant}: one file, either way");
+                                let lines: Vec<&str> = signed.lines().collect();
+                                assert_eq!(lines.len(), rows + 1, "{member} {variant}: a header and a row per row:\n{signed}");
+                                let header: Vec<&str> = lines[0].split(',').collect();
+                                assert!(lines[1..].iter().all(|l| l.split(',').count() >= header.len()), "{member} {variant}");
+                            }
                         }
                     }
-                }
 
-                async fn report_files_are_authorized_exactly_like_the_reports(app) {
-                    let link_q = "{ site(siteNumber: \"S-1000001\") { download(report: { customers: { country: \"DE\" } }, variant: HIGH_LEVEL) { url bearerUrl } } }";
-                    let link = app.as_user("member@acme.example", link_q, json!({})).await;
-                    link.assert_no_errors();
-                    let url = link.data()["site"]["download"]["url"].as_str().expect("url").to_owned();
-                    let bearer = link.data()["site"]["download"]["bearerUrl"].as_str().expect("url").to_owned();
-                    assert!(bearer.starts_with("/sites/S-1000001/reports/customers.csv?"), "{bearer}");
-                    // REPORTING on the site, the primary, IBM_CHANNEL: the file. Another company's APA:
-                    // FORBIDDEN; no token: UNAUTHENTICATED.
-                    for (who, expected) in [
-                        (Some(app.token("member@acme.example")), 200),
-                        (Some(app.token("site.primary@acme.example")), 200),
-                        (Some(app.ibm_channel_token()), 200),
-                        (Some(app.token("apa@globex.example")), 403),
-                        (Some(app.token("apa@acme.example")), 403),
-                        (None, 401),
-                    ] {
-                        let (status, body) = fetch(&app, &bearer, who.as_deref()).await;
-                        assert_eq!(status, expected, "{body}");
-                        if expected != 200 {
-                            let code = if expected == 403 { "FORBIDDEN" } else { "UNAUTHENTICATED" };
-                            assert_eq!(tests::codes_of(&serde_json::from_str(&body).expect("json")), [code]);
+                    async fn report_files_are_authorized_exactly_like_the_reports(app) {
+                        let link_q = "{ site(siteNumber: \"S-1000001\") { download(report: { customers: { country: \"DE\" } }, variant: HIGH_LEVEL) { url bearerUrl } } }";
+                        let link = app.as_user("member@acme.example", link_q, json!({})).await;
+                        link.assert_no_errors();
+                        let url = link.data()["site"]["download"]["url"].as_str().expect("url").to_owned();
+                        let bearer = link.data()["site"]["download"]["bearerUrl"].as_str().expect("url").to_owned();
+                        assert!(bearer.starts_with("/sites/S-1000001/reports/customers.csv?"), "{bearer}");
+                        // REPORTING on the site, the primary, IBM_CHANNEL: the file. Another company's APA:
+                        // FORBIDDEN; no token: UNAUTHENTICATED.
+                        for (who, expected) in [
+                            (Some(app.token("member@acme.example")), 200),
+                            (Some(app.token("site.primary@acme.example")), 200),
+                            (Some(app.ibm_channel_token()), 200),
+                            (Some(app.token("apa@globex.example")), 403),
+                            (Some(app.token("apa@acme.example")), 403),
+                            (None, 401),
+                        ] {
+                            let (status, body) = fetch(&app, &bearer, who.as_deref()).await;
+                            assert_eq!(status, expected, "{body}");
+                            if expected != 200 {
+                                let code = if expected == 403 { "FORBIDDEN" } else { "UNAUTHENTICATED" };
+                                assert_eq!(tests::codes_of(&serde_json::from_str(&body).expect("json")), [code]);
+                            }
                         }
-                    }
-                    // Whoever may not read the reports gets no link either.
-                    assert_eq!(app.as_user("apa@globex.example", link_q, json!({})).await.codes(), ["FORBIDDEN"]);
-                    // (An anonymous caller does not see the site at all.)
-                    let anonymous = app.graphql(link_q, json!({}), None).await;
-                    anonymous.assert_no_errors();
-                    assert_eq!(anonymous.data()["site"], Value::Null);
-                    // A signed link covers exactly its file: another filter, variant, site, signer or
-                    // expiry breaks it.
-                    let (ok, _) = fetch(&app, &url, None).await;
-                    assert_eq!(ok, 200);
-                    for tampered in [
-                        url.replace("%22DE%22", "%22FR%22"),
-                        url.replace("variant=HIGH_LEVEL", "variant=DETAILED"),
-                        url.replace("S-1000001", "S-1000002"),
-                        url.replace("by=member", "by=site.primary"),
-                        url.replace("ibm=0", "ibm=1"),
-                        url.replace("&expires=", "&expires=9"),
-                        url.replace("customers.csv", "orders.csv"),
-                    ] {
-                        assert_ne!(tampered, url);
-                        let (status, _) = fetch(&app, &tampered, None).await;
-                        assert_eq!(status, 401, "{tampered}");
-                    }
-                    // Bad requests are 4xx with a stable code, never a broken file.
-                    let token = app.token("member@acme.example");
-                    for (path, status, code) in [
-                        ("/sites/S-1000001/reports/customers.csv?filter=%7B%22bogus%22%3A1%7D", 400, "BAD_USER_INPUT"),
-                        ("/sites/S-1000001/reports/customers.csv?filter=%7B%22customer%22%3A%7B%22nope%22%3A1%7D%7D", 400, "BAD_USER_INPUT"),
-                        ("/sites/S-1000001/reports/customers.csv?filter=not-json", 400, "BAD_USER_INPUT"),
-                        ("/sites/S-1000001/reports/customers.csv?variant=SOME", 400, "BAD_USER_INPUT"),
-                        ("/sites/S-1000001/reports/orders.csv?filter=%7B%22from%22%3A%222026-02-01%22%2C%22to%22%3A%222026-01-01%22%7D", 400, "BAD_USER_INPUT"),
-                        ("/sites/S-1000001/reports/nothing.csv", 404, "NOT_FOUND"),
-                        ("/sites/S-9999999/reports/customers.csv", 404, "NOT_FOUND"),
-                    ] {
-                        let (s, body) = fetch(&app, path, Some(&token)).await;
-                        assert_eq!(s, status, "{path}: {body}");
-                        assert_eq!(tests::codes_of(&serde_json::from_str(&body).expect("json")), [code], "{path}");
-                    }
-                    // A caller without REPORTING anywhere learns nothing about which sites exist.
-                    for site in ["S-9999999", "S-1000001"] {
-                        let (s, _) = fetch(&app, &format!("/sites/{site}/reports/customers.csv"), Some(&app.token("nobody@nowhere.example"))).await;
-                        assert_eq!(s, 403, "{site}");
+                        // Whoever may not read the reports gets no link either.
+                        assert_eq!(app.as_user("apa@globex.example", link_q, json!({})).await.codes(), ["FORBIDDEN"]);
+                        // (An anonymous caller does not see the site at all.)
+                        let anonymous = app.graphql(link_q, json!({}), None).await;
+                        anonymous.assert_no_errors();
+                        assert_eq!(anonymous.data()["site"], Value::Null);
+                        // A signed link covers exactly its file: another filter, variant, site, signer or
+                        // expiry breaks it.
+                        let (ok, _) = fetch(&app, &url, None).await;
+                        assert_eq!(ok, 200);
+                        for tampered in [
+                            url.replace("%22DE%22", "%22FR%22"),
+                            url.replace("variant=HIGH_LEVEL", "variant=DETAILED"),
+                            url.replace("S-1000001", "S-1000002"),
+                            url.replace("by=member", "by=site.primary"),
+                            url.replace("ibm=0", "ibm=1"),
+                            url.replace("&expires=", "&expires=9"),
+                            url.replace("customers.csv", "orders.csv"),
+                        ] {
+                            assert_ne!(tampered, url);
+                            let (status, _) = fetch(&app, &tampered, None).await;
+                            assert_eq!(status, 401, "{tampered}");
+                        }
+                        // Bad requests are 4xx with a stable code, never a broken file.
+                        let token = app.token("member@acme.example");
+                        for (path, status, code) in [
+                            ("/sites/S-1000001/reports/customers.csv?filter=%7B%22bogus%22%3A1%7D", 400, "BAD_USER_INPUT"),
+                            ("/sites/S-1000001/reports/customers.csv?filter=%7B%22customer%22%3A%7B%22nope%22%3A1%7D%7D", 400, "BAD_USER_INPUT"),
+                            ("/sites/S-1000001/reports/customers.csv?filter=not-json", 400, "BAD_USER_INPUT"),
+                            ("/sites/S-1000001/reports/customers.csv?variant=SOME", 400, "BAD_USER_INPUT"),
+                            ("/sites/S-1000001/reports/orders.csv?filter=%7B%22from%22%3A%222026-02-01%22%2C%22to%22%3A%222026-01-01%22%7D", 400, "BAD_USER_INPUT"),
+                            ("/sites/S-1000001/reports/nothing.csv", 404, "NOT_FOUND"),
+                            ("/sites/S-9999999/reports/customers.csv", 404, "NOT_FOUND"),
+                        ] {
+                            let (s, body) = fetch(&app, path, Some(&token)).await;
+                            assert_eq!(s, status, "{path}: {body}");
+                            assert_eq!(tests::codes_of(&serde_json::from_str(&body).expect("json")), [code], "{path}");
+                        }
+                        // A caller without REPORTING anywhere learns nothing about which sites exist.
+                        for site in ["S-9999999", "S-1000001"] {
+                            let (s, _) = fetch(&app, &format!("/sites/{site}/reports/customers.csv"), Some(&app.token("nobody@nowhere.example"))).await;
+                            assert_eq!(s, 403, "{site}");
+                        }
+
+                        // The link names its signer, whose rights are read when it is followed: once the
+                        // member loses REPORTING, the link they were given stops working.
+                        let site = site(&app, "site.primary@acme.example").await;
+                        let member = user(&site, "member@acme.example").expect("member").clone();
+                        let revoke = app.as_user(
+                            "site.primary@acme.example",
+                            "mutation($id: ID!, $v: Int!) { updateSiteUser(input: { siteUserId: $id, version: $v, privileges: [ONLINE_ORDERING] }) { siteUser { privileges } } }",
+                            json!({ "id": member["id"], "v": member["version"] }),
+                        ).await;
+                        revoke.assert_no_errors();
+                        let (status, body) = fetch(&app, &url, None).await;
+                        assert_eq!(status, 403, "{body}");
                     }
 
-                    // The link names its signer, whose rights are read when it is followed: once the
-                    // member loses REPORTING, the link they were given stops working.
-                    let site = site(&app, "site.primary@acme.example").await;
-                    let member = user(&site, "member@acme.example").expect("member").clone();
-                    let revoke = app.as_user(
-                        "site.primary@acme.example",
-                        "mutation($id: ID!, $v: Int!) { updateSiteUser(input: { siteUserId: $id, version: $v, privileges: [ONLINE_ORDERING] }) { siteUser { privileges } } }",
-                        json!({ "id": member["id"], "v": member["version"] }),
-                    ).await;
-                    revoke.assert_no_errors();
-                    let (status, body) = fetch(&app, &url, None).await;
-                    assert_eq!(status, 403, "{body}");
-                }
-
-            async fn customer_activity_sums_what_was_bought_and_renewed_per_period(app) {
-                let q = "{ site(siteNumber: \"S-1000001\") { customers(first: 100) { nodes { customerNumber activity(from: \"2020-01-01\", to: \"2026-12-31\", period: YEAR) { period start end purchases purchased { amount currency } renewals renewed { amount } } } } orders(first: 100) { nodes { orderedOn kind amount { amount currency } customer { customerNumber } } } } }";
-                let a = app.as_user("member@acme.example", q, json!({})).await;
-                a.assert_no_errors();
-                let cents = |v: &Value| v.as_str().expect("decimal").replace('.', "").parse::<i64>().expect("cents");
-                // The same sums, worked out here from the order history.
-                let mut expected: std::collections::BTreeMap<(String, String), (i64, i64, i64, i64)> = Default::default();
-                for o in a.data()["site"]["orders"]["nodes"].as_array().expect("orders") {
-                    let year = o["orderedOn"].as_str().expect("day")[..4].to_owned();
-                    let e = expected.entry((o["customer"]["customerNumber"].as_str().expect("n").to_owned(), year)).or_default();
-                    if o["kind"] == "RENEWAL" { e.2 += 1; e.3 += cents(&o["amount"]["amount"]); } else { e.0 += 1; e.1 += cents(&o["amount"]["amount"]); }
-                }
-                let mut found: std::collections::BTreeMap<(String, String), (i64, i64, i64, i64)> = Default::default();
-                for c in a.data()["site"]["customers"]["nodes"].as_array().expect("customers") {
-                    for p in c["activity"].as_array().expect("activity") {
-                        let year = p["period"].as_str().expect("period").to_owned();
-                        assert_eq!((p["start"].as_str(), p["end"].as_str()), (Some(format!("{year}-01-01").as_str()), Some(format!("{year}-12-31").as_str())));
-                        assert_eq!(p["purchased"]["currency"], "USD");
-                        found.insert((c["customerNumber"].as_str().expect("n").to_owned(), year), (p["purchases"].as_i64().expect("n"), cents(&p["purchased"]["amount"]), p["renewals"].as_i64().expect("n"), cents(&p["renewed"]["amount"])));
-                    }
-                }
-                assert!(!found.is_empty());
-                assert_eq!(found, expected);
-                let quarters = app.as_user("member@acme.example", "{ site(siteNumber: \"S-1000001\") { customers(first: 1) { nodes { activity(from: \"2020-01-01\", to: \"2026-12-31\") { period } } } } }", json!({})).await;
-                quarters.assert_no_errors();
-                let periods = quarters.data()["site"]["customers"]["nodes"][0]["activity"].as_array().expect("periods").clone();
-                assert!(periods.iter().all(|p| p["period"].as_str().expect("p").contains("-Q")), "quarters by default: {periods:?}");
-                for (from, to) in [("2026-02-01", "2026-01-01"), ("2001-01-01", "2026-01-01")] {
-                    let bad = app.as_user("member@acme.example", &format!("{{ site(siteNumber: \"S-1000001\") {{ customers(first: 1) {{ nodes {{ activity(from: \"{from}\", to: \"{to}\") {{ period }} }} }} }} }}"), json!({})).await;
-                    assert_eq!(bad.codes(), ["BAD_USER_INPUT"], "{from}..{to}");
-                }
-            }
-
-        async fn the_requester_learns_of_the_decision_without_polling(app) {
-            use tests::ws::WsClient;
-            let addr = app.serve().await;
-            let feed = "query($after: String) { myNotifications(first: 10, after: $after) { pageInfo { hasNextPage } edges { cursor node { id kind title body read readAt about site { siteNumber } } } } unreadNotificationCount }";
-            let notifications = |who: &'static str| {
-                let app = &app;
-                async move {
-                    let a = app.as_user(who, feed, json!({})).await;
+                async fn customer_activity_sums_what_was_bought_and_renewed_per_period(app) {
+                    let q = "{ site(siteNumber: \"S-1000001\") { customers(first: 100) { nodes { customerNumber activity(from: \"2020-01-01\", to: \"2026-12-31\", period: YEAR) { period start end purchases purchased { amount currency } renewals renewed { amount } } } } orders(first: 100) { nodes { orderedOn kind amount { amount currency } customer { customerNumber } } } } }";
+                    let a = app.as_user("member@acme.example", q, json!({})).await;
                     a.assert_no_errors();
-                    a.data().clone()
+                    let cents = |v: &Value| v.as_str().expect("decimal").replace('.', "").parse::<i64>().expect("cents");
+                    // The same sums, worked out here from the order history.
+                    let mut expected: std::collections::BTreeMap<(String, String), (i64, i64, i64, i64)> = Default::default();
+                    for o in a.data()["site"]["orders"]["nodes"].as_array().expect("orders") {
+                        let year = o["orderedOn"].as_str().expect("day")[..4].to_owned();
+                        let e = expected.entry((o["customer"]["customerNumber"].as_str().expect("n").to_owned(), year)).or_default();
+                        if o["kind"] == "RENEWAL" { e.2 += 1; e.3 += cents(&o["amount"]["amount"]); } else { e.0 += 1; e.1 += cents(&o["amount"]["amount"]); }
+                    }
+                    let mut found: std::collections::BTreeMap<(String, String), (i64, i64, i64, i64)> = Default::default();
+                    for c in a.data()["site"]["customers"]["nodes"].as_array().expect("customers") {
+                        for p in c["activity"].as_array().expect("activity") {
+                            let year = p["period"].as_str().expect("period").to_owned();
+                            assert_eq!((p["start"].as_str(), p["end"].as_str()), (Some(format!("{year}-01-01").as_str()), Some(format!("{year}-12-31").as_str())));
+                            assert_eq!(p["purchased"]["currency"], "USD");
+                            found.insert((c["customerNumber"].as_str().expect("n").to_owned(), year), (p["purchases"].as_i64().expect("n"), cents(&p["purchased"]["amount"]), p["renewals"].as_i64().expect("n"), cents(&p["renewed"]["amount"])));
+                        }
+                    }
+                    assert!(!found.is_empty());
+                    assert_eq!(found, expected);
+                    let quarters = app.as_user("member@acme.example", "{ site(siteNumber: \"S-1000001\") { customers(first: 1) { nodes { activity(from: \"2020-01-01\", to: \"2026-12-31\") { period } } } } }", json!({})).await;
+                    quarters.assert_no_errors();
+                    let periods = quarters.data()["site"]["customers"]["nodes"][0]["activity"].as_array().expect("periods").clone();
+                    assert!(periods.iter().all(|p| p["period"].as_str().expect("p").contains("-Q")), "quarters by default: {periods:?}");
+                    for (from, to) in [("2026-02-01", "2026-01-01"), ("2001-01-01", "2026-01-01")] {
+                        let bad = app.as_user("member@acme.example", &format!("{{ site(siteNumber: \"S-1000001\") {{ customers(first: 1) {{ nodes {{ activity(from: \"{from}\", to: \"{to}\") {{ period }} }} }} }} }}"), json!({})).await;
+                        assert_eq!(bad.codes(), ["BAD_USER_INPUT"], "{from}..{to}");
+                    }
                 }
-            };
-            // Anonymous callers have no feed and cannot subscribe to one.
-            assert_eq!(app.graphql(feed, json!({}), None).await.codes(), ["UNAUTHENTICATED", "UNAUTHENTICATED"]);
-            let mut anonymous = WsClient::connect(addr, None).await;
-            anonymous.subscribe("subscription { notificationReceived { id } }", json!({})).await;
-            assert_eq!(tests::codes_of(&anonymous.next_json().await["payload"]), ["UNAUTHENTICATED"]);
 
-            // The requester and an onlooker are subscribed before anything happens.
-            let mut requester = WsClient::connect(addr, Some(&app.token("apa@globex.example"))).await;
-            requester.subscribe("subscription { notificationReceived { kind title about read site { siteNumber } } }", json!({})).await;
-            let mut onlooker = WsClient::connect(addr, Some(&app.token("member@acme.example"))).await;
-            onlooker.subscribe("subscription { notificationReceived { kind title } }", json!({})).await;
-            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            async fn the_requester_learns_of_the_decision_without_polling(app) {
+                use tests::ws::WsClient;
+                let addr = app.serve().await;
+                let feed = "query($after: String) { myNotifications(first: 10, after: $after) { pageInfo { hasNextPage } edges { cursor node { id kind title body read readAt about site { siteNumber } } } } unreadNotificationCount }";
+                let notifications = |who: &'static str| {
+                    let app = &app;
+                    async move {
+                        let a = app.as_user(who, feed, json!({})).await;
+                        a.assert_no_errors();
+                        a.data().clone()
+                    }
+                };
+                // Anonymous callers have no feed and cannot subscribe to one.
+                assert_eq!(app.graphql(feed, json!({}), None).await.codes(), ["UNAUTHENTICATED", "UNAUTHENTICATED"]);
+                let mut anonymous = WsClient::connect(addr, None).await;
+                anonymous.subscribe("subscription { notificationReceived { id } }", json!({})).await;
+                assert_eq!(tests::codes_of(&anonymous.next_json().await["payload"]), ["UNAUTHENTICATED"]);
 
-            let ask = app.as_user("apa@globex.example", "mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\", believesPrimary: false }) { accessRequest { id version } } }", json!({})).await;
-            ask.assert_no_errors();
-            let request = ask.data()["requestSiteAccess"]["accessRequest"].clone();
-            // The request waits for the site's primary contact, and says so in their feed.
-            let primary = notifications("site.primary@acme.example").await;
-            let newest = &primary["myNotifications"]["edges"][0]["node"];
-            assert_eq!((&newest["kind"], &newest["about"], &newest["read"]), (&json!("ACCESS_REQUEST_WAITING"), &request["id"], &json!(false)), "{newest}");
-            assert_eq!(newest["site"]["siteNumber"], "S-1000001");
+                // The requester and an onlooker are subscribed before anything happens.
+                let mut requester = WsClient::connect(addr, Some(&app.token("apa@globex.example"))).await;
+                requester.subscribe("subscription { notificationReceived { kind title about read site { siteNumber } } }", json!({})).await;
+                let mut onlooker = WsClient::connect(addr, Some(&app.token("member@acme.example"))).await;
+                onlooker.subscribe("subscription { notificationReceived { kind title } }", json!({})).await;
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
-            let approve = app.as_user("site.primary@acme.example", "mutation($id: ID!, $v: Int!) { approveAccessRequest(input: { requestId: $id, version: $v, role: USER, privileges: [REPORTING] }) { accessRequest { status } } }", json!({ "id": request["id"], "v": request["version"] })).await;
-            approve.assert_no_errors();
-            // Pushed to the requester at once; the onlooker receives nothing of it.
-            let event = requester.next_json().await;
-            assert_eq!(event["payload"]["data"]["notificationReceived"], json!({ "kind": "ACCESS_REQUEST_APPROVED", "title": "Access to site S-1000001 approved", "about": request["id"], "read": false, "site": { "siteNumber": "S-1000001" } }), "{event}");
-            assert!(onlooker.next_frame(std::time::Duration::from_millis(300)).await.is_none(), "another person's notification");
+                let ask = app.as_user("apa@globex.example", "mutation { requestSiteAccess(input: { siteNumber: \"S-1000001\", believesPrimary: false }) { accessRequest { id version } } }", json!({})).await;
+                ask.assert_no_errors();
+                let request = ask.data()["requestSiteAccess"]["accessRequest"].clone();
+                // The request waits for the site's primary contact, and says so in their feed.
+                let primary = notifications("site.primary@acme.example").await;
+                let newest = &primary["myNotifications"]["edges"][0]["node"];
+                assert_eq!((&newest["kind"], &newest["about"], &newest["read"]), (&json!("ACCESS_REQUEST_WAITING"), &request["id"], &json!(false)), "{newest}");
+                assert_eq!(newest["site"]["siteNumber"], "S-1000001");
 
-            let mine = notifications("apa@globex.example").await;
-            assert_eq!(mine["unreadNotificationCount"], 1);
-            let id = mine["myNotifications"]["edges"][0]["node"]["id"].clone();
-            // Nobody else can mark it, and trying reveals no more than an unknown id would.
-            let mark = "mutation($ids: [ID!]) { markNotificationsRead(input: { ids: $ids }) { unreadCount } }";
-            assert_eq!(app.as_user("member@acme.example", mark, json!({ "ids": [id] })).await.codes(), ["NOT_FOUND"]);
-            for _ in 0..2 {
-                let marked = app.as_user("apa@globex.example", mark, json!({ "ids": [id] })).await;
-                marked.assert_no_errors();
-                assert_eq!(marked.data()["markNotificationsRead"]["unreadCount"], 0);
+                let approve = app.as_user("site.primary@acme.example", "mutation($id: ID!, $v: Int!) { approveAccessRequest(input: { requestId: $id, version: $v, role: USER, privileges: [REPORTING] }) { accessRequest { status } } }", json!({ "id": request["id"], "v": request["version"] })).await;
+                approve.assert_no_errors();
+                // Pushed to the requester at once; the onlooker receives nothing of it.
+                let event = requester.next_json().await;
+                assert_eq!(event["payload"]["data"]["notificationReceived"], json!({ "kind": "ACCESS_REQUEST_APPROVED", "title": "Access to site S-1000001 approved", "about": request["id"], "read": false, "site": { "siteNumber": "S-1000001" } }), "{event}");
+                assert!(onlooker.next_frame(std::time::Duration::from_millis(300)).await.is_none(), "another person's notification");
+
+                let mine = notifications("apa@globex.example").await;
+                assert_eq!(mine["unreadNotificationCount"], 1);
+                let id = mine["myNotifications"]["edges"][0]["node"]["id"].clone();
+                // Nobody else can mark it, and trying reveals no more than an unknown id would.
+                let mark = "mutation($ids: [ID!]) { markNotificationsRead(input: { ids: $ids }) { unreadCount } }";
+                assert_eq!(app.as_user("member@acme.example", mark, json!({ "ids": [id] })).await.codes(), ["NOT_FOUND"]);
+                for _ in 0..2 {
+                    let marked = app.as_user("apa@globex.example", mark, json!({ "ids": [id] })).await;
+                    marked.assert_no_errors();
+                    assert_eq!(marked.data()["markNotificationsRead"]["unreadCount"], 0);
+                }
+                let read = notifications("apa@globex.example").await;
+                let node = &read["myNotifications"]["edges"][0]["node"];
+                assert!(node["read"] == true && node["readAt"].is_string(), "{node}");
+                for bad in [json!({ "input": {} }), json!({ "input": { "ids": [], "all": false } }), json!({ "input": { "ids": [id], "all": true } })] {
+                    let a = app.as_user("apa@globex.example", "mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { unreadCount } }", bad.clone()).await;
+                    assert_eq!(a.codes(), ["BAD_USER_INPUT"], "{bad}");
+                }
+
+                // A renewal quote is ready: its creator is told, and only them.
+                let items = app.as_user("member@acme.example", "{ site(siteNumber: \"S-1000001\") { id renewalLineItems(first: 1, filter: { from: \"2000-01-01\" }) { nodes { id } } } }", json!({})).await;
+                let site_id = items.data()["site"]["id"].clone();
+                let item = items.data()["site"]["renewalLineItems"]["nodes"][0]["id"].clone();
+                let quote = app.as_user("member@acme.example", "mutation($s: ID!, $i: ID!) { generateRenewalQuote(input: { siteId: $s, lineItemIds: [$i] }) { quote { id quoteNumber } } }", json!({ "s": site_id, "i": item })).await;
+                quote.assert_no_errors();
+                let q = &quote.data()["generateRenewalQuote"]["quote"];
+                let event = onlooker.next_json().await;
+                assert_eq!(event["payload"]["data"]["notificationReceived"]["kind"], "QUOTE_READY", "{event}");
+                assert_eq!(event["payload"]["data"]["notificationReceived"]["title"], format!("Renewal quote {} is ready", q["quoteNumber"].as_str().expect("number")));
+
+                // The member's feed, newest first and paged: the quote, then the seeded price notice.
+                let first = app.as_user("member@acme.example", "{ myNotifications(first: 1) { pageInfo { hasNextPage } edges { cursor node { kind about } } } }", json!({})).await;
+                first.assert_no_errors();
+                let page = &first.data()["myNotifications"];
+                assert_eq!(page["edges"][0]["node"], json!({ "kind": "QUOTE_READY", "about": q["id"] }));
+                assert_eq!(page["pageInfo"]["hasNextPage"], true);
+                let rest = app.as_user("member@acme.example", feed, json!({ "after": page["edges"][0]["cursor"] })).await;
+                rest.assert_no_errors();
+                let kinds: Vec<Value> = rest.data()["myNotifications"]["edges"].as_array().expect("edges").iter().map(|e| e["node"]["kind"].clone()).collect();
+                assert_eq!(kinds, [json!("RENEWAL_PRICE_NOTICE")]);
+                let all = app.as_user("member@acme.example", "mutation { markNotificationsRead(input: { all: true }) { unreadCount } }", json!({})).await;
+                all.assert_no_errors();
+                assert_eq!(all.data()["markNotificationsRead"]["unreadCount"], 0);
             }
-            let read = notifications("apa@globex.example").await;
-            let node = &read["myNotifications"]["edges"][0]["node"];
-            assert!(node["read"] == true && node["readAt"].is_string(), "{node}");
-            for bad in [json!({ "input": {} }), json!({ "input": { "ids": [], "all": false } }), json!({ "input": { "ids": [id], "all": true } })] {
-                let a = app.as_user("apa@globex.example", "mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { unreadCount } }", bad.clone()).await;
-                assert_eq!(a.codes(), ["BAD_USER_INPUT"], "{bad}");
-            }
 
-            // A renewal quote is ready: its creator is told, and only them.
-            let items = app.as_user("member@acme.example", "{ site(siteNumber: \"S-1000001\") { id renewalLineItems(first: 1, filter: { from: \"2000-01-01\" }) { nodes { id } } } }", json!({})).await;
-            let site_id = items.data()["site"]["id"].clone();
-            let item = items.data()["site"]["renewalLineItems"]["nodes"][0]["id"].clone();
-            let quote = app.as_user("member@acme.example", "mutation($s: ID!, $i: ID!) { generateRenewalQuote(input: { siteId: $s, lineItemIds: [$i] }) { quote { id quoteNumber } } }", json!({ "s": site_id, "i": item })).await;
-            quote.assert_no_errors();
-            let q = &quote.data()["generateRenewalQuote"]["quote"];
-            let event = onlooker.next_json().await;
-            assert_eq!(event["payload"]["data"]["notificationReceived"]["kind"], "QUOTE_READY", "{event}");
-            assert_eq!(event["payload"]["data"]["notificationReceived"]["title"], format!("Renewal quote {} is ready", q["quoteNumber"].as_str().expect("number")));
-
-            // The member's feed, newest first and paged: the quote, then the seeded price notice.
-            let first = app.as_user("member@acme.example", "{ myNotifications(first: 1) { pageInfo { hasNextPage } edges { cursor node { kind about } } } }", json!({})).await;
-            first.assert_no_errors();
-            let page = &first.data()["myNotifications"];
-            assert_eq!(page["edges"][0]["node"], json!({ "kind": "QUOTE_READY", "about": q["id"] }));
-            assert_eq!(page["pageInfo"]["hasNextPage"], true);
-            let rest = app.as_user("member@acme.example", feed, json!({ "after": page["edges"][0]["cursor"] })).await;
-            rest.assert_no_errors();
-            let kinds: Vec<Value> = rest.data()["myNotifications"]["edges"].as_array().expect("edges").iter().map(|e| e["node"]["kind"].clone()).collect();
-            assert_eq!(kinds, [json!("RENEWAL_PRICE_NOTICE")]);
-            let all = app.as_user("member@acme.example", "mutation { markNotificationsRead(input: { all: true }) { unreadCount } }", json!({})).await;
-            all.assert_no_errors();
-            assert_eq!(all.data()["markNotificationsRead"]["unreadCount"], 0);
+        async fn reporting_without_a_company_profile_reads_reports_and_files_alike(app) {
+            // A reseller's accountant: a site user with no company profile. Once granted
+            // REPORTING, the page, the file and the link answer them as they answer anyone
+            // with REPORTING (one rule decides "somewhere" and "here").
+            let buyer = "accountant@reseller.example";
+            let page = "{ site(siteNumber: \"S-1000001\") { customers(first: 1) { nodes { customerNumber } } } }";
+            let file = "/sites/S-1000001/reports/customers.csv";
+            let s = site(&app, "site.primary@acme.example").await;
+            let added = app.as_user(
+                "site.primary@acme.example",
+                "mutation($s: ID!) { addSiteUser(input: { siteId: $s, ibmId: \"accountant@reseller.example\", name: \"Accountant\", role: USER, privileges: [ONLINE_ORDERING] }) { siteUser { id version } } }",
+                json!({ "s": s["id"] }),
+            ).await;
+            added.assert_no_errors();
+            let user = added.data()["addSiteUser"]["siteUser"].clone();
+            assert_eq!(app.as_user(buyer, page, json!({})).await.codes(), ["FORBIDDEN"]);
+            assert_eq!(fetch(&app, file, Some(&app.token(buyer))).await.0, 403);
+            app.as_user(
+                "site.primary@acme.example",
+                "mutation($id: ID!, $v: Int!) { updateSiteUser(input: { siteUserId: $id, version: $v, privileges: [ONLINE_ORDERING, REPORTING] }) { siteUser { privileges } } }",
+                json!({ "id": user["id"], "v": user["version"] }),
+            ).await.assert_no_errors();
+            app.as_user(buyer, page, json!({})).await.assert_no_errors();
+            let (status, body) = fetch(&app, file, Some(&app.token(buyer))).await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body.starts_with("customer_number,name,agreement_number,country,enrollment,anniversary_month\n"), "{body}");
+            let link = app.as_user(buyer, "{ site(siteNumber: \"S-1000001\") { download(report: { customers: {} }) { url } } }", json!({})).await;
+            link.assert_no_errors();
+            let (status, signed) = fetch(&app, link.data()["site"]["download"]["url"].as_str().expect("url"), None).await;
+            assert_eq!((status, signed), (axum::http::StatusCode::OK, body));
         }
     }
 }

@@ -135,8 +135,17 @@ impl Viewer {
     /// theirs)? False means no id can change the answer, so it is FORBIDDEN for every id.
     pub fn may_somewhere(&self, action: Action) -> bool {
         let rule = rule(action);
-        <Standing as strum::IntoEnumIterator>::iter()
-            .any(|s| rule.cell(s) != Cell::No && self.holds(s, Target::Global))
+        <Standing as strum::IntoEnumIterator>::iter().any(|s| match rule.cell(s) {
+            Cell::No => false,
+            // REPORTING is a privilege on a site, held with or without a company profile
+            // (a customer's buyer, a reseller's accountant): "somewhere" is one of the
+            // caller's sites, exactly as `may` decides it there.
+            Cell::WithReporting => self
+                .sites
+                .iter()
+                .any(|r| self.may(action, Target::Site(r.site_id))),
+            _ => self.holds(s, Target::Global),
+        })
     }
 
     /// May the caller perform `action` on `target`?
@@ -178,5 +187,108 @@ pub fn check_field<T: GuardedObject>(
         FieldPolicy::Guarded(action) => ensure(viewer, action, object.target()),
         FieldPolicy::SelfOr(_) if object.is_caller(viewer) => Ok(()),
         FieldPolicy::SelfOr(action) => ensure(viewer, action, object.target()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::viewer::PersonRole;
+    use strum::IntoEnumIterator;
+
+    fn site(site_id: i64, role: &str, privileges: &[&str]) -> SiteRole {
+        SiteRole {
+            site_id,
+            role: role.to_owned(),
+            account_management: false,
+            privileges: privileges.iter().map(|p| (*p).to_owned()).collect(),
+        }
+    }
+
+    fn person(apa: bool, prc: bool, focal: bool) -> PersonRole {
+        PersonRole {
+            person_id: 7,
+            company_id: 3,
+            location_id: 11,
+            active: true,
+            is_apa: apa,
+            is_prc: prc,
+            is_focal: focal,
+        }
+    }
+
+    /// Callers of every shape, with and without a company profile, with and without sites.
+    fn viewers() -> Vec<Viewer> {
+        let mut out = vec![Viewer::anonymous(), Viewer::service("probe")];
+        let profiles = [
+            None,
+            Some(person(false, false, false)),
+            Some(person(true, false, false)),
+            Some(person(false, true, true)),
+        ];
+        let sites = [
+            vec![],
+            vec![site(5, "USER", &["REPORTING"])],
+            vec![site(5, "USER", &["ONLINE_ORDERING"])],
+            vec![site(5, "SITE_PRIMARY_CONTACT", &[])],
+            vec![
+                site(5, "SECONDARY_CONTACT", &["REPORTING"]),
+                site(6, "USER", &[]),
+            ],
+        ];
+        for p in &profiles {
+            for s in &sites {
+                out.push(Viewer {
+                    subject: Some("someone@example.com".into()),
+                    person: p.clone(),
+                    sites: s.clone(),
+                    ibm_channel: false,
+                });
+            }
+        }
+        out
+    }
+
+    /// `may_somewhere` answers "no" only for a caller who may do the action on nothing:
+    /// otherwise a caller would be refused before their own company or site was looked at.
+    #[test]
+    fn whoever_may_act_on_some_target_may_act_somewhere() {
+        // Each action toward the kind of object it is about.
+        let sites = [Target::Site(5), Target::Site(6), Target::Site(9)];
+        let companies = [
+            Target::Global,
+            Target::Company(3),
+            Target::CompanyAt {
+                company_id: 3,
+                headquarters_location_id: Some(11),
+            },
+            Target::Company(4),
+            Target::Person {
+                person_id: 7,
+                company_id: 3,
+            },
+        ];
+        let about_sites = [
+            Action::ReadSiteAdministration,
+            Action::ManageSite,
+            Action::ReadSiteReports,
+            Action::GenerateRenewalQuotes,
+            Action::AppointSitePrimary,
+        ];
+        for viewer in viewers() {
+            for action in Action::iter() {
+                let targets: &[Target] = if about_sites.contains(&action) {
+                    &sites
+                } else {
+                    &companies
+                };
+                if let Some(t) = targets.iter().find(|t| viewer.may(action, **t)) {
+                    assert!(
+                        viewer.may_somewhere(action),
+                        "{action:?} on {t:?} but not somewhere: {viewer:?}"
+                    );
+                }
+            }
+        }
     }
 }
