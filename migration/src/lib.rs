@@ -24,6 +24,7 @@ mod m20261201_000010_pao_customer_search;
 mod m20261201_000011_renewal_quotes;
 mod m20261201_000012_pao_report_families;
 mod m20261201_000013_notifications;
+mod m20261201_000014_report_keyset_indexes;
 pub mod search_key;
 
 /// Applies the migrations in order.
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_renewal_quotes::Migration),
             Box::new(m20261201_000012_pao_report_families::Migration),
             Box::new(m20261201_000013_notifications::Migration),
+            Box::new(m20261201_000014_report_keyset_indexes::Migration),
         ]
     }
 }
