@@ -3,7 +3,7 @@
 //! is made for. Who may read them is the `Site` field's guard (ReadSiteReports).
 
 use super::loader::*;
-use super::types::{PaoCustomer, RenewalLineItem};
+use super::types::{PaoCustomer, RenewalLineItem, customer};
 use crate::domain::Stored;
 use crate::domain::pao::model::{FulfillmentStatus, LicenseChange, PriceKind};
 use crate::domain::pao::reads::{CustomerFilter, RenewalFilter};
@@ -114,14 +114,6 @@ pub struct ReportDownload {
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// Relative to the gateway; needs `Authorization: Bearer`.
     pub bearer_url: String,
-}
-
-async fn customer(ctx: &Context<'_>, id: i64) -> AppResult<PaoCustomer> {
-    ctx.loaders()?
-        .load_one(PaoCustomerKey(id))
-        .await?
-        .map(PaoCustomer)
-        .ok_or_else(|| AppError::internal("dangling customer reference"))
 }
 
 async fn subscription(ctx: &Context<'_>, id: i64) -> AppResult<SaasSubscription> {

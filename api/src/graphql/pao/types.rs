@@ -528,7 +528,7 @@ impl CustomerActivity {
 }
 
 /// The customer a report row is about (of the same site: whoever reads the row may).
-async fn customer(ctx: &Context<'_>, id: i64) -> AppResult<PaoCustomer> {
+pub(super) async fn customer(ctx: &Context<'_>, id: i64) -> AppResult<PaoCustomer> {
     ctx.loaders()?
         .load_one(PaoCustomerKey(id))
         .await?
