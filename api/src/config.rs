@@ -89,6 +89,17 @@ pub struct Config {
     #[arg(long, env = "DOWNLOAD_LINK_TTL_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub download_link_ttl_secs: u64,
 
+    /// `DOWNLOAD_CONCURRENCY`: report files a replica writes at once. One more is refused
+    /// with 503 and `Retry-After` until one ends: each holds a chunk of rows in memory.
+    #[arg(long, env = "DOWNLOAD_CONCURRENCY", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub download_concurrency: u32,
+
+    /// `DOWNLOAD_ROWS_PER_SEC`: rows per second all of a replica's report files together may
+    /// write (0: unbounded). Encoding rows is the one thing a file spends, all of it the
+    /// replica's CPU; the bound keeps other requests' latency whatever files are running.
+    #[arg(long, env = "DOWNLOAD_ROWS_PER_SEC", default_value_t = 100_000)]
+    pub download_rows_per_sec: u32,
+
     /// `JWT_ALGORITHMS`: the accepted signature algorithms, comma separated, from
     /// `HS256`, `RS256`, `ES256`. RS256 and ES256 need `JWT_JWKS`.
     #[arg(

@@ -100,8 +100,14 @@ impl Application {
                 "DOWNLOAD_LINK_SECRET is unset: download links work only on the replica that signed them"
             );
         }
+        let downloads = ratelimit::DownloadThrottle::new(
+            config.download_concurrency,
+            config.download_rows_per_sec,
+            http::DOWNLOAD_CHUNK,
+        );
         let state = AppState {
             links: Arc::new(links),
+            downloads,
             documents,
             limiter,
             trusted,

@@ -8,6 +8,7 @@
 
 use crate::cache::{Cache, CacheStore, MemoryStore};
 use crate::error::{AppError, AppResult};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -173,4 +174,102 @@ impl RateLimiter {
 /// are counted by `documents::shape`, through every nesting of fragments.
 pub fn is_sensitive(name: &str) -> bool {
     SENSITIVE_MUTATIONS.contains(&name)
+}
+
+/// What report files may spend on one replica: how many are written at once, and how many
+/// rows per second they write together. A file costs the replica CPU for every row it
+/// encodes and little else (it holds no connection between chunks), so bounding its rows
+/// bounds the share of the replica it takes from other requests, however many run.
+#[derive(Clone)]
+pub struct DownloadThrottle {
+    slots: Arc<tokio::sync::Semaphore>,
+    rows: Option<Arc<governor::DefaultDirectRateLimiter>>,
+    chunk: NonZeroU32,
+}
+
+/// One running file's place: given back when the file completes, fails or is abandoned.
+pub struct DownloadSlot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    throttle: DownloadThrottle,
+}
+
+impl DownloadThrottle {
+    /// `concurrent` files at once; `rows_per_sec` rows per second together (0: unbounded),
+    /// granted a `chunk` at a time, so no file runs ahead of the rate by more than a chunk.
+    pub fn new(concurrent: u32, rows_per_sec: u32, chunk: u32) -> Self {
+        let chunk = NonZeroU32::new(chunk).unwrap_or(NonZeroU32::MIN);
+        let rows = NonZeroU32::new(rows_per_sec).map(|rate| {
+            let quota = governor::Quota::per_second(rate).allow_burst(chunk);
+            Arc::new(governor::RateLimiter::direct(quota))
+        });
+        Self {
+            slots: Arc::new(tokio::sync::Semaphore::new(concurrent.max(1) as usize)),
+            rows,
+            chunk,
+        }
+    }
+
+    /// A place for one more file, or 503 while every place is taken: the client retries
+    /// (queueing would hold its connection open for as long as the files ahead take).
+    pub fn slot(&self) -> AppResult<DownloadSlot> {
+        let permit = self
+            .slots
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| AppError::Unavailable("report downloads"))?;
+        Ok(DownloadSlot {
+            _permit: permit,
+            throttle: self.clone(),
+        })
+    }
+}
+
+impl DownloadSlot {
+    /// Waits until the next chunk of rows may be written.
+    pub async fn next_chunk(&self) {
+        if let Some(rows) = &self.throttle.rows {
+            // The burst is one chunk, so a chunk always fits: `InsufficientCapacity`
+            // cannot happen.
+            let _ = rows.until_n_ready(self.throttle.chunk).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[tokio::test]
+    async fn files_take_no_more_rows_per_second_than_the_replica_grants() {
+        // 2 000 rows a second in chunks of 1 000: the first chunk at once (the burst), the
+        // next two only after a second between them, whichever file asks.
+        let throttle = DownloadThrottle::new(2, 2_000, 1_000);
+        let (a, b) = (throttle.slot().expect("a"), throttle.slot().expect("b"));
+        let start = Instant::now();
+        a.next_chunk().await;
+        assert!(start.elapsed() < Duration::from_millis(250));
+        b.next_chunk().await;
+        a.next_chunk().await;
+        let took = start.elapsed();
+        assert!(took >= Duration::from_millis(900), "{took:?}");
+    }
+
+    #[tokio::test]
+    async fn a_file_beyond_the_concurrency_waits_for_a_place_to_be_given_back() {
+        let throttle = DownloadThrottle::new(1, 0, 1_000);
+        let first = throttle.slot().expect("a place");
+        assert!(matches!(
+            throttle.slot().err(),
+            Some(AppError::Unavailable(_))
+        ));
+        drop(first);
+        let again = throttle.slot().expect("given back");
+        // Unbounded rate: no chunk waits.
+        let start = Instant::now();
+        for _ in 0..100 {
+            again.next_chunk().await;
+        }
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
 }

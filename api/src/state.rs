@@ -41,4 +41,6 @@ pub struct AppState {
     pub trusted: crate::config::TrustedCallers,
     /// Signs and checks report download links.
     pub links: Arc<crate::auth::links::LinkSigner>,
+    /// How many report files run at once, and how fast (`DOWNLOAD_*`).
+    pub downloads: crate::ratelimit::DownloadThrottle,
 }

@@ -764,3 +764,46 @@ mod reports {
         }
     }
 }
+
+/// What report files may take from a replica (`DOWNLOAD_CONCURRENCY`,
+/// `DOWNLOAD_ROWS_PER_SEC`): one place here, so a second file waits for the first.
+mod throttle {
+    use super::*;
+    use tower::ServiceExt;
+
+    tests::with_each_backend! {
+        async fn a_file_beyond_the_replicas_places_is_told_to_retry_and_an_abandoned_one_gives_its_place_back(backend) {
+            let mut config = tests::test_config(backend).await;
+            config.download_concurrency = 1;
+            let app = TestApp::with_config(backend, config).await;
+            let token = app.token("member@acme.example");
+            let file = "/sites/S-1000001/reports/customers.csv";
+            let get = |path: &str| {
+                axum::http::Request::get(path)
+                    .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(axum::body::Body::empty())
+                    .expect("request")
+            };
+            // A file whose body nobody reads yet holds its place.
+            let held = app.app.router.clone().oneshot(get(file)).await.expect("answer");
+            assert_eq!(held.status(), 200);
+            let busy = app.app.router.clone().oneshot(get(file)).await.expect("answer");
+            assert_eq!(busy.status(), 503);
+            assert_eq!(busy.headers()[axum::http::header::RETRY_AFTER], "5");
+            let body = http_body_util::BodyExt::collect(busy.into_body()).await.expect("body").to_bytes();
+            let body: Value = serde_json::from_slice(&body).expect("json");
+            assert_eq!(body, json!({ "errors": [{ "message": "report downloads is unavailable; retry shortly", "extensions": { "code": "SERVICE_UNAVAILABLE", "retryAfter": 5 } }] }));
+            // A bad request is still told what is wrong with it, not to come back later.
+            let (status, _) = fetch(&app, "/sites/S-1000001/reports/customers.csv?variant=SOME", Some(&token)).await;
+            assert_eq!(status, 400);
+            // The client goes away: its place is given back, and the next file is whole.
+            drop(held);
+            let (status, whole) = fetch(&app, file, Some(&token)).await;
+            assert_eq!(status, 200, "{whole}");
+            assert!(whole.starts_with("customer_number,"), "{whole}");
+            // A file read to its end gives its place back too.
+            let (status, again) = fetch(&app, file, Some(&token)).await;
+            assert_eq!((status, again), (axum::http::StatusCode::OK, whole));
+        }
+    }
+}

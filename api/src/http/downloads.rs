@@ -7,7 +7,9 @@
 //! `CHUNK` rows, each written out as CSV before the next is read. Memory stays one chunk
 //! whatever the file's length, and no connection is held between chunks, so a file of a
 //! million rows shares the pool with every other request instead of taking a connection
-//! (or a statement timeout) for minutes.
+//! (or a statement timeout) for minutes. What files take from other requests is bounded
+//! by `ratelimit::DownloadThrottle`: so many at once per replica, so many rows per second
+//! together.
 
 use super::errors::error_response;
 use super::identity::{Origin, authenticate};
@@ -23,11 +25,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::{StreamExt, stream};
-use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Rows per statement of a download.
-pub const CHUNK: u32 = 5_000;
+/// Rows per statement of a download, and per grant of its rate (`DOWNLOAD_ROWS_PER_SEC`):
+/// small enough that encoding one holds a worker for a few milliseconds, not the tens a
+/// larger chunk would add to every other request's tail.
+pub const CHUNK: u32 = 1_000;
 
 pub async fn report(
     State(app): State<AppState>,
@@ -84,36 +88,39 @@ async fn serve(
         .await?
         .ok_or(AppError::NotFound("site"))?;
     ensure(&viewer, Action::ReadSiteReports, Target::Site(site.id))?;
-    let db = app.db.clone();
     let body = match name {
-        families::Customers::NAME => csv::<families::Customers>(db, site.clone(), filter, variant)?,
+        families::Customers::NAME => {
+            csv::<families::Customers>(app, site.clone(), filter, variant)?
+        }
         families::RenewalLineItems::NAME => {
-            csv::<families::RenewalLineItems>(db, site.clone(), filter, variant)?
+            csv::<families::RenewalLineItems>(app, site.clone(), filter, variant)?
         }
         families::UpcomingRenewals::NAME => {
-            csv::<families::UpcomingRenewals>(db, site.clone(), filter, variant)?
+            csv::<families::UpcomingRenewals>(app, site.clone(), filter, variant)?
         }
-        families::Orders::NAME => csv::<families::Orders>(db, site.clone(), filter, variant)?,
+        families::Orders::NAME => csv::<families::Orders>(app, site.clone(), filter, variant)?,
         families::OrderLines::NAME => {
-            csv::<families::OrderLines>(db, site.clone(), filter, variant)?
+            csv::<families::OrderLines>(app, site.clone(), filter, variant)?
         }
-        families::EndUsers::NAME => csv::<families::EndUsers>(db, site.clone(), filter, variant)?,
+        families::EndUsers::NAME => csv::<families::EndUsers>(app, site.clone(), filter, variant)?,
         families::SaasFulfillment::NAME => {
-            csv::<families::SaasFulfillment>(db, site.clone(), filter, variant)?
+            csv::<families::SaasFulfillment>(app, site.clone(), filter, variant)?
         }
         families::SaasProvisioning::NAME => {
-            csv::<families::SaasProvisioning>(db, site.clone(), filter, variant)?
+            csv::<families::SaasProvisioning>(app, site.clone(), filter, variant)?
         }
         families::SuppressedOverages::NAME => {
-            csv::<families::SuppressedOverages>(db, site.clone(), filter, variant)?
+            csv::<families::SuppressedOverages>(app, site.clone(), filter, variant)?
         }
         families::PriceNotices::NAME => {
-            csv::<families::PriceNotices>(db, site.clone(), filter, variant)?
+            csv::<families::PriceNotices>(app, site.clone(), filter, variant)?
         }
         families::LicenseUpdates::NAME => {
-            csv::<families::LicenseUpdates>(db, site.clone(), filter, variant)?
+            csv::<families::LicenseUpdates>(app, site.clone(), filter, variant)?
         }
-        families::PriceFile::NAME => csv::<families::PriceFile>(db, site.clone(), filter, variant)?,
+        families::PriceFile::NAME => {
+            csv::<families::PriceFile>(app, site.clone(), filter, variant)?
+        }
         _ => return Err(AppError::NotFound("report")),
     };
     let disposition = format!(
@@ -171,7 +178,7 @@ async fn signed_viewer(
 /// filter is parsed and checked before the first byte, so a bad one is a 400, not a
 /// broken file.
 fn csv<R: Report>(
-    db: DatabaseConnection,
+    app: &AppState,
     site: entities::sites::Model,
     filter: serde_json::Value,
     variant: DownloadVariant,
@@ -180,12 +187,18 @@ fn csv<R: Report>(
     let as_of = R::as_of(&filter).unwrap_or_else(crate::domain::profiles::level::today);
     let select = R::select(&Scope { site: &site, as_of }, filter)?;
     let header = encode(std::iter::once(families::header::<R>(variant)))?;
+    // Taken last, so a bad request is told so (4xx) rather than to retry, and held by the
+    // stream, so the place is given back when the file ends or its client goes.
+    let slot = Arc::new(app.downloads.slot()?);
+    let db = app.db.clone();
     let chunks = stream::unfold(Some(0i64), move |after| {
         let db = db.clone();
         let select = select.clone();
         let site = site.clone();
+        let slot = slot.clone();
         async move {
             let after = after?;
+            slot.next_chunk().await;
             let chunk: AppResult<(Bytes, Option<i64>)> = async {
                 let (rows, more) =
                     crate::domain::reads::page(&db, select, R::id_column(), after, CHUNK).await?;

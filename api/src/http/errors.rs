@@ -7,6 +7,9 @@ use crate::error::{AppError, Code, request_error};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+/// When a 503 tells its client to come back.
+const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 /// Request errors of an operation that did not execute: no `data` entry at all.
 pub fn request_errors(errors: &[async_graphql::ServerError]) -> Response {
     axum::Json(serde_json::json!({ "errors": errors })).into_response()
@@ -32,12 +35,14 @@ pub fn error_response(e: AppError) -> Response {
     };
     let mut extensions = serde_json::json!({ "code": e.code().as_str() });
     let retry_after = match &e {
-        AppError::RateLimited { retry_after_secs } => {
-            extensions["retryAfter"] = (*retry_after_secs).into();
-            Some(*retry_after_secs)
-        }
+        AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+        // Busy (every download place taken) or a dependency down: soon, not at once.
+        AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
         _ => None,
     };
+    if let Some(secs) = retry_after {
+        extensions["retryAfter"] = secs.into();
+    }
     let body = serde_json::json!({
         "errors": [{ "message": e.public_message(), "extensions": extensions }]
     });

@@ -10,6 +10,8 @@ mod identity;
 mod negotiation;
 pub mod ws;
 
+pub use downloads::CHUNK as DOWNLOAD_CHUNK;
+
 use crate::state::AppState;
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
