@@ -37,6 +37,10 @@ SCENARIOS = {
 failures = []
 
 
+# Each scenario's rendered ConfigMap, for the checks of its Deployment.
+CONFIGMAPS = {}
+
+
 def fail(message):
     failures.append(message)
     print(f"FAIL {message}")
@@ -60,6 +64,29 @@ def check_workload(scenario, doc):
                 fail(f"{scenario}: the gateway has no {probe}")
         if gateway["readinessProbe"]["httpGet"]["path"] != "/readyz":
             fail(f"{scenario}: readiness is not /readyz")
+        check_shutdown(scenario, pod, gateway)
+
+
+def check_shutdown(scenario, pod, gateway):
+    """A rolling restart fails nothing: SIGTERM comes after the preStop pause, the gateway
+    drains and exits within its grace, and all of it fits before the kubelet kills it."""
+    config = CONFIGMAPS.get(scenario, {})
+    try:
+        drain = int(config["SHUTDOWN_DRAIN_SECS"])
+        grace = int(config["SHUTDOWN_GRACE_SECS"])
+    except (KeyError, ValueError):
+        fail(f"{scenario}: SHUTDOWN_DRAIN_SECS and SHUTDOWN_GRACE_SECS are not both set")
+        return
+    pre_stop = gateway.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)
+    if pre_stop <= 0:
+        fail(f"{scenario}: no preStop pause before SIGTERM")
+    if pre_stop + grace > pod.get("terminationGracePeriodSeconds", 30):
+        fail(f"{scenario}: preStop {pre_stop}s + grace {grace}s exceed terminationGracePeriodSeconds")
+    if drain >= grace:
+        fail(f"{scenario}: the drain ({drain}s) does not end within the grace ({grace}s)")
+    ready = gateway["readinessProbe"]
+    if ready.get("periodSeconds", 10) * ready.get("failureThreshold", 3) > pre_stop + drain:
+        fail(f"{scenario}: readiness notices a stopping pod later than it stops serving")
 
 
 def main():
@@ -79,6 +106,17 @@ def main():
         except helm.HelmError as e:
             if "databaseUrl is required" not in str(e):
                 fail(f"unexpected render error: {e}")
+        # A shutdown that cannot finish before the kubelet kills the pod is refused too.
+        for bad, message in (
+            ({"shutdown": {"preStopSeconds": 3, "drainSeconds": 5, "graceSeconds": 40}}, "must fit"),
+            ({"shutdown": {"preStopSeconds": 3, "drainSeconds": 20, "graceSeconds": 20}}, "shorter than"),
+        ):
+            try:
+                chart.render({**SCENARIOS["defaults"], **bad}, name="pw", namespace="partnerworld", is_install=True)
+                fail(f"rendered with {bad}")
+            except helm.HelmError as e:
+                if message not in str(e):
+                    fail(f"unexpected render error for {bad}: {e}")
         for scenario, values in SCENARIOS.items():
             rendered = chart.render(values, name="pw", namespace="partnerworld", is_install=True)
             kinds = []
@@ -97,6 +135,8 @@ def main():
                         kubernetes_validate.validate(doc, KUBE_VERSION, strict=True)
                     except kubernetes_validate.ValidationError as e:
                         fail(f"{scenario}: {path}: {doc['kind']}: {e.message} at {list(e.path)}")
+                    if doc["kind"] == "ConfigMap":
+                        CONFIGMAPS[scenario] = doc["data"]
                     if doc["kind"] in ("Deployment", "Job"):
                         check_workload(scenario, doc)
             print(f"{scenario}: {len(kinds)} manifests: {', '.join(sorted(kinds))}")

@@ -89,6 +89,16 @@ pub struct Config {
     #[arg(long, env = "DOWNLOAD_LINK_TTL_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub download_link_ttl_secs: u64,
 
+    /// `SHUTDOWN_DRAIN_SECS`: after SIGTERM, how long the replica, already unready, keeps
+    /// serving what arrives while the load balancer takes it out of rotation.
+    #[arg(long, env = "SHUTDOWN_DRAIN_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_drain_secs: u64,
+
+    /// `SHUTDOWN_GRACE_SECS`: after SIGTERM, the most the replica takes to exit, requests
+    /// still running or not (keep it under the pod's `terminationGracePeriodSeconds`).
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 25, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub shutdown_grace_secs: u64,
+
     /// `DOWNLOAD_CONCURRENCY`: report files a replica writes at once. One more is refused
     /// with 503 and `Retry-After` until one ends: each holds a chunk of rows in memory.
     #[arg(long, env = "DOWNLOAD_CONCURRENCY", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
@@ -363,6 +373,9 @@ impl Config {
     pub fn validate(&self) -> Result<(), String> {
         TrustedCallers::parse(&self.trusted_callers)?;
         self.traces_sampler()?;
+        if self.shutdown_drain_secs >= self.shutdown_grace_secs {
+            return Err("SHUTDOWN_DRAIN_SECS must be shorter than SHUTDOWN_GRACE_SECS".into());
+        }
         let algorithms = self.algorithms()?;
         if let Some(secret) = &self.jwt_hs256_secret
             && secret.len() < 32

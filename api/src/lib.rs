@@ -3,13 +3,16 @@
 
 pub mod auth;
 pub mod cache;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod lifecycle;
 pub mod metrics;
 pub mod ratelimit;
 pub mod seed;
@@ -100,6 +103,25 @@ impl Application {
                 "DOWNLOAD_LINK_SECRET is unset: download links work only on the replica that signed them"
             );
         }
+        let metrics = metrics::Metrics::new();
+        let events = match &config.redis_url {
+            Some(url) => events::EventBus::redis(
+                url,
+                &config.redis_key_prefix,
+                Duration::from_millis(config.redis_command_timeout_ms),
+                roles.clone(),
+                metrics.events.clone(),
+            )
+            .map_err(StartupError::Config)?,
+            None => events::EventBus::in_process(metrics.events.clone()),
+        };
+        // A replica that served before hearing the others would miss their events: wait
+        // for the channel a moment, but never for a Redis that is down.
+        if !events.listening(Duration::from_secs(2)).await {
+            tracing::warn!(
+                "the event channel is not subscribed yet: until it is, subscribers here see only this replica's events"
+            );
+        }
         let downloads = ratelimit::DownloadThrottle::new(
             config.download_concurrency,
             config.download_rows_per_sec,
@@ -108,6 +130,7 @@ impl Application {
         let state = AppState {
             links: Arc::new(links),
             downloads,
+            lifecycle: lifecycle::Lifecycle::default(),
             documents,
             limiter,
             trusted,
@@ -117,9 +140,9 @@ impl Application {
             entities,
             auth: Arc::new(auth),
             roles,
-            events: tokio::sync::broadcast::channel(1024).0,
+            events,
             db_stats,
-            metrics: metrics::Metrics::new(),
+            metrics,
         };
         let schema = graphql::schema::build(Some(state.clone()));
         let router = http::router(state.clone())

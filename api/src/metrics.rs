@@ -30,6 +30,8 @@ pub struct Metrics {
     pub pool_idle: IntGauge,
     pub spans_exported: IntCounter,
     pub spans_dropped: IntCounter,
+    /// The event bus's own counters (`events`).
+    pub events: crate::events::Counters,
     names: Arc<Mutex<HashSet<String>>>,
     /// Totals already exported from the counters kept elsewhere (database, cache).
     exported: Arc<Mutex<[u64; 7]>>,
@@ -89,6 +91,20 @@ impl Metrics {
                 "trace_spans_dropped_total",
                 "spans lost because an export to the collector failed",
             ),
+            events: crate::events::Counters {
+                unshared: counter(
+                    "events_unshared_total",
+                    "events and invalidations other replicas could not be told of (Redis down)",
+                ),
+                received: counter(
+                    "events_received_total",
+                    "events and invalidations received from other replicas",
+                ),
+                outages: counter(
+                    "events_bus_outages_total",
+                    "times the replica's event subscriber connection was lost or refused",
+                ),
+            },
             names: Arc::default(),
             exported: Arc::default(),
             registry: r,

@@ -37,7 +37,7 @@ pub fn redis_url() -> String {
     std::env::var("PW_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
-fn unique(prefix: &str) -> String {
+pub fn unique(prefix: &str) -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -149,7 +149,7 @@ pub async fn test_config(backend: Backend) -> Config {
 pub const RATE_LIMIT_WINDOW_SECS: u64 = 3600;
 
 /// Waits, when the current window ends within half a minute, until the next one begins.
-async fn fresh_window(window: u64) {
+pub async fn fresh_window(window: u64) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")

@@ -159,6 +159,12 @@ impl RoleDirectory {
         self.cache.invalidate(&subject.to_ascii_lowercase()).await;
     }
 
+    /// Forgets every subject's roles: after this replica may have missed another's word
+    /// that some changed (`events`).
+    pub fn forget_all(&self) {
+        self.cache.invalidate_all();
+    }
+
     async fn load(&self, subject: &str) -> AppResult<Roles> {
         let person = people::Entity::find()
             .filter(people::Column::IbmId.eq(subject))

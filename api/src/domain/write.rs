@@ -19,7 +19,7 @@ pub struct Write<'a> {
     pub viewer: &'a Viewer,
     state: &'a AppState,
     forget_roles: Vec<String>,
-    events: Vec<crate::state::Event>,
+    events: Vec<crate::events::Event>,
 }
 
 impl<'a> Write<'a> {
@@ -67,7 +67,7 @@ impl<'a> Write<'a> {
     }
 
     /// After commit, `event` goes to the subscribers (never for a write that rolled back).
-    pub fn publish(&mut self, event: crate::state::Event) {
+    pub fn publish(&mut self, event: crate::events::Event) {
         self.events.push(event);
     }
 
@@ -75,10 +75,10 @@ impl<'a> Write<'a> {
         self.txn.commit().await?;
         for subject in &self.forget_roles {
             self.state.roles.forget(subject).await;
+            self.state.events.roles_changed(subject).await;
         }
         for event in self.events {
-            // No subscriber is not an error.
-            let _ = self.state.events.send(event);
+            self.state.events.publish(event).await;
         }
         Ok(())
     }

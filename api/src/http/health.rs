@@ -1,5 +1,5 @@
-//! Liveness (the process answers) and readiness. Readiness fails only when the database
-//! is unreachable; Redis is reported in the body but does not fail it, because the gateway
+//! Liveness (the process answers) and readiness. Readiness fails when the replica is
+//! shutting down (`lifecycle`) or the database is unreachable; Redis is reported in the body but does not fail it, because the gateway
 //! serves uncached without Redis and pulling every pod out of the Service for a cache
 //! outage would turn it into a full outage.
 
@@ -14,6 +14,13 @@ pub async fn alive() -> &'static str {
 }
 
 pub async fn ready(State(app): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    // Told to stop: out of rotation at once, whatever else holds.
+    if app.lifecycle.phase() != crate::lifecycle::Phase::Serving {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "draining" })),
+        );
+    }
     // Bounded well under the probe's own timeout: a database that hangs is not ready.
     let db = matches!(
         tokio::time::timeout(std::time::Duration::from_secs(1), app.db.ping()).await,

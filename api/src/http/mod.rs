@@ -73,3 +73,56 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         )
         .with_state(state)
 }
+
+/// Serves `router` on `listener` until `stop` resolves (SIGTERM in production), then shuts
+/// down as `lifecycle` describes: unready at once, serving on for `SHUTDOWN_DRAIN_SECS`,
+/// then WebSockets closed with 1001 and the listener closed while running requests
+/// finish, all within `SHUTDOWN_GRACE_SECS` of the signal.
+pub async fn serve(
+    state: &AppState,
+    router: Router,
+    listener: tokio::net::TcpListener,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use crate::lifecycle::Phase;
+    use std::future::IntoFuture;
+    let lifecycle = state.lifecycle.clone();
+    let drain = std::time::Duration::from_secs(state.config.shutdown_drain_secs);
+    let grace = std::time::Duration::from_secs(state.config.shutdown_grace_secs);
+    let phases = {
+        let lifecycle = lifecycle.clone();
+        async move {
+            stop.await;
+            tracing::info!(
+                drain_secs = drain.as_secs(),
+                "shutting down: unready, draining"
+            );
+            lifecycle.enter(Phase::Draining);
+            tokio::time::sleep(drain).await;
+            tracing::info!("shutting down: closing WebSockets and the listener");
+            lifecycle.enter(Phase::Closing);
+        }
+    };
+    // The peer address decides whose `traceparent` is honoured.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service)
+        .with_graceful_shutdown(phases)
+        .into_future();
+    let deadline = async {
+        lifecycle.reached(Phase::Draining).await;
+        tokio::time::sleep(grace).await;
+    };
+    let served = async {
+        server.await?;
+        // Upgraded connections are not the server's: their goodbyes are awaited here.
+        lifecycle.sockets_closed().await;
+        Ok(())
+    };
+    tokio::select! {
+        served = served => served,
+        () = deadline => {
+            tracing::warn!("shutting down: the grace period is over; requests still running are cut");
+            Ok(())
+        }
+    }
+}

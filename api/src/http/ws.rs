@@ -20,6 +20,7 @@ use crate::graphql::LiveViewer;
 use crate::graphql::batching::Activity;
 use crate::graphql::complete::complete;
 use crate::graphql::schema::AppSchema;
+use crate::lifecycle::Phase;
 use crate::ratelimit::Caller;
 use crate::state::AppState;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
@@ -38,6 +39,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The close code for a session whose token has expired (graphql-ws's "Forbidden").
 pub const TOKEN_EXPIRED_CLOSE_CODE: u16 = 4403;
+
+/// The close code for a socket whose replica is shutting down (RFC 6455 "going away").
+pub const GOING_AWAY_CLOSE_CODE: u16 = 1001;
 
 pub async fn subscriptions(
     State(app): State<AppState>,
@@ -64,7 +68,10 @@ pub async fn subscriptions(
     };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(app, executor, protocol, socket))
+        .on_upgrade(move |socket| {
+            let lifecycle = app.lifecycle.clone();
+            lifecycle.socket(serve(app, executor, protocol, socket))
+        })
 }
 
 /// Runs the protocol over `socket` until either side ends it or the session expires.
@@ -74,6 +81,7 @@ async fn serve(
     protocol: WebSocketProtocols,
     socket: WebSocket,
 ) {
+    let app_lifecycle = app.lifecycle.clone();
     let expires_at: Arc<Mutex<Option<u64>>> = Arc::default();
     let (sink, stream) = socket.split();
     let input = stream
@@ -114,6 +122,7 @@ async fn serve(
             })),
         });
     futures::pin_mut!(messages, sink);
+    let lifecycle = app_lifecycle;
     loop {
         let deadline = *expires_at.lock().unwrap_or_else(|e| e.into_inner());
         let expiry = async move {
@@ -127,6 +136,15 @@ async fn serve(
                 Some(msg) => if sink.send(msg).await.is_err() { break },
                 None => break,
             },
+            () = lifecycle.reached(Phase::Closing) => {
+                // Clients reconnect, through the load balancer, to a replica that stays.
+                let close = Message::Close(Some(CloseFrame {
+                    code: GOING_AWAY_CLOSE_CODE,
+                    reason: "going away: this replica is shutting down".into(),
+                }));
+                let _ = sink.send(close).await;
+                break;
+            }
             () = expiry => {
                 let close = Message::Close(Some(CloseFrame {
                     code: TOKEN_EXPIRED_CLOSE_CODE,

@@ -7,7 +7,8 @@ use super::model::NotificationKind;
 use crate::auth::Viewer;
 use crate::domain::write::Write;
 use crate::error::{AppError, AppResult};
-use crate::state::{AppState, Event};
+use crate::events::Event;
+use crate::state::AppState;
 use entities::notifications;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{

@@ -495,7 +495,7 @@ pub async fn request_access(
             .await?;
         }
     }
-    w.publish(crate::state::Event::AccessRequested {
+    w.publish(crate::events::Event::AccessRequested {
         site_id: site.id,
         request_id: row.id,
     });
