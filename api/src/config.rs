@@ -41,6 +41,23 @@ pub struct Config {
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     pub database_max_connections: u32,
 
+    /// `DATABASE_READ_URL`: a PostgreSQL streaming replica of `DATABASE_URL`. Queries read
+    /// from it while it answers and is close behind; mutations, subscriptions and a
+    /// caller's reads just after their own write use the primary.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+
+    /// `DATABASE_READ_MAX_LAG_MS`: how far behind the primary the replica may be and still
+    /// serve queries; past it (or when it does not answer) queries read from the primary.
+    #[arg(long, env = "DATABASE_READ_MAX_LAG_MS", default_value_t = 1000)]
+    pub database_read_max_lag_ms: u64,
+
+    /// `READ_YOUR_WRITES_SECS`: after a caller's mutation, how long their queries read from
+    /// the primary. Longer than the replica's lag bound, so what they read after it is never
+    /// older than what they wrote.
+    #[arg(long, env = "READ_YOUR_WRITES_SECS", default_value_t = 5)]
+    pub read_your_writes_secs: u64,
+
     /// `DATABASE_AUTO_MIGRATE`: apply pending migrations at start (the Helm chart runs them
     /// in a Job instead and sets this to false).
     #[arg(long, env = "DATABASE_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
@@ -107,7 +124,7 @@ pub struct Config {
     /// `DOWNLOAD_ROWS_PER_SEC`: rows per second all of a replica's report files together may
     /// write (0: unbounded). Encoding rows is the one thing a file spends, all of it the
     /// replica's CPU; the bound keeps other requests' latency whatever files are running.
-    #[arg(long, env = "DOWNLOAD_ROWS_PER_SEC", default_value_t = 100_000)]
+    #[arg(long, env = "DOWNLOAD_ROWS_PER_SEC", default_value_t = 50_000)]
     pub download_rows_per_sec: u32,
 
     /// `JWT_ALGORITHMS`: the accepted signature algorithms, comma separated, from
@@ -373,6 +390,20 @@ impl Config {
     pub fn validate(&self) -> Result<(), String> {
         TrustedCallers::parse(&self.trusted_callers)?;
         self.traces_sampler()?;
+        if self.database_read_url.is_some()
+            && self.read_your_writes_secs * 1000
+                <= self.database_read_max_lag_ms + crate::db::REPLICA_CHECK_MS
+        {
+            return Err(
+                "READ_YOUR_WRITES_SECS must exceed DATABASE_READ_MAX_LAG_MS and the replica check interval"
+                    .into(),
+            );
+        }
+        if let Some(url) = &self.database_read_url
+            && !url.starts_with("postgres")
+        {
+            return Err("DATABASE_READ_URL must be a postgres:// URL (a streaming replica)".into());
+        }
         if self.shutdown_drain_secs >= self.shutdown_grace_secs {
             return Err("SHUTDOWN_DRAIN_SECS must be shorter than SHUTDOWN_GRACE_SECS".into());
         }

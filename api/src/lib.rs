@@ -122,6 +122,19 @@ impl Application {
                 "the event channel is not subscribed yet: until it is, subscribers here see only this replica's events"
             );
         }
+        let replica = match &config.database_read_url {
+            Some(url) => Some(
+                db::ReadReplica::connect(
+                    &config,
+                    url,
+                    db_stats.clone(),
+                    db.clone(),
+                    metrics.replica.clone(),
+                )
+                .await?,
+            ),
+            None => None,
+        };
         let downloads = ratelimit::DownloadThrottle::new(
             config.download_concurrency,
             config.download_rows_per_sec,
@@ -131,6 +144,7 @@ impl Application {
             links: Arc::new(links),
             downloads,
             lifecycle: lifecycle::Lifecycle::default(),
+            replica,
             documents,
             limiter,
             trusted,

@@ -32,6 +32,8 @@ pub struct Metrics {
     pub spans_dropped: IntCounter,
     /// The event bus's own counters (`events`).
     pub events: crate::events::Counters,
+    /// Read-replica routing (`db::ReadReplica`).
+    pub replica: crate::db::ReplicaCounters,
     names: Arc<Mutex<HashSet<String>>>,
     /// Totals already exported from the counters kept elsewhere (database, cache).
     exported: Arc<Mutex<[u64; 7]>>,
@@ -103,6 +105,24 @@ impl Metrics {
                 outages: counter(
                     "events_bus_outages_total",
                     "times the replica's event subscriber connection was lost or refused",
+                ),
+            },
+            replica: crate::db::ReplicaCounters {
+                on_replica: counter(
+                    "db_replica_reads_total",
+                    "queries that read from the read replica",
+                ),
+                fallbacks: counter(
+                    "db_replica_fallbacks_total",
+                    "queries that read from the primary because the replica was down or behind",
+                ),
+                lag: register(
+                    &r,
+                    prometheus::Gauge::new(
+                        "db_replica_lag_seconds",
+                        "the read replica's lag at its last check (-1: it did not answer)",
+                    )
+                    .expect(VALID),
                 ),
             },
             names: Arc::default(),

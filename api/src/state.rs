@@ -30,4 +30,49 @@ pub struct AppState {
     pub downloads: crate::ratelimit::DownloadThrottle,
     /// Serving, draining or closing (`lifecycle`).
     pub lifecycle: crate::lifecycle::Lifecycle,
+    /// The streaming replica queries read from (`DATABASE_READ_URL`), if any.
+    pub replica: Option<crate::db::ReadReplica>,
+}
+
+impl AppState {
+    /// The state a query of `caller` runs with: reading from the replica, unless there is
+    /// none, it is down or behind (counted), or the caller wrote within the window.
+    /// Reads from the replica never fill the shared cache: a row it has not caught up
+    /// with must not outlive its lag there.
+    pub async fn for_query(&self, caller: &crate::ratelimit::Caller) -> AppState {
+        let Some(replica) = &self.replica else {
+            return self.clone();
+        };
+        if replica.recent_writers.contains_key(&caller.0)
+            || self.cache.get(&wrote_key(caller)).await.is_some()
+        {
+            return self.clone();
+        }
+        if !replica.usable() {
+            replica.counters.fallbacks.inc();
+            return self.clone();
+        }
+        replica.counters.on_replica.inc();
+        AppState {
+            db: replica.db.clone(),
+            entities: self.entities.without_fills(),
+            ..self.clone()
+        }
+    }
+
+    /// After a mutation of `caller`: their queries read from the primary for the window,
+    /// on every replica of the gateway.
+    pub async fn wrote(&self, caller: &crate::ratelimit::Caller) {
+        let Some(replica) = &self.replica else {
+            return;
+        };
+        replica.recent_writers.insert(caller.0.clone(), ()).await;
+        self.cache
+            .set(&wrote_key(caller), b"1", replica.window)
+            .await;
+    }
+}
+
+fn wrote_key(caller: &crate::ratelimit::Caller) -> String {
+    format!("ryw:{}", caller.0)
 }

@@ -7,6 +7,7 @@
 //!   An unreachable server fails the test; nothing is skipped.
 
 pub mod otlp;
+pub mod private_pg;
 pub mod ws;
 
 use api::Application;

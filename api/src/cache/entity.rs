@@ -57,6 +57,8 @@ pub struct EntityCache {
     cache: Cache,
     ttl: Duration,
     flights: moka::future::Cache<String, Shared>,
+    /// Whether loaded rows are stored: not when they come from a read replica.
+    fills: bool,
 }
 
 impl EntityCache {
@@ -70,6 +72,19 @@ impl EntityCache {
                 // that missed just as it finished do not query again; writers clear it.
                 .time_to_live(Duration::from_millis(100))
                 .build(),
+            fills: true,
+        }
+    }
+
+    /// The same cache, read but never filled, for loads from a read replica (which may be
+    /// behind): hits are served, misses are loaded and not stored. Its loads do not join
+    /// the primary's in-flight ones either.
+    pub fn without_fills(&self) -> Self {
+        Self {
+            cache: self.cache.clone(),
+            ttl: self.ttl,
+            flights: moka::future::Cache::builder().max_capacity(0).build(),
+            fills: false,
         }
     }
 
@@ -151,6 +166,10 @@ impl EntityCache {
         let flight = format!("{kind}:{}:{misses:?}", std::any::type_name::<M>());
         let loaded = self.coalesced(flight, || load(misses)).await?;
         for (id, row) in loaded.iter() {
+            if !self.fills {
+                out.insert(*id, row.clone());
+                continue;
+            }
             if let Ok(json) = serde_json::to_vec(row) {
                 self.cache
                     .set_if_newer(&format!("{kind}:{id}"), version(row), &json, self.ttl())
@@ -226,6 +245,10 @@ impl EntityCache {
         let loaded = self.coalesced(flight, || load(miss_ids)).await?;
         for (id, key) in misses {
             if let Some(v) = loaded.get(&id) {
+                if !self.fills {
+                    out.insert(id, v.clone());
+                    continue;
+                }
                 if let Ok(json) = serde_json::to_vec(v) {
                     // Generation keys are immutable once written: version 0 is enough.
                     self.cache.set_if_newer(&key, 0, &json, self.ttl()).await;

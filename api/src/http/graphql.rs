@@ -14,6 +14,7 @@ use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
 use crate::ratelimit::Caller;
 use crate::state::AppState;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::parser::types::OperationType;
 use async_graphql_axum::GraphQLResponse;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -43,14 +44,30 @@ pub(super) async fn run(
     let operation = metrics.operation_label(name.as_deref());
     let started = std::time::Instant::now();
     let activity = Arc::new(Activity::default());
-    let request = request.data(loaders(app, activity.clone()));
     let span = tracing::info_span!("graphql.parse", otel.name = "graphql.parse");
     let admitted = admit(app, &caller, origin.trusted, request)
         .instrument(span)
         .await;
     let mut response = match admitted {
         Ok((request, parsed)) => {
-            Tracked::new(execute_timed(app, schema, request, &parsed), activity).await
+            let kind = parsed
+                .shape
+                .operation(request.operation_name.as_deref())
+                .map(|op| op.ty);
+            // Queries may read from the replica; everything else reads what it writes.
+            let routed = match kind {
+                Some(OperationType::Query) => app.for_query(&caller).await,
+                _ => app.clone(),
+            };
+            let request = request
+                .data(loaders(&routed, activity.clone()))
+                .data(routed.clone());
+            let response =
+                Tracked::new(execute_timed(&routed, schema, request, &parsed), activity).await;
+            if kind == Some(OperationType::Mutation) {
+                app.wrote(&caller).await;
+            }
+            response
         }
         Err(e) => to_http(app, async_graphql::Response::from_errors(vec![e])),
     };
