@@ -98,6 +98,8 @@ pub async fn main() -> ExitCode {
         Command::Serve => serve(config).await,
         Command::Dev => {
             config.environment = crate::config::Environment::Development;
+            // One process on a laptop, no load balancer to drain from: Ctrl-C stops it now.
+            config.shutdown_drain_secs = 0;
             serve(config).await
         }
         Command::Migrate => migrate(&config).await,
