@@ -34,16 +34,10 @@ pub async fn connect_for_maintenance(
     connect_counted(&config, Arc::default()).await
 }
 
-/// Connects and counts every statement into `stats`.
-pub async fn connect_counted(
-    config: &Config,
-    stats: Arc<DbStats>,
-) -> Result<DatabaseConnection, sea_orm::DbErr> {
-    let mut opts = ConnectOptions::new(config.database_url.clone());
+/// The pool settings every connection of the server shares, for the database at `url`.
+fn pool_options(config: &Config, url: &str) -> ConnectOptions {
+    let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(config.database_max_connections)
-        .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
     // The server cancels a runaway statement even when the client gave up on it (0 = none,
     // PostgreSQL's own meaning).
@@ -51,7 +45,11 @@ pub async fn connect_counted(
     opts.map_sqlx_postgres_opts(move |o| {
         o.options([("statement_timeout", statement_timeout.as_str())])
     });
-    let mut db = Database::connect(opts).await?;
+    opts
+}
+
+/// `db`, counting every statement it runs into `stats`.
+fn counted(mut db: DatabaseConnection, stats: Arc<DbStats>) -> DatabaseConnection {
     db.set_metric_callback(move |info| {
         stats.statements.fetch_add(1, Ordering::Relaxed);
         if info.failed {
@@ -60,6 +58,19 @@ pub async fn connect_counted(
         let micros = u64::try_from(info.elapsed.as_micros()).unwrap_or(u64::MAX);
         stats.micros.fetch_add(micros, Ordering::Relaxed);
     });
+    db
+}
+
+/// Connects and counts every statement into `stats`.
+pub async fn connect_counted(
+    config: &Config,
+    stats: Arc<DbStats>,
+) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut opts = pool_options(config, &config.database_url);
+    opts.min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    let db = counted(Database::connect(opts).await?, stats);
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers proceed during a write; foreign keys are on by default in sqlx.
         db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
@@ -111,25 +122,13 @@ impl ReadReplica {
         primary: DatabaseConnection,
         counters: ReplicaCounters,
     ) -> Result<Self, sea_orm::DbErr> {
-        let mut opts = ConnectOptions::new(url.to_owned());
-        opts.max_connections(config.database_max_connections)
-            .min_connections(0)
+        let mut opts = pool_options(config, url);
+        opts.min_connections(0)
             .connect_lazy(true)
             .connect_timeout(Duration::from_secs(2))
-            .acquire_timeout(Duration::from_secs(2))
-            .sqlx_logging(false);
-        let statement_timeout = config.database_statement_timeout_ms.to_string();
-        opts.map_sqlx_postgres_opts(move |o| {
-            o.options([("statement_timeout", statement_timeout.as_str())])
-        });
+            .acquire_timeout(Duration::from_secs(2));
         // Lazy: no connection is opened here.
-        let mut db = Database::connect(opts).await?;
-        db.set_metric_callback(move |info| {
-            stats.statements.fetch_add(1, Ordering::Relaxed);
-            if info.failed {
-                stats.failed.fetch_add(1, Ordering::Relaxed);
-            }
-        });
+        let db = counted(Database::connect(opts).await?, stats);
         let window = Duration::from_secs(config.read_your_writes_secs);
         let replica = Self {
             db,

@@ -123,16 +123,8 @@ impl EventBus {
         roles: RoleDirectory,
         counters: Counters,
     ) -> Result<Self, String> {
-        let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+        let (client, conn) = crate::cache::redis_connection(url, timeout)?;
         let channel = format!("{prefix}events");
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(timeout.max(Duration::from_millis(200))))
-            .set_response_timeout(Some(timeout))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_secs(2));
-        let conn = client
-            .get_connection_manager_lazy(config)
-            .map_err(|e| e.to_string())?;
         let mut bus = Self::in_process(counters);
         bus.fanout = Some(Arc::new(RedisFanout {
             conn,

@@ -259,6 +259,18 @@ impl TestApp {
             .expect("mint")
     }
 
+    /// The Prometheus text at `/metrics`.
+    pub async fn metrics(&self) -> String {
+        let (_, body) = self
+            .request(
+                Request::get("/metrics")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        String::from_utf8(body).expect("text")
+    }
+
     /// Sends one raw HTTP request through the router.
     pub async fn request(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
         let resp = self

@@ -754,14 +754,7 @@ async fn with_redis_down_subscribers_of_the_same_replica_still_get_their_events_
         event,
         json!({ "id": id, "type": "next", "payload": { "data": { "accessRequestSubmitted": { "requesterIbmId": "apa@globex.example" } } } })
     );
-    let (_, metrics) = app
-        .request(
-            axum::http::Request::get("/metrics")
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await;
-    let metrics = String::from_utf8(metrics).expect("text");
+    let metrics = app.metrics().await;
     let value = |name: &str| -> u64 {
         metrics
             .lines()

@@ -44,14 +44,7 @@ async fn a_silent_collector_fails_no_request_and_its_spans_are_counted() {
     }
     assert!(dropped > 0, "spans of failed exports are counted");
     assert_eq!(api::telemetry::SPANS_EXPORTED.load(Ordering::Relaxed), 0);
-    let (_, metrics) = app
-        .request(
-            axum::http::Request::get("/metrics")
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await;
-    let metrics = String::from_utf8_lossy(&metrics);
+    let metrics = app.metrics().await;
     assert!(
         metrics
             .lines()

@@ -7,7 +7,7 @@ mod memory;
 mod redis_store;
 
 pub use memory::MemoryStore;
-pub use redis_store::RedisStore;
+pub use redis_store::{RedisStore, connection_manager as redis_connection};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -7,6 +7,24 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
 use tracing::Instrument;
 
+/// A client for `url` and its self-reconnecting, lazily opened connection, with the
+/// gateway's timeouts: every user of Redis (the cache, the event bus) connects alike.
+pub fn connection_manager(
+    url: &str,
+    timeout: Duration,
+) -> Result<(redis::Client, ConnectionManager), String> {
+    let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(timeout.max(Duration::from_millis(200))))
+        .set_response_timeout(Some(timeout))
+        .set_number_of_retries(1)
+        .set_max_delay(Duration::from_secs(2));
+    let conn = client
+        .get_connection_manager_lazy(config)
+        .map_err(|e| e.to_string())?;
+    Ok((client, conn))
+}
+
 pub struct RedisStore {
     conn: ConnectionManager,
     prefix: String,
@@ -16,15 +34,7 @@ pub struct RedisStore {
 impl RedisStore {
     /// Connects lazily: a Redis that is down at start does not stop the gateway.
     pub fn connect(url: &str, prefix: &str, timeout: Duration) -> Result<Self, CacheError> {
-        let client = redis::Client::open(url).map_err(|e| CacheError::Backend(e.to_string()))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(timeout.max(Duration::from_millis(200))))
-            .set_response_timeout(Some(timeout))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_secs(2));
-        let conn = client
-            .get_connection_manager_lazy(config)
-            .map_err(|e| CacheError::Backend(e.to_string()))?;
+        let (_, conn) = connection_manager(url, timeout).map_err(CacheError::Backend)?;
         Ok(Self {
             conn,
             prefix: prefix.to_owned(),
