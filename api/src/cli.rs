@@ -207,15 +207,7 @@ async fn review_levels(config: Config, on: Option<chrono::NaiveDate>) -> Result<
     let changes = crate::domain::profiles::level_in_force::sweep(&app.state, today)
         .await
         .map_err(|e| format!("the level review failed: {e:?}"))?;
-    for c in &changes {
-        println!(
-            "{} {}: {} -> {}",
-            today,
-            c.company.partner_world_id,
-            c.from.as_db(),
-            c.to.as_db()
-        );
-    }
+    print_level_changes(today, &changes);
     eprintln!("levels reviewed as of {today}: {} changed", changes.len());
     Ok(())
 }
@@ -245,15 +237,7 @@ async fn import_certifications(
             r.reason
         );
     }
-    for c in &report.level_changes {
-        println!(
-            "{} {}: {} -> {}",
-            today,
-            c.company.partner_world_id,
-            c.from.as_db(),
-            c.to.as_db()
-        );
-    }
+    print_level_changes(today, &report.level_changes);
     eprintln!(
         "certifications: {} rows, {} added, {} updated, {} unchanged, {} rejected; {} levels changed",
         report.received,
@@ -264,6 +248,22 @@ async fn import_certifications(
         report.level_changes.len()
     );
     Ok(report.rejected.len())
+}
+
+/// One line per company whose level in force changed, for scripts to read.
+fn print_level_changes(
+    today: chrono::NaiveDate,
+    changes: &[crate::domain::profiles::level_in_force::LevelChange],
+) {
+    for c in changes {
+        println!(
+            "{} {}: {} -> {}",
+            today,
+            c.company.partner_world_id,
+            c.from.as_db(),
+            c.to.as_db()
+        );
+    }
 }
 
 fn print_dev_banner(app: &Application, addr: std::net::SocketAddr) {

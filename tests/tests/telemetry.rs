@@ -173,14 +173,7 @@ async fn one_request_is_one_trace_tree_without_secrets() {
     assert!(root.parent_span_id.is_empty(), "a new trace has no parent");
 
     // Exported spans are counted for operators.
-    let (_, metrics) = app
-        .request(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
-    let metrics = String::from_utf8_lossy(&metrics);
+    let metrics = app.metrics().await;
     let exported = metrics
         .lines()
         .find_map(|l| l.strip_prefix("partnerworld_trace_spans_exported_total "))

@@ -122,7 +122,9 @@ async fn serve(
             })),
         });
     futures::pin_mut!(messages, sink);
-    let lifecycle = app_lifecycle;
+    // One watch for the whole session, not one per message.
+    let closing = app_lifecycle.reached(Phase::Closing);
+    futures::pin_mut!(closing);
     loop {
         let deadline = *expires_at.lock().unwrap_or_else(|e| e.into_inner());
         let expiry = async move {
@@ -136,7 +138,7 @@ async fn serve(
                 Some(msg) => if sink.send(msg).await.is_err() { break },
                 None => break,
             },
-            () = lifecycle.reached(Phase::Closing) => {
+            () = &mut closing => {
                 // Clients reconnect, through the load balancer, to a replica that stays.
                 let close = Message::Close(Some(CloseFrame {
                     code: GOING_AWAY_CLOSE_CODE,
