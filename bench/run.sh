@@ -216,14 +216,15 @@ cat > "$WORK/C1point.lua" <<LUA
 request = function() return wrk.format("GET", string.format("/company?pw=PW-%06d", math.random(1, $COMPANIES))) end
 LUA
 
-metric() { curl -sf "http://$GW_ADDR/metrics" | awk -v m="$1" '$1 ~ "^"m {s += $2} END {printf "%d", s}'; }
+metric() { curl -sf "http://$GW_ADDR/metrics" | awk -v m="$1" 'index($1, m) == 1 {s += $2} END {printf "%d", s}'; }
 # Commands the Redis server processed (all clients: only the scenario's server is loaded).
 redis_commands() { redis-cli -u "$REDIS" info stats | awk -F: '/^total_commands_processed/ {printf "%d", $2}'; }
 
 # One scenario: median requests/s over RUNS, its p50/p99, statements and cache hits per request.
 run() { # label url script connections
-  local rps=() p50=() p99=() stm0 req0 hit0 miss0 red0
+  local rps=() p50=() p99=() stm0 req0 hit0 miss0 red0 ans0
   stm0=$(metric partnerworld_db_statements_total); req0=$(metric partnerworld_graphql_requests_total)
+  ans0=$(metric 'partnerworld_answer_cache_total{outcome="hit"}')
   red0=$(redis_commands)
   hit0=$(metric partnerworld_cache_hits_total); miss0=$(metric partnerworld_cache_misses_total)
   for _ in $(seq "$RUNS"); do
@@ -237,22 +238,24 @@ run() { # label url script connections
   local mid=$(( RUNS / 2 ))
   local sorted; sorted=$(printf '%s\n' "${rps[@]}" | sort -n | sed -n "$((mid + 1))p")
   local idx; for i in "${!rps[@]}"; do [ "${rps[$i]}" = "$sorted" ] && idx=$i; done
-  local stm req hit miss red
+  local stm req hit miss red ans
+  ans=$(( $(metric 'partnerworld_answer_cache_total{outcome="hit"}') - ans0 ))
   stm=$(( $(metric partnerworld_db_statements_total) - stm0 )); req=$(( $(metric partnerworld_graphql_requests_total) - req0 ))
   red=$(( $(redis_commands) - red0 ))
   hit=$(( $(metric partnerworld_cache_hits_total) - hit0 )); miss=$(( $(metric partnerworld_cache_misses_total) - miss0 ))
-  local spr="-" ratio="-" rpr="-"
+  local spr="-" ratio="-" rpr="-" apr="-"
+  [ "$req" -gt 0 ] && apr=$(awk -v a="$ans" -v r="$req" 'BEGIN {printf "%.0f%%", 100 * a / r}')
   [ "$req" -gt 0 ] && spr=$(awk -v s="$stm" -v r="$req" 'BEGIN {printf "%.2f", s / r}')
   [ "$req" -gt 0 ] && rpr=$(awk -v s="$red" -v r="$req" 'BEGIN {printf "%.2f", s / r}')
   [ $((hit + miss)) -gt 0 ] && ratio=$(awk -v h="$hit" -v m="$miss" 'BEGIN {printf "%.0f%%", 100 * h / (h + m)}')
   RESULT[$1]=$sorted
-  printf '%-34s %10s %9s %9s %10s %8s %10s\n' "$1" "$sorted" "${p50[$idx]}" "${p99[$idx]}" "$spr" "$ratio" "$rpr"
+  printf '%-34s %10s %9s %9s %10s %8s %10s %8s\n' "$1" "$sorted" "${p50[$idx]}" "${p99[$idx]}" "$spr" "$ratio" "$rpr" "$apr"
 }
 
 declare -A RESULT
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $COMPANIES companies; ${RUNS}x${DURATION}s per scenario, $CONNECTIONS connections; server on core 0, wrk on core 1"
-printf '%-34s %10s %9s %9s %10s %8s %10s\n' scenario req/s p50 p99 SQL/req cache-hit Redis/req
+printf '%-34s %10s %9s %9s %10s %8s %10s %8s\n' scenario req/s p50 p99 SQL/req cache-hit Redis/req answers
 run "C0 canned axum answer" "http://$CEIL_ADDR/canned" /dev/null "$CONNECTIONS"
 run "C0 canned S2 bytes" "http://$CEIL_ADDR/canned-s2" /dev/null "$CONNECTIONS"
 run "C1 point lookup by hand" "http://$CEIL_ADDR" "$WORK/C1point.lua" "$CONNECTIONS"

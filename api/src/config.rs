@@ -91,6 +91,19 @@ pub struct Config {
     #[arg(long, env = "CACHE_TTL_SECS", default_value_t = 300)]
     pub cache_ttl_secs: u64,
 
+    /// `RESPONSE_CACHE_SECS`: how long whole answers of queries are kept, shared by every
+    /// replica through the cache (0 turns it off). Writes retire the answers that read
+    /// what they changed at once; the TTL bounds memory and changes made to the database
+    /// behind the gateway's back.
+    #[arg(long, env = "RESPONSE_CACHE_SECS", default_value_t = 300)]
+    pub response_cache_secs: u64,
+
+    /// `CACHE_CONTROL_MAX_AGE_SECS`: the `max-age` of the `Cache-Control` header on
+    /// answers a browser or router may keep (`public` when the answer did not depend on
+    /// who asked, `private` when it did). 0 asks them to revalidate every time.
+    #[arg(long, env = "CACHE_CONTROL_MAX_AGE_SECS", default_value_t = 0)]
+    pub cache_control_max_age_secs: u64,
+
     /// `JWT_HS256_SECRET`: HMAC secret (at least 32 bytes) for HS256 tokens. In development
     /// mode a random one is generated when unset.
     #[arg(long, env = "JWT_HS256_SECRET", hide_env_values = true)]
@@ -293,6 +306,15 @@ pub struct Config {
     /// `REQUEST_TIMEOUT_MS`: execution time of one operation.
     #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
+
+    /// `MAX_CONCURRENT_EXECUTIONS`: operations a replica executes at once; more wait their
+    /// turn in arrival order (within `REQUEST_TIMEOUT_MS`). Each holds its answer in
+    /// memory while it runs, so this bounds memory under a burst (256 pages of a thousand
+    /// objects at once took 370 MB) without refusing anything; a few per core keep the
+    /// cores busy while others wait on the database. Answers from the answer cache do not
+    /// wait.
+    #[arg(long, env = "MAX_CONCURRENT_EXECUTIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent_executions: u32,
 
     /// `DATABASE_STATEMENT_TIMEOUT_MS`: PostgreSQL `statement_timeout` of every
     /// connection, so a slow statement is cancelled by the server.

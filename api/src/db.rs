@@ -51,6 +51,7 @@ fn pool_options(config: &Config, url: &str) -> ConnectOptions {
 /// `db`, counting every statement it runs into `stats`.
 fn counted(mut db: DatabaseConnection, stats: Arc<DbStats>) -> DatabaseConnection {
     db.set_metric_callback(move |info| {
+        crate::cache::footprint::statement(&info.statement.sql);
         stats.statements.fetch_add(1, Ordering::Relaxed);
         if info.failed {
             stats.failed.fetch_add(1, Ordering::Relaxed);

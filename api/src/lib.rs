@@ -84,6 +84,11 @@ impl Application {
             cache.clone(),
             Duration::from_secs(config.cache_ttl_secs),
         );
+        let responses = cache::response::ResponseCache::new(
+            cache.clone(),
+            Duration::from_secs(config.response_cache_secs),
+        );
+        responses.prepare().await;
         let limiter = ratelimit::RateLimiter::new(
             cache.clone(),
             config.rate_limit_requests,
@@ -140,6 +145,7 @@ impl Application {
             config.download_rows_per_sec,
             http::DOWNLOAD_CHUNK,
         );
+        let config_executions = config.max_concurrent_executions;
         let state = AppState {
             links: Arc::new(links),
             downloads,
@@ -152,6 +158,8 @@ impl Application {
             db,
             cache,
             entities,
+            responses,
+            executions: Arc::new(tokio::sync::Semaphore::new(config_executions as usize)),
             auth: Arc::new(auth),
             roles,
             events,

@@ -21,6 +21,8 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub errors: IntCounterVec,
+    /// The answer cache: `hit`, `stored`, `not_kept` (errors, signed links, replica reads).
+    pub answers: IntCounterVec,
     pub db_statements: IntCounter,
     pub db_failed: IntCounter,
     pub cache_hits: IntCounter,
@@ -74,7 +76,16 @@ impl Metrics {
             &["code"],
         )
         .expect(VALID);
+        let answers = IntCounterVec::new(
+            Opts::new(
+                "answer_cache_total",
+                "queries answered from the answer cache (hit), kept in it (stored), or not kept",
+            ),
+            &["outcome"],
+        )
+        .expect(VALID);
         Self {
+            answers: register(&r, answers),
             requests: register(&r, requests),
             latency: register(&r, latency),
             errors: register(&r, errors),

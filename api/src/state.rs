@@ -13,6 +13,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub cache: Cache,
     pub entities: crate::cache::entity::EntityCache,
+    /// Turns to execute an operation (`MAX_CONCURRENT_EXECUTIONS`).
+    pub executions: Arc<tokio::sync::Semaphore>,
+    /// Whole answers of queries (`cache::response`).
+    pub responses: crate::cache::response::ResponseCache,
     pub auth: Arc<Authenticator>,
     pub roles: RoleDirectory,
     /// Domain events of every replica (`events`).
@@ -62,6 +66,12 @@ impl AppState {
 
     /// After a mutation of `caller`: their queries read from the primary for the window,
     /// on every replica of the gateway.
+    /// Whether answers computed with this state may be kept: not when they were read
+    /// from a replica, which may be behind the writes that would invalidate them.
+    pub fn keeps_answers(&self) -> bool {
+        self.entities.fills()
+    }
+
     pub async fn wrote(&self, caller: &crate::ratelimit::Caller) {
         let Some(replica) = &self.replica else {
             return;

@@ -1,18 +1,190 @@
 //! Cache correctness (bad-inputs 32–39): read-your-writes, one refill for a hot key,
 //! no guarded value across callers, errors never cached, and Redis faults that cost
-//! nothing but speed. Fault tests run their own redis-server on a free port and stop it;
+//! nothing but speed; for whole answers too (`cache::response`): kept per standing,
+//! retired by the writes that touch what they read, on every replica, and `Cache-Control`
+//! that says who may keep them. (The whole suite runs with the answer cache on; the access
+//! matrix is walked through it twice, in `matrix.rs`.) Fault tests run their own redis-server on a free port and stop it;
 //! the machine's shared Redis is never touched.
 
 use api::cache::{Cache, CacheStore, MemoryStore, RedisStore};
+use axum::body::Body;
+use axum::http::{Request, header};
+use http_body_util::BodyExt;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tests::{Backend, TestApp, on_both_backends, test_config};
+use tower::ServiceExt;
 
 const NAME: &str = "{ company(partnerWorldId: \"PW-000001\") { name } }";
 const UPDATE: &str = "mutation($id: ID!, $v: Int!, $n: String!) { updateCompanyProfile(input: { companyId: $id, version: $v, name: $n }) { company { version } } }";
+
+/// Status, `Cache-Control` and body of one POSTed operation.
+async fn post(app: &TestApp, query: &str, token: Option<&str>) -> (u16, String, serde_json::Value) {
+    let mut req = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let body = json!({ "query": query }).to_string();
+    let resp = app
+        .app
+        .router
+        .clone()
+        .oneshot(req.body(Body::from(body)).expect("request"))
+        .await
+        .expect("answer");
+    let status = resp.status().as_u16();
+    let control = resp
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .map(|v| v.to_str().expect("ascii").to_owned())
+        .unwrap_or_default();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        control,
+        serde_json::from_slice(&bytes).expect("json"),
+    )
+}
+
+const TREE: &str = "{ company(partnerWorldId: \"PW-000001\") { name companyToken headquarters { city } employees(first: 5) { nodes { ibmId } } } }";
+
+/// Whole answers (`cache::response`).
+mod answers {
+    use super::*;
+
+    on_both_backends! {
+        async fn a_repeated_query_is_answered_without_the_database(app) {
+            let token = app.token("apa@acme.example");
+            // Kept on its second miss (a page asked for once is not worth keeping).
+            let first = app.graphql(TREE, json!({}), Some(&token)).await;
+            first.assert_no_errors();
+            assert_eq!(app.graphql(TREE, json!({}), Some(&token)).await.body, first.body);
+            // Another token of the same person: the standing, not the token, keys the answer.
+            let other = app.app.state.auth.mint("apa@acme.example", &[], 900).expect("mint");
+            assert_ne!(other, token);
+            let before = app.app.state.db_stats.statements();
+            let again = app.graphql(TREE, json!({}), Some(&other)).await;
+            assert_eq!(app.app.state.db_stats.statements() - before, 0, "no statement for a kept answer");
+            assert_eq!(again.body, first.body);
+            // Another person of the same company reads more than nobody: their own answer.
+            let member = app.as_user("member@acme.example", TREE, json!({})).await;
+            assert_eq!(member.data()["company"]["companyToken"], serde_json::Value::Null);
+            assert_eq!(member.codes(), vec!["FORBIDDEN"]);
+            assert!(member.data()["company"]["employees"]["nodes"].is_array());
+            assert!(app.metrics().await.contains("partnerworld_answer_cache_total{outcome=\"hit\"} 1"));
+        }
+
+        async fn a_write_retires_exactly_the_answers_that_read_what_it_changed(app) {
+            let apa = app.token("apa@acme.example");
+            let name = "{ company(partnerWorldId: \"PW-000001\") { id version name } }";
+            let solutions = "{ solutions(first: 3) { nodes { name } } }";
+            let c = app.graphql(name, json!({}), Some(&apa)).await;
+            for _ in 0..2 {
+                app.graphql(solutions, json!({}), None).await.assert_no_errors();
+            }
+            let u = app.graphql(UPDATE, json!({ "id": c.data()["company"]["id"], "v": c.data()["company"]["version"], "n": "Acme Kept Apart" }), Some(&apa)).await;
+            u.assert_no_errors();
+            // The company's answer read `companies`: retired, for the writer and for everyone.
+            assert_eq!(app.graphql(name, json!({}), Some(&apa)).await.data()["company"]["name"], "Acme Kept Apart");
+            assert_eq!(app.graphql(NAME, json!({}), None).await.data()["company"]["name"], "Acme Kept Apart");
+            // The directory's answer read no table the rename wrote: still kept.
+            let before = app.app.state.db_stats.statements();
+            app.graphql(solutions, json!({}), None).await.assert_no_errors();
+            let spent = app.app.state.db_stats.statements() - before;
+            assert!(spent <= 1, "an answer the write did not touch is kept ({spent} statements)");
+        }
+
+        async fn cache_control_says_who_may_keep_an_answer(app) {
+            let apa = app.token("apa@acme.example");
+            let public = "{ company(partnerWorldId: \"PW-000001\") { name } }";
+            // Computed, computed and kept, then from the answer cache: the same header.
+            for _ in 0..3 {
+                assert_eq!(post(&app, public, None).await.1, "public, max-age=0");
+                assert_eq!(post(&app, TREE, Some(&apa)).await.1, "private, max-age=0");
+            }
+            // Public fields read by a signed-in caller: nothing about them was consulted.
+            assert_eq!(post(&app, public, Some(&apa)).await.1, "public, max-age=0");
+            let (_, control, body) = post(&app, "{ company(partnerWorldId: \"PW-000001\") { companyToken } }", None).await;
+            assert_eq!(tests::codes_of(&body), vec!["FORBIDDEN"]);
+            assert_eq!(control, "no-store", "an answer with errors");
+            let (status, control, _) = post(&app, "{ nope }", None).await;
+            assert_eq!((status, control.as_str()), (400, "no-store"));
+            let c = app.graphql("{ company(partnerWorldId: \"PW-000001\") { id version } }", json!({}), None).await;
+            let mutation = format!("mutation {{ updateCompanyProfile(input: {{ companyId: \"{}\", version: {}, name: \"Acme\" }}) {{ company {{ name }} }} }}", c.data()["company"]["id"].as_str().expect("id"), c.data()["company"]["version"]);
+            let (status, control, body) = post(&app, &mutation, Some(&apa)).await;
+            assert_eq!((status, control.as_str()), (200, "no-store"), "{body}");
+            // A signed link expires: never kept by anyone, and computed afresh each time.
+            let member = app.token("member@acme.example");
+            let link = "{ site(siteNumber: \"S-1000001\") { download(report: { customers: {} }) { url } } }";
+            let (_, control, first) = post(&app, link, Some(&member)).await;
+            assert_eq!(control, "no-store", "{first}");
+            let before = app.app.state.db_stats.statements();
+            post(&app, link, Some(&member)).await;
+            assert!(app.app.state.db_stats.statements() > before, "a link is never served from the cache");
+        }
+    }
+}
+
+/// Two replicas on one database and one Redis: a write on one retires the answers the
+/// other kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_on_one_replica_retires_the_answers_of_another() {
+    let config = test_config(Backend::Postgres).await;
+    let a = TestApp::with_config(Backend::Postgres, config.clone()).await;
+    let b = TestApp::with_config(Backend::Postgres, config).await;
+    for _ in 0..2 {
+        assert_eq!(
+            a.graphql(NAME, json!({}), None).await.data()["company"]["name"],
+            "Acme Analytics"
+        );
+    }
+    let before = a.app.state.db_stats.statements();
+    assert_eq!(
+        a.graphql(NAME, json!({}), None).await.data()["company"]["name"],
+        "Acme Analytics"
+    );
+    assert_eq!(a.app.state.db_stats.statements(), before, "kept on A");
+    let c = b
+        .graphql(
+            "{ company(partnerWorldId: \"PW-000001\") { id version } }",
+            json!({}),
+            None,
+        )
+        .await;
+    b.as_user("apa@acme.example", UPDATE, json!({ "id": c.data()["company"]["id"], "v": c.data()["company"]["version"], "n": "Acme Elsewhere" })).await.assert_no_errors();
+    assert_eq!(
+        a.graphql(NAME, json!({}), None).await.data()["company"]["name"],
+        "Acme Elsewhere"
+    );
+}
+
+/// The level's cached inputs stand for reads of every table the computation reads: the
+/// declaration is held to the statements the computation runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_computation_declares_every_table_it_reads() {
+    use api::cache::entity::ComputedKind;
+    use api::cache::footprint::{Footprint, scope};
+    let app = TestApp::start(Backend::Sqlite).await;
+    let footprint = Arc::new(Footprint::default());
+    scope(footprint.clone(), async {
+        api::domain::profiles::reads::level_inputs(&app.app.state.db, &[1, 2, 3])
+            .await
+            .expect("inputs");
+    })
+    .await;
+    let mut read = footprint.read();
+    read.sort();
+    let mut declared: Vec<String> = ComputedKind::Level
+        .tables()
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+    declared.sort();
+    assert_eq!(read, declared);
+}
 
 on_both_backends! {
     async fn a_read_after_a_write_sees_the_new_value_for_every_caller(app) {
@@ -269,6 +441,65 @@ async fn serves_from_cache(app: &TestApp) -> bool {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     false
+}
+
+/// With Redis stopped, every query is computed (none fails) and none is kept; when it is
+/// back, answers are kept again under a new epoch, never the ones from before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_with_redis_stopped_are_computed_and_none_is_kept() {
+    let mut redis = PrivateRedis::start().await;
+    let app = gateway_on(&redis.url(), 500).await;
+    let stored = |m: &str| {
+        m.lines()
+            .find(|l| l.starts_with("partnerworld_answer_cache_total{outcome=\"stored\"}"))
+            .and_then(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    assert_eq!(burst(&app, 5).await, 5);
+    redis.stop();
+    let before = stored(&app.metrics().await);
+    let c = app
+        .graphql(
+            "{ company(partnerWorldId: \"PW-000001\") { id version } }",
+            json!({}),
+            None,
+        )
+        .await;
+    app.as_user("apa@acme.example", UPDATE, json!({ "id": c.data()["company"]["id"], "v": c.data()["company"]["version"], "n": "Acme While Down" })).await.assert_no_errors();
+    assert_eq!(
+        burst(&app, 10).await,
+        10,
+        "every request succeeds from the database"
+    );
+    assert_eq!(
+        app.graphql(NAME, json!({}), None).await.data()["company"]["name"],
+        "Acme While Down"
+    );
+    assert_eq!(
+        stored(&app.metrics().await),
+        before,
+        "nothing is kept while the store fails"
+    );
+    let restarted = PrivateRedis::start_on(redis.port);
+    restarted.wait_up().await;
+    for _ in 0..40 {
+        if stored(&app.metrics().await) > before {
+            break;
+        }
+        assert_eq!(
+            app.graphql(NAME, json!({}), None).await.data()["company"]["name"],
+            "Acme While Down"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(
+        stored(&app.metrics().await) > before,
+        "answers are kept again"
+    );
+    assert_eq!(
+        app.graphql(NAME, json!({}), None).await.data()["company"]["name"],
+        "Acme While Down"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -715,13 +715,22 @@ fn granted(a: &Answer) -> bool {
             .any(|c| c == "FORBIDDEN" || c == "UNAUTHENTICATED")
 }
 
-async fn run_matrix(backend: Backend) {
-    let app = TestApp::start(backend).await;
+/// Walks every cell as every persona. With the answer cache on, three times over (an
+/// answer is kept on its second miss): the third pass is answered from what was kept
+/// wherever it was kept, so a cached answer reaching a caller of another standing would
+/// show as a wrong cell.
+async fn run_matrix(backend: Backend, answers: bool) {
+    let mut config = tests::test_config(backend).await;
+    if answers {
+        config.response_cache_secs = 300;
+    }
+    let app = TestApp::with_config(backend, config).await;
     let f = fixture(&app).await;
     let mut cells = 0;
     let mut failures = Vec::new();
     let mut covered = std::collections::HashSet::new();
-    for p in personas() {
+    let passes = if answers { 3 } else { 1 };
+    for p in (0..passes).flat_map(|_| personas()) {
         let token = p.sub.map(|s| {
             let roles: &[&str] = if p.ibm_channel { &["IBM_CHANNEL"] } else { &[] };
             app.app.state.auth.mint(s, roles, 600).expect("mint")
@@ -781,18 +790,36 @@ async fn run_matrix(backend: Backend) {
         uncovered.is_empty(),
         "actions without a probe: {uncovered:?}"
     );
-    assert!(cells >= 300, "only {cells} cells");
+    assert!(cells >= 300 * passes, "only {cells} cells");
+    if answers {
+        let hits = app.metrics().await;
+        let hits = hits
+            .lines()
+            .find(|l| l.starts_with("partnerworld_answer_cache_total{outcome=\"hit\"}"))
+            .and_then(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .unwrap_or(0);
+        assert!(
+            hits >= 100,
+            "the third pass was answered from the cache ({hits} hits)"
+        );
+        eprintln!("access matrix with the answer cache: {hits} cells answered from it");
+    }
     eprintln!("access matrix on {backend:?}: {cells} cells, all as declared");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_cell_of_the_access_matrix_holds_on_sqlite() {
-    run_matrix(Backend::Sqlite).await;
+    run_matrix(Backend::Sqlite, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_cell_of_the_access_matrix_holds_on_postgres_and_redis() {
-    run_matrix(Backend::Postgres).await;
+    run_matrix(Backend::Postgres, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_cell_of_the_access_matrix_holds_through_the_answer_cache() {
+    run_matrix(Backend::Postgres, true).await;
 }
 
 #[tokio::test]

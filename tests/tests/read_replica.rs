@@ -56,6 +56,10 @@ async fn queries_read_from_the_replica_a_writer_never_reads_older_than_their_wri
     config.database_read_url = Some(replica.url());
     config.database_read_max_lag_ms = 1000;
     config.read_your_writes_secs = 5;
+    // This test counts where each query is read from; an answer kept by the answer cache
+    // is read from nowhere (and answers read from the replica are never kept:
+    // `AppState::keeps_answers`).
+    config.response_cache_secs = 0;
     let app = TestApp::with_config(Backend::Postgres, config).await;
     let usable = || app.app.state.replica.as_ref().is_some_and(|r| r.usable());
     until("the replica serving", usable).await;

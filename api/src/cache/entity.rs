@@ -42,12 +42,37 @@ impl RowKind {
             Self::Company => "company",
         }
     }
+
+    /// The table the rows come from.
+    pub fn tables(self) -> &'static [&'static str] {
+        match self {
+            Self::Company => &["companies"],
+        }
+    }
 }
 
 impl ComputedKind {
     fn as_str(self) -> &'static str {
         match self {
             Self::Level => "level",
+        }
+    }
+
+    /// Every table the computation reads: a cached value stands for reads of all of them
+    /// (the answer cache tags by these). A test holds each list to the tables the
+    /// computation's statements name.
+    pub fn tables(self) -> &'static [&'static str] {
+        match self {
+            Self::Level => &[
+                "companies",
+                "company_partner_types",
+                "certifications",
+                "people",
+                "skill_points",
+                "company_attainments",
+                "solutions",
+                "customer_experiences",
+            ],
         }
     }
 }
@@ -86,6 +111,11 @@ impl EntityCache {
             flights: moka::future::Cache::builder().max_capacity(0).build(),
             fills: false,
         }
+    }
+
+    /// Whether loads are stored (not from a read replica).
+    pub fn fills(&self) -> bool {
+        self.fills
     }
 
     pub fn store(&self) -> &Cache {
@@ -147,6 +177,8 @@ impl EntityCache {
         F: FnOnce(Vec<i64>) -> Fut,
         Fut: Future<Output = Result<HashMap<i64, M>, E>>,
     {
+        // Hit, miss or joined load of another request: the answer read these tables.
+        super::footprint::read(kind.tables());
         let kind = kind.as_str();
         let keys: Vec<String> = ids.iter().map(|id| format!("{kind}:{id}")).collect();
         let mut out = HashMap::new();
@@ -216,6 +248,7 @@ impl EntityCache {
         F: FnOnce(Vec<i64>) -> Fut,
         Fut: Future<Output = Result<HashMap<i64, V>, E>>,
     {
+        super::footprint::read(kind.tables());
         let kind = kind.as_str();
         let gens = self.generations(kind, ids).await;
         let keys: Vec<String> = ids

@@ -2,6 +2,7 @@
 
 use super::{CacheError, CacheStore, version_of, versioned};
 use moka::Expiry;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -20,6 +21,9 @@ impl Expiry<String, Entry> for PerEntryTtl {
 
 pub struct MemoryStore {
     cache: moka::future::Cache<String, Entry>,
+    /// Hashes of counters: few and small (generations), kept apart from the weighed,
+    /// expiring entries because they must never be evicted.
+    hashes: std::sync::Mutex<HashMap<String, HashMap<String, i64>>>,
 }
 
 impl MemoryStore {
@@ -32,6 +36,7 @@ impl MemoryStore {
                 .max_capacity(max_bytes)
                 .expire_after(PerEntryTtl)
                 .build(),
+            hashes: std::sync::Mutex::default(),
         }
     }
 }
@@ -117,6 +122,20 @@ impl CacheStore for MemoryStore {
             }
             _ => 1,
         })
+    }
+
+    async fn hash_get_all(&self, key: &str) -> Result<HashMap<String, i64>, CacheError> {
+        let hashes = self.hashes.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(hashes.get(key).cloned().unwrap_or_default())
+    }
+
+    async fn hash_incr(&self, key: &str, fields: &[(String, i64)]) -> Result<(), CacheError> {
+        let mut hashes = self.hashes.lock().unwrap_or_else(|p| p.into_inner());
+        let hash = hashes.entry(key.to_owned()).or_default();
+        for (field, by) in fields {
+            *hash.entry(field.clone()).or_default() += by;
+        }
+        Ok(())
     }
 
     async fn ping(&self) -> Result<(), CacheError> {

@@ -3,8 +3,10 @@
 //! is counted, logged and treated as a miss.
 
 pub mod entity;
+pub mod footprint;
 mod memory;
 mod redis_store;
+pub mod response;
 
 pub use memory::MemoryStore;
 pub use redis_store::{RedisStore, connection_manager as redis_connection};
@@ -42,6 +44,14 @@ pub trait CacheStore: Send + Sync + 'static {
     /// Atomically increments a counter (created at 1) and returns the new value.
     /// Adds `by` to a counter (created at 0 with `ttl`) and returns the new value.
     async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError>;
+    /// Every field of a hash of counters (empty when it does not exist).
+    async fn hash_get_all(
+        &self,
+        key: &str,
+    ) -> Result<std::collections::HashMap<String, i64>, CacheError>;
+    /// Adds each amount to its field of a hash of counters, in one step; the hash never
+    /// expires (it holds generations that must outlive what they guard).
+    async fn hash_incr(&self, key: &str, fields: &[(String, i64)]) -> Result<(), CacheError>;
     /// Reachability, for `/readyz`.
     async fn ping(&self) -> Result<(), CacheError>;
 }
@@ -114,6 +124,27 @@ impl Cache {
             Err(e) => {
                 self.failed("incr", &e);
                 None
+            }
+        }
+    }
+
+    pub async fn hash_get_all(&self, key: &str) -> Option<std::collections::HashMap<String, i64>> {
+        match self.store.hash_get_all(key).await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.failed("hash_get_all", &e);
+                None
+            }
+        }
+    }
+
+    /// Whether the increments were applied.
+    pub async fn hash_incr(&self, key: &str, fields: &[(String, i64)]) -> bool {
+        match self.store.hash_incr(key, fields).await {
+            Ok(()) => true,
+            Err(e) => {
+                self.failed("hash_incr", &e);
+                false
             }
         }
     }

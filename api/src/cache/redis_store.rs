@@ -159,6 +159,34 @@ impl CacheStore for RedisStore {
         .await
     }
 
+    async fn hash_get_all(
+        &self,
+        key: &str,
+    ) -> Result<std::collections::HashMap<String, i64>, CacheError> {
+        let mut conn = self.conn.clone();
+        let key = self.key(key);
+        self.run("HGETALL", async move { conn.hgetall(key).await })
+            .await
+    }
+
+    async fn hash_incr(&self, key: &str, fields: &[(String, i64)]) -> Result<(), CacheError> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn.clone();
+        let key = self.key(key);
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        for (field, by) in fields {
+            pipe.hincr(&key, field, *by).ignore();
+        }
+        self.run(
+            "HINCRBY",
+            async move { pipe.query_async::<()>(&mut conn).await },
+        )
+        .await
+    }
+
     async fn ping(&self) -> Result<(), CacheError> {
         let mut conn = self.conn.clone();
         self.run("PING", async move {

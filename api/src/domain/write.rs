@@ -73,6 +73,10 @@ impl<'a> Write<'a> {
 
     pub async fn commit(self) -> AppResult<()> {
         self.txn.commit().await?;
+        self.state
+            .responses
+            .invalidate(crate::cache::footprint::take_written())
+            .await;
         for subject in &self.forget_roles {
             self.state.roles.forget(subject).await;
             self.state.events.roles_changed(subject).await;

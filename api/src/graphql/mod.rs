@@ -83,7 +83,12 @@ pub trait ContextExt {
 
 impl ContextExt for Context<'_> {
     fn viewer(&self) -> ViewerRef<'_> {
+        // Whatever a resolver does with a signed-in caller, its answer is theirs: the one
+        // way to the caller is here, so no resolver can make a personal answer public.
         if let Some(v) = self.data_opt::<Viewer>() {
+            if v.is_signed_in() {
+                crate::cache::footprint::personal();
+            }
             return ViewerRef::Borrowed(v);
         }
         match self.data_opt::<LiveViewer>() {
@@ -184,5 +189,9 @@ pub fn guard_field<T: crate::auth::policy::GuardedObject>(
     object: &T,
     policy: access::FieldPolicy,
 ) -> AppResult<()> {
+    if policy == access::FieldPolicy::Public {
+        // Public to everyone: the caller does not matter (nor is asked for).
+        return Ok(());
+    }
     crate::auth::policy::check_field(object, &ctx.viewer(), policy)
 }

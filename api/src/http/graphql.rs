@@ -6,6 +6,8 @@ use super::admission::admit;
 use super::errors::error_response;
 use super::identity::Origin;
 use crate::auth::Viewer;
+use crate::cache::footprint::{self, Footprint};
+use crate::cache::response::{Answer, KeyParts, Lookup};
 use crate::documents::persisted::Parsed;
 use crate::error::{AppError, ensure_codes};
 use crate::graphql::batching::{Activity, Tracked};
@@ -15,9 +17,8 @@ use crate::ratelimit::Caller;
 use crate::state::AppState;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::parser::types::OperationType;
-use async_graphql_axum::GraphQLResponse;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
@@ -32,6 +33,9 @@ pub(super) async fn run(
     request: async_graphql::Request,
 ) -> Response {
     let caller = Caller::new(viewer.subject.as_deref(), origin.client);
+    // The caller's standing as the gateway resolved it (roles, not the token): what an
+    // answer may depend on.
+    let standing = format!("{viewer:?}");
     let request = request
         .data(viewer)
         .data(caller.clone())
@@ -54,22 +58,12 @@ pub(super) async fn run(
                 .shape
                 .operation(request.operation_name.as_deref())
                 .map(|op| op.ty);
-            // Queries may read from the replica; everything else reads what it writes.
-            let routed = match kind {
-                Some(OperationType::Query) => app.for_query(&caller).await,
-                _ => app.clone(),
-            };
-            let request = request
-                .data(loaders(&routed, activity.clone()))
-                .data(routed.clone());
-            let response =
-                Tracked::new(execute_timed(&routed, schema, request, &parsed), activity).await;
-            if kind == Some(OperationType::Mutation) {
-                app.wrote(&caller).await;
-            }
-            response
+            answer(
+                app, schema, request, &parsed, kind, &origin, &caller, &standing, activity,
+            )
+            .await
         }
-        Err(e) => to_http(app, async_graphql::Response::from_errors(vec![e])),
+        Err(e) => to_http(app, async_graphql::Response::from_errors(vec![e])).0,
     };
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -103,12 +97,136 @@ fn document_operation_name(query: &str) -> Option<String> {
     }
 }
 
+/// Runs an admitted operation: from the answer cache when a valid answer is there, else
+/// executed (queries possibly on the read replica) and, when it may be, kept.
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    app: &AppState,
+    schema: &AppSchema,
+    request: async_graphql::Request,
+    parsed: &Parsed,
+    kind: Option<OperationType>,
+    origin: &Origin,
+    caller: &Caller,
+    standing: &str,
+    activity: Arc<Activity>,
+) -> Response {
+    let query = kind == Some(OperationType::Query);
+    let key = (query && app.responses.enabled()).then(|| {
+        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+        app.responses.key(&KeyParts {
+            standing,
+            trusted: origin.trusted,
+            query: &request.query,
+            operation_name: request.operation_name.as_deref(),
+            variables: &variables,
+        })
+    });
+    let lookup = match &key {
+        Some(key) => app.responses.lookup(key).await,
+        None => Lookup::Bypass,
+    };
+    let before = match lookup {
+        Lookup::Hit { body, personal } => {
+            app.metrics.answers.with_label_values(&["hit"]).inc();
+            let mut http = Response::new(axum::body::Body::from(body));
+            let scope = if personal || origin.trusted {
+                "private"
+            } else {
+                "public"
+            };
+            cache_control(app, &mut http, Some(scope));
+            return http;
+        }
+        Lookup::Miss(before) => Some(before),
+        Lookup::Bypass => None,
+    };
+    // A turn to execute: answers being built hold memory, so only so many at once.
+    let limit = Duration::from_millis(app.config.request_timeout_ms);
+    let Ok(Ok(_turn)) = tokio::time::timeout(limit, app.executions.acquire()).await else {
+        return error_response(AppError::Unavailable("an answer within the time limit"));
+    };
+    // Queries may read from the replica; everything else reads what it writes.
+    let routed = if query {
+        app.for_query(caller).await
+    } else {
+        app.clone()
+    };
+    let request = request
+        .data(loaders(&routed, activity.clone()))
+        .data(routed.clone());
+    let footprint = Arc::new(Footprint::default());
+    let executed = footprint::scope(
+        footprint.clone(),
+        Tracked::new(execute_timed(&routed, schema, request, parsed), activity),
+    )
+    .await;
+    if kind == Some(OperationType::Mutation) {
+        app.wrote(caller).await;
+    }
+    let response = match executed {
+        Ok(response) => response,
+        Err(e) => return error_response(e),
+    };
+    let clean = response.errors.is_empty();
+    let (mut http, body) = to_http(app, response);
+    let keep = query && clean && !footprint.volatile();
+    let scope = keep.then(|| {
+        if footprint.personal() || origin.trusted {
+            "private"
+        } else {
+            "public"
+        }
+    });
+    cache_control(app, &mut http, scope);
+    match (key, before, body) {
+        (Some(key), Some(before), Some(body)) if keep && routed.keeps_answers() => {
+            let kept = app
+                .responses
+                .store(
+                    &key,
+                    &before,
+                    Answer {
+                        tables: &footprint.read(),
+                        personal: footprint.personal(),
+                        body: &body,
+                    },
+                )
+                .await;
+            let outcome = if kept { "stored" } else { "not_kept" };
+            app.metrics.answers.with_label_values(&[outcome]).inc();
+        }
+        (Some(_), ..) => app.metrics.answers.with_label_values(&["not_kept"]).inc(),
+        _ => {}
+    }
+    http
+}
+
+/// `Cache-Control` for browsers and routers: `no-store` for anything that must not be
+/// kept (errors, writes, signed links), otherwise public or private as the answer did or
+/// did not depend on who asked, for `CACHE_CONTROL_MAX_AGE_SECS`.
+fn cache_control(app: &AppState, http: &mut Response, scope: Option<&'static str>) {
+    let value = match scope {
+        Some(scope) => format!("{scope}, max-age={}", app.config.cache_control_max_age_secs),
+        None => "no-store".to_owned(),
+    };
+    if let Ok(value) = header::HeaderValue::from_str(&value) {
+        http.headers_mut().insert(header::CACHE_CONTROL, value);
+    }
+    // A public answer is the same for every caller *without* a token; one with a token
+    // may see more rows, so shared caches must key on it.
+    http.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept, Authorization"),
+    );
+}
+
 async fn execute_timed(
     app: &AppState,
     schema: &AppSchema,
     request: async_graphql::Request,
     parsed: &Parsed,
-) -> Response {
+) -> Result<async_graphql::Response, AppError> {
     let operation = request.operation_name.clone();
     let limit = Duration::from_millis(app.config.request_timeout_ms);
     // Without tokio's cooperative budget a level of a wide list registers all its loader
@@ -119,21 +237,24 @@ async fn execute_timed(
     match tokio::time::timeout(limit, execution).await {
         Ok(mut response) => {
             complete(&mut response, &parsed.document, operation.as_deref());
-            to_http(app, response)
+            Ok(response)
         }
         Err(_) => {
             tracing::warn!(
                 timeout_ms = app.config.request_timeout_ms,
                 "request timed out"
             );
-            error_response(AppError::Unavailable("an answer within the time limit"))
+            Err(AppError::Unavailable("an answer within the time limit"))
         }
     }
 }
 
 /// The HTTP answer for a GraphQL response: codes on every error, counted, and the status
-/// GraphQL over HTTP asks for.
-fn to_http(app: &AppState, mut response: async_graphql::Response) -> Response {
+/// GraphQL over HTTP asks for; with the body's bytes when it is an executed answer.
+fn to_http(
+    app: &AppState,
+    mut response: async_graphql::Response,
+) -> (Response, Option<axum::body::Bytes>) {
     ensure_codes(&mut response.errors);
     for e in &response.errors {
         if let Some(async_graphql::Value::String(code)) =
@@ -148,11 +269,20 @@ fn to_http(app: &AppState, mut response: async_graphql::Response) -> Response {
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     let retry_after = rate_limited(&response.errors);
-    let mut http = if request_error {
+    let (mut http, body) = if request_error {
         // Nothing executed: no `data` entry at all, as GraphQL over HTTP asks.
-        super::errors::request_errors(&response.errors)
+        (super::errors::request_errors(&response.errors), None)
     } else {
-        GraphQLResponse::from(response).into_response()
+        let headers = std::mem::take(&mut response.http_headers);
+        match serde_json::to_vec(&response) {
+            Ok(body) => {
+                let body = axum::body::Bytes::from(body);
+                let mut http = Response::new(axum::body::Body::from(body.clone()));
+                http.headers_mut().extend(headers);
+                (http, Some(body))
+            }
+            Err(e) => (error_response(AppError::internal(e.to_string())), None),
+        }
     };
     if let Some(secs) = retry_after {
         *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
@@ -160,7 +290,7 @@ fn to_http(app: &AppState, mut response: async_graphql::Response) -> Response {
     } else if request_error {
         *http.status_mut() = StatusCode::BAD_REQUEST;
     }
-    http
+    (http, body)
 }
 
 /// A fresh per-request loader: its cache lives as long as the request, and its batches
@@ -173,10 +303,12 @@ pub(super) fn loaders(app: &AppState, activity: Arc<Activity>) -> Loaders {
         },
         move |batch| {
             let activity = activity.clone();
-            tokio::spawn(async move {
+            // The batch's statements belong to the request that asked for them.
+            let footprint = crate::cache::footprint::current().unwrap_or_default();
+            tokio::spawn(crate::cache::footprint::scope(footprint, async move {
                 activity.idle().await;
                 batch.await;
-            })
+            }))
         },
         HashMapCache::default(),
     )

@@ -162,6 +162,10 @@ pub async fn sweep(state: &AppState, today: NaiveDate) -> AppResult<Vec<LevelCha
         let txn = state.db.begin().await?;
         let changes = refresh(&txn, &ids, today, "daily review").await?;
         txn.commit().await?;
+        state
+            .responses
+            .invalidate(crate::cache::footprint::take_written())
+            .await;
         publish(state, &changes).await;
         all.extend(changes);
     }
