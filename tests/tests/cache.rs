@@ -97,6 +97,36 @@ mod answers {
             assert!(spent <= 1, "an answer the write did not touch is kept ({spent} statements)");
         }
 
+        async fn operations_sent_by_persisted_hash_alone_keep_their_own_answers(app) {
+            use sha2::Digest;
+            let hash = |q: &str| sha2::Sha256::digest(q.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+            let one = "{ company(partnerWorldId: \"PW-000001\") { name } }";
+            let two = "{ company(partnerWorldId: \"PW-000002\") { name } }";
+            let send = |body: serde_json::Value| {
+                let req = Request::post("/graphql")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body.to_string()))
+                    .expect("request");
+                app.request(req)
+            };
+            let mut names = Vec::new();
+            for q in [one, two] {
+                let ext = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash(q) } });
+                let (status, _) = send(json!({ "query": q, "extensions": ext })).await;
+                assert_eq!(status.as_u16(), 200);
+                // By hash alone, more times than it takes to be kept.
+                for _ in 0..3 {
+                    let (_, body) = send(json!({ "extensions": ext })).await;
+                    let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
+                    names.push(body["data"]["company"]["name"].clone());
+                }
+            }
+            let a = app.graphql(one, json!({}), None).await.data()["company"]["name"].clone();
+            let b = app.graphql(two, json!({}), None).await.data()["company"]["name"].clone();
+            assert_ne!(a, b);
+            assert_eq!(names, vec![a.clone(), a.clone(), a, b.clone(), b.clone(), b]);
+        }
+
         async fn cache_control_says_who_may_keep_an_answer(app) {
             let apa = app.token("apa@acme.example");
             let public = "{ company(partnerWorldId: \"PW-000001\") { name } }";

@@ -1,7 +1,7 @@
 //! Whole answers of queries, shared by every replica through the cache store.
 //!
-//! - **Key**: the document, the operation name, the variables, and the caller's standing:
-//!   the roles the gateway resolved for them (company, location, company roles, sites and
+//! - **Key**: the document (its hash), the operation name, the variables, and the
+//!   caller's standing: the roles the gateway resolved for them (company, location, company roles, sites and
 //!   their privileges, IBM channel), never the token. Two tokens of one person share
 //!   answers; a revoked role changes the key at the next read. The UTC day is part of it,
 //!   because levels, benefits and certifications expire by date.
@@ -63,7 +63,8 @@ pub struct KeyParts<'a> {
     /// Whether the caller is one of our own routers (`TRUSTED_CALLERS`): some answers
     /// (`_service`) differ for them.
     pub trusted: bool,
-    pub query: &'a str,
+    /// The document (its hash).
+    pub document: &'a str,
     pub operation_name: Option<&'a str>,
     pub variables: &'a str,
 }
@@ -110,7 +111,7 @@ impl ResponseCache {
             &crate::domain::profiles::level::today().to_string(),
             parts.standing,
             if parts.trusted { "trusted" } else { "" },
-            parts.query,
+            parts.document,
             parts.operation_name.unwrap_or(""),
             parts.variables,
         ] {
@@ -328,7 +329,7 @@ mod tests {
         let base = KeyParts {
             standing: "s",
             trusted: false,
-            query: "{ a }",
+            document: "{ a }",
             operation_name: None,
             variables: "{}",
         };
@@ -343,7 +344,7 @@ mod tests {
                 ..base
             },
             KeyParts {
-                query: "{ b }",
+                document: "{ b }",
                 ..base
             },
             KeyParts {
@@ -356,7 +357,7 @@ mod tests {
             },
             KeyParts {
                 standing: "",
-                query: "s{ a }",
+                document: "s{ a }",
                 ..base
             },
         ] {

@@ -22,6 +22,9 @@ const PERSISTED_TTL: Duration = Duration::from_secs(24 * 3600);
 pub struct Parsed {
     pub document: ExecutableDocument,
     pub shape: DocumentShape,
+    /// The SHA-256 of the document's text: what names the operation whether it came as
+    /// text or by persisted hash alone (whose request carries no text).
+    pub hash: String,
 }
 
 #[derive(Clone)]
@@ -55,7 +58,11 @@ impl PersistedQueries {
             return Ok(doc);
         }
         let (document, shape) = self.limits.parse(text)?;
-        let doc = Arc::new(Parsed { document, shape });
+        let doc = Arc::new(Parsed {
+            document,
+            shape,
+            hash: hash.to_owned(),
+        });
         self.parsed.insert(hash.to_owned(), doc.clone()).await;
         Ok(doc)
     }

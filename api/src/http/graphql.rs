@@ -117,7 +117,9 @@ async fn answer(
         app.responses.key(&KeyParts {
             standing,
             trusted: origin.trusted,
-            query: &request.query,
+            // The document's hash, never `request.query`: a request by persisted hash
+            // alone has no text, and every such request would share one key.
+            document: &parsed.hash,
             operation_name: request.operation_name.as_deref(),
             variables: &variables,
         })
