@@ -113,7 +113,11 @@ async fn answer(
 ) -> Response {
     let query = kind == Some(OperationType::Query);
     let key = (query && app.responses.enabled()).then(|| {
-        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+        // The variables and whatever else the request asks through `extensions` (an
+        // answer may one day depend on it); sorted, so equal requests share a key.
+        let extensions: std::collections::BTreeMap<_, _> = request.extensions.0.iter().collect();
+        let variables =
+            serde_json::to_string(&(&request.variables, extensions)).unwrap_or_default();
         app.responses.key(&KeyParts {
             standing,
             trusted: origin.trusted,
