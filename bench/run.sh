@@ -20,6 +20,7 @@ GW_ADDR=127.0.0.1:8191
 CEIL_ADDR=127.0.0.1:8190
 # S5's gateway: RS256 tokens and traces sampled at 1 %, exported to the ceiling process.
 GW5_ADDR=127.0.0.1:8192
+GW4_ADDR=127.0.0.1:8194
 PEER_ADDR=127.0.0.1:8193
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 BIN=$CARGO_TARGET_DIR/release
@@ -82,14 +83,21 @@ R1_FIRST=$(psql "$PG/$DB" -tAc "SELECT min(r.id) FROM renewal_line_items r JOIN 
 
 SECRET=bench-secret-of-at-least-thirty-two-bytes
 # The load generator is one client: rate limits off, so throughput is what is measured.
+# This gateway computes every answer (the answer cache off), as the peer and the
+# hand-written ceilings do: S1-S3, S5, R1 and D1 measure the engine.
 taskset -c 0 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbench:$$:" \
   JWT_HS256_SECRET=$SECRET JWT_ALGORITHMS=HS256,RS256 JWT_JWKS=bench/jwks.json \
-  LISTEN_ADDR=$GW_ADDR RATE_LIMIT_REQUESTS=0 "$BIN/partnerworld" serve &
+  RESPONSE_CACHE_SECS=0 LISTEN_ADDR=$GW_ADDR RATE_LIMIT_REQUESTS=0 "$BIN/partnerworld" serve &
 GW=$!
+# This one runs as production does, answer cache on: S4 (answers kept) and S6 (writes
+# retiring them, every read-back checked).
+taskset -c 0 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbench4:$$:" \
+  JWT_HS256_SECRET=$SECRET LISTEN_ADDR=$GW4_ADDR RATE_LIMIT_REQUESTS=0 "$BIN/partnerworld" serve &
+GW4=$!
 taskset -c 0 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbench5:$$:" \
   JWT_HS256_SECRET=$SECRET JWT_ALGORITHMS=HS256,RS256 JWT_JWKS=bench/jwks.json \
   OTEL_EXPORTER_OTLP_ENDPOINT="http://$CEIL_ADDR" OTEL_TRACES_SAMPLER=parentbased_traceidratio \
-  OTEL_TRACES_SAMPLER_ARG=0.01 \
+  OTEL_TRACES_SAMPLER_ARG=0.01 RESPONSE_CACHE_SECS=0 \
   LISTEN_ADDR=$GW5_ADDR RATE_LIMIT_REQUESTS=0 "$BIN/partnerworld" serve &
 GW5=$!
 taskset -c 0 env DATABASE_URL="$PG/$DB" BENCH_CEILING_ADDR=$CEIL_ADDR BENCH_CANNED_S2="$WORK/s2.json" "$BIN/ceiling" &
@@ -98,9 +106,9 @@ CEIL=$!
 taskset -c 0 env DATABASE_URL="$PG/$DB" PEER_ADDR=$PEER_ADDR NODE_ENV=production GRAPHILE_ENV=production \
   "$NODE" bench/peer/server.mjs 2>"$WORK/peer.log" &
 PEER=$!
-trap 'kill $GW $GW5 $CEIL $PEER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $GW $GW4 $GW5 $CEIL $PEER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 peer_up() { curl -sf "http://$PEER_ADDR/graphql" -H 'content-type: application/json' -d '{"query":"{__typename}"}' >/dev/null; }
-for _ in $(seq 300); do curl -sf "http://$GW_ADDR/readyz" >/dev/null && curl -sf "http://$GW5_ADDR/readyz" >/dev/null && curl -sf "http://$CEIL_ADDR/canned" >/dev/null && peer_up && break; sleep 0.2; done
+for _ in $(seq 300); do curl -sf "http://$GW_ADDR/readyz" >/dev/null && curl -sf "http://$GW4_ADDR/readyz" >/dev/null && curl -sf "http://$GW5_ADDR/readyz" >/dev/null && curl -sf "http://$CEIL_ADDR/canned" >/dev/null && peer_up && break; sleep 0.2; done
 peer_up || { cat "$WORK/peer.log"; echo "the peer did not start"; exit 1; }
 
 # The page tree shows people: read it as IBM's channel team, who may.
@@ -200,7 +208,7 @@ python3 - "$S2" "$HASH" > "$WORK/s4.json" <<'PY'
 import json, sys
 print(json.dumps({"query": sys.argv[1], "variables": {}, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sys.argv[2]}}}))
 PY
-curl -sf "http://$GW_ADDR/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $IBM_TOKEN" -d @"$WORK/s4.json" >/dev/null
+curl -sf "http://$GW4_ADDR/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $IBM_TOKEN" -d @"$WORK/s4.json" >/dev/null
 cat > "$WORK/S4.lua" <<LUA
 dofile("$WORK/common.lua")
 $AS_IBM
@@ -216,13 +224,16 @@ cat > "$WORK/C1point.lua" <<LUA
 request = function() return wrk.format("GET", string.format("/company?pw=PW-%06d", math.random(1, $COMPANIES))) end
 LUA
 
-metric() { curl -sf "http://$GW_ADDR/metrics" | awk -v m="$1" 'index($1, m) == 1 {s += $2} END {printf "%d", s}'; }
+# The metrics of the server the current scenario loads (MADDR, set by `run`).
+MADDR=$GW_ADDR
+metric() { curl -sf "http://$MADDR/metrics" | awk -v m="$1" 'index($1, m) == 1 {s += $2} END {printf "%d", s}'; }
 # Commands the Redis server processed (all clients: only the scenario's server is loaded).
 redis_commands() { redis-cli -u "$REDIS" info stats | awk -F: '/^total_commands_processed/ {printf "%d", $2}'; }
 
 # One scenario: median requests/s over RUNS, its p50/p99, statements and cache hits per request.
 run() { # label url script connections
   local rps=() p50=() p99=() stm0 req0 hit0 miss0 red0 ans0
+  MADDR=${2#http://}; MADDR=${MADDR%%/*}
   stm0=$(metric partnerworld_db_statements_total); req0=$(metric partnerworld_graphql_requests_total)
   ans0=$(metric 'partnerworld_answer_cache_total{outcome="hit"}')
   red0=$(redis_commands)
@@ -268,22 +279,25 @@ run "P2 peer at 256 connections" "http://$PEER_ADDR" "$WORK/P2.lua" 256
 run "S1 point lookup" "http://$GW_ADDR" "$WORK/S1.lua" "$CONNECTIONS"
 run "S2 page tree (20)" "http://$GW_ADDR" "$WORK/S2.lua" "$CONNECTIONS"
 run "S3 fat answer (100)" "http://$GW_ADDR" "$WORK/S3.lua" "$CONNECTIONS"
-run "S4 S2 by APQ hash, warm" "http://$GW_ADDR" "$WORK/S4.lua" "$CONNECTIONS"
+run "S4 S2 by APQ hash, warm" "http://$GW4_ADDR" "$WORK/S4.lua" "$CONNECTIONS"
 run "S5 S1, RS256 each, traces 1%" "http://$GW5_ADDR" "$WORK/S5.lua" "$CONNECTIONS"
 # S6: wrk cannot chain read, write and read-back per caller; bench/src/mix.rs does.
 mix() {
   local out stm0 req0 stm req
+  MADDR=$GW4_ADDR
   stm0=$(metric partnerworld_db_statements_total); req0=$(metric partnerworld_graphql_requests_total)
-  out=$(taskset -c 1 env BENCH_GATEWAY="http://$GW_ADDR/graphql" DATABASE_URL="$PG/$DB" BENCH_SECRET=$SECRET \
+  out=$(taskset -c 1 env BENCH_GATEWAY="http://$GW4_ADDR/graphql" DATABASE_URL="$PG/$DB" BENCH_SECRET=$SECRET \
     BENCH_CONNECTIONS="$CONNECTIONS" BENCH_DURATION="$DURATION" BENCH_COMPANIES="$COMPANIES" "$BIN/mix")
   stm=$(( $(metric partnerworld_db_statements_total) - stm0 )); req=$(( $(metric partnerworld_graphql_requests_total) - req0 ))
   read -r rps p50 p99 writes conflicts stale failed <<<"$out"
-  printf '%-34s %10s %9s %9s %10s %8s %10s\n' "S6 mix, 10% mutations" "$rps" "$p50" "$p99" \
-    "$(awk -v s="$stm" -v r="$req" 'BEGIN {printf "%.2f", s / (r ? r : 1)}')" "-" "-"
+  printf '%-34s %10s %9s %9s %10s %8s %10s %8s\n' "S6 mix, 10% mutations" "$rps" "$p50" "$p99" \
+    "$(awk -v s="$stm" -v r="$req" 'BEGIN {printf "%.2f", s / (r ? r : 1)}')" "-" "-" "-"
   S6_NOTE="S6: $writes writes acknowledged, $conflicts version conflicts, $stale stale read-backs, $failed failed requests"
 }
 mix
 run "R1 report page, 10 000 line items" "http://$GW_ADDR" "$WORK/R1.lua" "$CONNECTIONS"
+# Peak memory of this scenario alone: the kernel's high-water mark is reset first.
+echo 5 > "/proc/$GW/clear_refs" 2>/dev/null || true
 run "S2 at 256 connections" "http://$GW_ADDR" "$WORK/S2.lua" 256
 RSS=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$GW/status")
 

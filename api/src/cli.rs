@@ -71,6 +71,12 @@ enum Command {
         #[arg(long)]
         kid: Option<String>,
     },
+    /// The safelist of `PERSISTED_QUERIES=safelist`: register operations from a manifest,
+    /// or list them.
+    Operations {
+        #[command(subcommand)]
+        command: OperationsCommand,
+    },
     /// Print the JWKS (public key set) for an RS256 PKCS#8 PEM private key.
     Jwks {
         #[arg(long)]
@@ -78,6 +84,17 @@ enum Command {
         #[arg(long)]
         kid: String,
     },
+}
+
+#[derive(Subcommand)]
+enum OperationsCommand {
+    /// Register every operation of a persisted-query manifest (Apollo's
+    /// `persisted-query-manifest.json`, or GraphQL Code Generator's persisted documents).
+    /// Each id must be the SHA-256 of its body and each body pass the operation limits;
+    /// one bad operation registers nothing. Already registered ones are left as they are.
+    Register { file: std::path::PathBuf },
+    /// Print every registered operation: id, type and name.
+    List,
 }
 
 /// Runs the command the arguments name (`serve` by default).
@@ -133,6 +150,7 @@ pub async fn main() -> ExitCode {
             ..
         } => token(&config, &sub, ibm_channel, ttl),
         Command::Jwks { key, kid } => jwks(&key, &kid),
+        Command::Operations { command } => operations(config, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -213,6 +231,38 @@ async fn review_levels(config: Config, on: Option<chrono::NaiveDate>) -> Result<
 }
 
 /// Returns how many rows were rejected.
+async fn operations(config: Config, command: OperationsCommand) -> Result<()> {
+    use crate::documents::safelist;
+    let app = maintenance(config).await?;
+    let db = &app.state.db;
+    match command {
+        OperationsCommand::Register { file } => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let limits = crate::documents::limits::Limits::from_config(&app.state.config);
+            let operations = safelist::parse_manifest(&text, &limits)
+                .map_err(|e| format!("{}: {e}; nothing registered", file.display()))?;
+            let added = safelist::register(db, &operations).await?;
+            eprintln!(
+                "operations: {} in the manifest, {added} registered, {} already were",
+                operations.len(),
+                operations.len() - added
+            );
+        }
+        OperationsCommand::List => {
+            for op in safelist::list(db).await? {
+                println!(
+                    "{}  {:<12}  {}",
+                    op.id,
+                    op.kind,
+                    op.name.as_deref().unwrap_or("-")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn import_certifications(
     config: Config,
     file: &std::path::Path,

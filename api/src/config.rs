@@ -14,6 +14,15 @@ pub enum LogFormat {
     Json,
 }
 
+/// Which operations run (`PERSISTED_QUERIES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PersistedMode {
+    /// Any operation, and automatic persisted queries (Apollo's protocol) register hashes.
+    Automatic,
+    /// Only operations registered from a manifest (`partnerworld operations register`).
+    Safelist,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Environment {
     /// GraphiQL, introspection, field suggestions, printed demo tokens.
@@ -90,6 +99,12 @@ pub struct Config {
     /// Writes update or retire them at once; the TTL only bounds memory.
     #[arg(long, env = "CACHE_TTL_SECS", default_value_t = 300)]
     pub cache_ttl_secs: u64,
+
+    /// `PERSISTED_QUERIES`: `automatic` runs any operation and registers persisted-query
+    /// hashes on first use; `safelist` runs only the operations registered from a
+    /// manifest, on every transport, and refuses the rest with PERSISTED_QUERY_NOT_IN_LIST.
+    #[arg(long, env = "PERSISTED_QUERIES", value_enum, default_value_t = PersistedMode::Automatic)]
+    pub persisted_queries: PersistedMode,
 
     /// `RESPONSE_CACHE_SECS`: how long whole answers of queries are kept, shared by every
     /// replica through the cache (0 turns it off). Writes retire the answers that read

@@ -28,6 +28,8 @@ pub enum Code {
     GraphqlParseFailed,
     /// An automatic persisted query hash this gateway does not know (send the text).
     PersistedQueryNotFound,
+    /// An operation that is not registered, under `PERSISTED_QUERIES=safelist`.
+    PersistedQueryNotInList,
     /// A request that is not GraphQL over HTTP as this endpoint takes it.
     BadRequest,
 }

@@ -97,10 +97,17 @@ impl Application {
         );
         let trusted =
             config::TrustedCallers::parse(&config.trusted_callers).map_err(StartupError::Config)?;
-        let documents = documents::persisted::PersistedQueries::new(
+        let metrics = metrics::Metrics::new();
+        let mut documents = documents::persisted::PersistedQueries::new(
             cache.clone(),
             documents::limits::Limits::from_config(&config),
         );
+        if config.persisted_queries == config::PersistedMode::Safelist {
+            documents = documents.safelisted(
+                documents::safelist::Safelist::new(db.clone()),
+                metrics.registered_operations.clone(),
+            );
+        }
         let links = auth::links::LinkSigner::new(config.download_link_secret.as_deref())
             .map_err(StartupError::Config)?;
         if config.download_link_secret.is_none() && !config.is_development() {
@@ -108,7 +115,6 @@ impl Application {
                 "DOWNLOAD_LINK_SECRET is unset: download links work only on the replica that signed them"
             );
         }
-        let metrics = metrics::Metrics::new();
         let events = match &config.redis_url {
             Some(url) => events::EventBus::redis(
                 url,

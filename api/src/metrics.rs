@@ -23,6 +23,8 @@ pub struct Metrics {
     pub errors: IntCounterVec,
     /// The answer cache: `hit`, `stored`, `not_kept` (errors, signed links, replica reads).
     pub answers: IntCounterVec,
+    /// Runs of each registered operation (`PERSISTED_QUERIES=safelist`), by its name.
+    pub registered_operations: IntCounterVec,
     pub db_statements: IntCounter,
     pub db_failed: IntCounter,
     pub cache_hits: IntCounter,
@@ -84,7 +86,16 @@ impl Metrics {
             &["outcome"],
         )
         .expect(VALID);
+        let registered_operations = IntCounterVec::new(
+            Opts::new(
+                "registered_operations_total",
+                "runs of each registered operation under PERSISTED_QUERIES=safelist, by name",
+            ),
+            &["operation"],
+        )
+        .expect(VALID);
         Self {
+            registered_operations: register(&r, registered_operations),
             answers: register(&r, answers),
             requests: register(&r, requests),
             latency: register(&r, latency),

@@ -32,7 +32,9 @@ static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
 
 /// Logging only, no trace export (tests, and commands other than `serve`).
 pub fn init(format: LogFormat) {
-    install(format, None);
+    // A command's output is on stdout (`sdl`, `token`, `operations list`), its log on
+    // stderr, so piping the one never carries the other.
+    install(format, None, std::io::stderr);
 }
 
 /// Logging, and trace export when the configuration names an OTLP endpoint. Returns an
@@ -42,14 +44,17 @@ pub fn init_with_traces(config: &Config) -> Result<(), String> {
         Some(endpoint) => Some(provider(config, &endpoint)?),
         None => None,
     };
-    install(config.log_format, provider);
+    install(config.log_format, provider, std::io::stdout);
     Ok(())
 }
 
-fn install(format: LogFormat, provider: Option<SdkTracerProvider>) {
+fn install<W>(format: LogFormat, provider: Option<SdkTracerProvider>, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    install_with(format, filter, provider, std::io::stdout);
+    install_with(format, filter, provider, writer);
 }
 
 /// Text logs through the test harness's capture, so a test's log lines show only when it

@@ -34,6 +34,7 @@ pub mod pao_customers;
 pub mod pao_end_users;
 pub mod people;
 pub mod price_parts;
+pub mod registered_operations;
 pub mod relationship_applications;
 pub mod renewal_line_items;
 pub mod renewal_price_notices;

@@ -30,6 +30,7 @@ pub use super::pao_customers::Entity as PaoCustomers;
 pub use super::pao_end_users::Entity as PaoEndUsers;
 pub use super::people::Entity as People;
 pub use super::price_parts::Entity as PriceParts;
+pub use super::registered_operations::Entity as RegisteredOperations;
 pub use super::relationship_applications::Entity as RelationshipApplications;
 pub use super::renewal_line_items::Entity as RenewalLineItems;
 pub use super::renewal_price_notices::Entity as RenewalPriceNotices;

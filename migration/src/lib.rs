@@ -25,6 +25,7 @@ mod m20261201_000011_renewal_quotes;
 mod m20261201_000012_pao_report_families;
 mod m20261201_000013_notifications;
 mod m20261201_000014_report_keyset_indexes;
+mod m20261202_000015_registered_operations;
 pub mod search_key;
 
 /// Applies the migrations in order.
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_pao_report_families::Migration),
             Box::new(m20261201_000013_notifications::Migration),
             Box::new(m20261201_000014_report_keyset_indexes::Migration),
+            Box::new(m20261202_000015_registered_operations::Migration),
         ]
     }
 }

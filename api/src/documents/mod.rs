@@ -5,5 +5,6 @@
 
 pub mod limits;
 pub mod persisted;
+pub mod safelist;
 pub mod shape;
 pub mod variables;

@@ -5,12 +5,12 @@
 //! a plain request would be refused for.
 
 use super::limits::Limits;
+use super::safelist::{Safelist, sha256_hex};
 use super::shape::DocumentShape;
 use crate::cache::Cache;
 use crate::error::{Code, request_error};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, ServerResult};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,6 +32,9 @@ pub struct PersistedQueries {
     store: Cache,
     parsed: moka::future::Cache<String, Arc<Parsed>>,
     limits: Limits,
+    /// Under `PERSISTED_QUERIES=safelist`: the only operations that run, and how often
+    /// each ran.
+    safelist: Option<(Safelist, prometheus::IntCounterVec)>,
 }
 
 impl PersistedQueries {
@@ -40,15 +43,17 @@ impl PersistedQueries {
             store,
             parsed: moka::future::Cache::builder().max_capacity(2_000).build(),
             limits,
+            safelist: None,
         }
     }
-}
 
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    /// Runs only what `safelist` holds, counting each registered operation in `runs`.
+    pub fn safelisted(self, safelist: Safelist, runs: prometheus::IntCounterVec) -> Self {
+        Self {
+            safelist: Some((safelist, runs)),
+            ..self
+        }
+    }
 }
 
 impl PersistedQueries {
@@ -71,6 +76,9 @@ impl PersistedQueries {
     /// persisted-query store for a hash, from the parsed-document cache for a text seen
     /// before, or parsed now under the document limits.
     pub async fn resolve(&self, mut request: Request) -> ServerResult<(Request, Arc<Parsed>)> {
+        if let Some((safelist, runs)) = &self.safelist {
+            return self.registered(safelist, runs, request).await;
+        }
         let Some(value) = request.extensions.remove("persistedQuery") else {
             // A plain operation: reuse its parsed document when seen before.
             let hash = sha256_hex(&request.query);
@@ -78,27 +86,7 @@ impl PersistedQueries {
             request.set_parsed_query(doc.document.clone());
             return Ok((request, doc));
         };
-        let version = value
-            .clone()
-            .into_json()
-            .ok()
-            .and_then(|v| v.get("version")?.as_i64());
-        let hash = value
-            .into_json()
-            .ok()
-            .and_then(|v| v.get("sha256Hash")?.as_str().map(str::to_ascii_lowercase));
-        let (Some(1), Some(hash)) = (version, hash) else {
-            return Err(request_error(
-                Code::BadUserInput,
-                "persistedQuery needs version 1 and a sha256Hash",
-            ));
-        };
-        if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(request_error(
-                Code::BadUserInput,
-                "sha256Hash must be 64 hexadecimal digits",
-            ));
-        }
+        let hash = persisted_hash(value)?;
         let key = format!("apq:{hash}");
         let doc = if request.query.is_empty() {
             let text = match self.parsed.get(&hash).await {
@@ -131,4 +119,73 @@ impl PersistedQueries {
         request.set_parsed_query(doc.document.clone());
         Ok((request, doc))
     }
+
+    /// Safelist mode: the operation named by its persisted hash, or by the hash of its
+    /// text, runs from its registered text; nothing else runs.
+    async fn registered(
+        &self,
+        safelist: &Safelist,
+        runs: &prometheus::IntCounterVec,
+        mut request: Request,
+    ) -> ServerResult<(Request, Arc<Parsed>)> {
+        let id = match request.extensions.remove("persistedQuery") {
+            Some(value) => {
+                let hash = persisted_hash(value)?;
+                if !request.query.is_empty() && sha256_hex(&request.query) != hash {
+                    return Err(request_error(
+                        Code::BadUserInput,
+                        "provided sha does not match query",
+                    ));
+                }
+                hash
+            }
+            None => sha256_hex(&request.query),
+        };
+        let operation = match safelist.find(&id).await {
+            Ok(Some(op)) => op,
+            Ok(None) => {
+                return Err(request_error(
+                    Code::PersistedQueryNotInList,
+                    "only registered operations run here (PERSISTED_QUERIES=safelist)",
+                ));
+            }
+            Err(e) => {
+                tracing::warn!(error.cause = %e, "the safelist could not be read");
+                return Err(request_error(
+                    Code::ServiceUnavailable,
+                    "the list of registered operations is unavailable",
+                ));
+            }
+        };
+        let doc = self.document(&id, &operation.body).await?;
+        let label = operation
+            .name
+            .clone()
+            .unwrap_or_else(|| id[..12].to_owned());
+        runs.with_label_values(&[label.as_str()]).inc();
+        request.set_parsed_query(doc.document.clone());
+        Ok((request, doc))
+    }
+}
+
+/// The hash of a `persistedQuery` extension (version 1, 64 hexadecimal digits), lowercase.
+fn persisted_hash(value: async_graphql::Value) -> ServerResult<String> {
+    let json = value.into_json().ok();
+    let version = json.as_ref().and_then(|v| v.get("version")?.as_i64());
+    let hash = json
+        .as_ref()
+        .and_then(|v| v.get("sha256Hash")?.as_str().map(str::to_ascii_lowercase));
+    let (Some(1), Some(hash)) = (version, hash) else {
+        return Err(request_error(
+            Code::BadUserInput,
+            "persistedQuery needs version 1 and a sha256Hash",
+        ));
+    };
+    if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(request_error(
+            Code::BadUserInput,
+            "sha256Hash must be 64 hexadecimal digits",
+        ));
+    }
+    Ok(hash)
 }

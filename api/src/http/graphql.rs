@@ -5,6 +5,7 @@
 use super::admission::admit;
 use super::errors::error_response;
 use super::identity::Origin;
+use super::negotiation::{Method, not_with_get};
 use crate::auth::Viewer;
 use crate::cache::footprint::{self, Footprint};
 use crate::cache::response::{Answer, KeyParts, Lookup};
@@ -31,6 +32,7 @@ pub(super) async fn run(
     origin: Origin,
     media: &'static str,
     request: async_graphql::Request,
+    method: Method,
 ) -> Response {
     let caller = Caller::new(viewer.subject.as_deref(), origin.client);
     // The caller's standing as the gateway resolved it (roles, not the token): what an
@@ -58,6 +60,10 @@ pub(super) async fn run(
                 .shape
                 .operation(request.operation_name.as_deref())
                 .map(|op| op.ty);
+            // A GET by persisted hash alone is known to be a query only now.
+            if method == Method::Get && kind != Some(OperationType::Query) {
+                return not_with_get();
+            }
             answer(
                 app, schema, request, &parsed, kind, &origin, &caller, &standing, activity,
             )

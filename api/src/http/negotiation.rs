@@ -51,7 +51,16 @@ pub async fn execute(
     };
     let origin = Origin::of(&app, &headers, &extensions);
     let media = response_media(&headers);
-    run(&app, &schema, viewer, origin, media, req.into_inner()).await
+    run(
+        &app,
+        &schema,
+        viewer,
+        origin,
+        media,
+        req.into_inner(),
+        Method::Post,
+    )
+    .await
 }
 
 /// POSTs must say they carry JSON: a form or text/plain body (what a cross-site form can
@@ -90,6 +99,9 @@ pub struct GetParams {
     #[serde(rename = "operationName")]
     operation_name: Option<String>,
     variables: Option<String>,
+    /// JSON, as in a POST body: a persisted query sent by hash alone (Apollo Client's
+    /// `useGETForHashedQueries`) has no `query`.
+    extensions: Option<String>,
 }
 
 /// `GET /graphql`: a query in the URL (never a mutation: 405), or GraphiQL in development.
@@ -107,49 +119,37 @@ pub async fn get(
             "malformed query string",
         );
     };
-    let Some(query) = params.query else {
-        return super::graphiql::page(&app, extensions.get::<super::graphiql::Personas>());
-    };
-    if query.len() > app.config.max_document_bytes {
-        return status_error(
-            StatusCode::BAD_REQUEST,
-            Code::OperationLimitExceeded,
-            "the document is too large",
-        );
-    }
-    let doc = match async_graphql::parser::parse_query(&query) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let refusal = crate::documents::limits::parse_failed(e);
-            let mut response = super::errors::request_errors(std::slice::from_ref(&refusal));
-            *response.status_mut() = StatusCode::BAD_REQUEST;
-            return response;
+    let request_extensions = match params.extensions.as_deref().map(serde_json::from_str) {
+        None => None,
+        Some(Ok(serde_json::Value::Object(map))) => Some(
+            map.into_iter()
+                .filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?)))
+                .collect::<std::collections::HashMap<_, _>>(),
+        ),
+        Some(_) => {
+            return status_error(
+                StatusCode::BAD_REQUEST,
+                Code::BadRequest,
+                "extensions are not a JSON object",
+            );
         }
     };
-    let operation = match (&doc.operations, params.operation_name.as_deref()) {
-        (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name).map(|op| op.node.ty)
+    let by_hash = request_extensions
+        .as_ref()
+        .is_some_and(|e| e.contains_key("persistedQuery"));
+    let query = match params.query {
+        Some(query) => query,
+        // By hash alone: its type is known once admission finds the document, and
+        // `run` refuses anything but a query sent with GET there.
+        None if by_hash => String::new(),
+        None => {
+            return super::graphiql::page(&app, extensions.get::<super::graphiql::Personas>());
         }
-        // The parser keeps a lone named operation in the map too.
-        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None)
-            if ops.len() == 1 =>
-        {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        _ => None,
     };
-    if operation != Some(async_graphql::parser::types::OperationType::Query) {
-        let mut resp = status_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            Code::BadRequest,
-            "only queries may be sent with GET; use POST",
-        );
-        resp.headers_mut().insert(
-            header::ALLOW,
-            axum::http::HeaderValue::from_static("GET, POST"),
-        );
-        return resp;
+    if !query.is_empty()
+        && let Some(refusal) = not_a_query(&app, &query, params.operation_name.as_deref())
+    {
+        return refusal;
     }
     let variables = match params
         .variables
@@ -176,5 +176,67 @@ pub async fn get(
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
-    run(&app, &schema, viewer, origin, media, request).await
+    if let Some(ext) = request_extensions {
+        request.extensions = async_graphql::Extensions(ext);
+    }
+    run(&app, &schema, viewer, origin, media, request, Method::Get).await
+}
+
+/// Why the document of a GET is refused, if it is: it must parse and its operation be a
+/// query (405: GET never changes anything).
+fn not_a_query(app: &AppState, query: &str, name: Option<&str>) -> Option<Response> {
+    if query.len() > app.config.max_document_bytes {
+        return Some(status_error(
+            StatusCode::BAD_REQUEST,
+            Code::OperationLimitExceeded,
+            "the document is too large",
+        ));
+    }
+    let doc = match async_graphql::parser::parse_query(query) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let refusal = crate::documents::limits::parse_failed(e);
+            let mut response = super::errors::request_errors(std::slice::from_ref(&refusal));
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            return Some(response);
+        }
+    };
+    let operation = match (&doc.operations, name) {
+        (async_graphql::parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name).map(|op| op.node.ty)
+        }
+        // The parser keeps a lone named operation in the map too.
+        (async_graphql::parser::types::DocumentOperations::Multiple(ops), None)
+            if ops.len() == 1 =>
+        {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        _ => None,
+    };
+    if operation != Some(async_graphql::parser::types::OperationType::Query) {
+        return Some(not_with_get());
+    }
+    None
+}
+
+/// 405 for anything but a query sent with GET.
+pub(super) fn not_with_get() -> Response {
+    let mut resp = status_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        Code::BadRequest,
+        "only queries may be sent with GET; use POST",
+    );
+    resp.headers_mut().insert(
+        header::ALLOW,
+        axum::http::HeaderValue::from_static("GET, POST"),
+    );
+    resp
+}
+
+/// How an operation arrived: GET may only read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
 }
