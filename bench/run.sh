@@ -280,6 +280,8 @@ run "S1 point lookup" "http://$GW_ADDR" "$WORK/S1.lua" "$CONNECTIONS"
 run "S2 page tree (20)" "http://$GW_ADDR" "$WORK/S2.lua" "$CONNECTIONS"
 run "S3 fat answer (100)" "http://$GW_ADDR" "$WORK/S3.lua" "$CONNECTIONS"
 run "S4 S2 by APQ hash, warm" "http://$GW4_ADDR" "$WORK/S4.lua" "$CONNECTIONS"
+# What the answer cache costs a read it cannot serve (random ids, mostly first sightings).
+run "S1 with the answer cache on" "http://$GW4_ADDR" "$WORK/S1.lua" "$CONNECTIONS"
 run "S5 S1, RS256 each, traces 1%" "http://$GW5_ADDR" "$WORK/S5.lua" "$CONNECTIONS"
 # S6: wrk cannot chain read, write and read-back per caller; bench/src/mix.rs does.
 mix() {
