@@ -5,6 +5,8 @@ kubernetes-validate checks every rendered manifest against the Kubernetes OpenAP
 (strict: unknown fields fail). Exits non-zero on any finding.
 """
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +25,8 @@ SCENARIOS = {
         "secret": {"existingSecret": "partnerworld-env"},
         "ingress": {"enabled": True, "className": "nginx", "tls": [{"secretName": "pw-tls", "hosts": ["partnerworld.example.com"]}]},
         "serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}},
+        "grafanaDashboard": {"enabled": True},
+        "prometheusRule": {"enabled": True, "labels": {"release": "prometheus"}},
         "extraEnv": [{"name": "OTEL_EXPORTER_OTLP_ENDPOINT", "value": "http://otel-collector:4318"}],
     },
     "fixed replicas, nothing optional": {
@@ -35,6 +39,17 @@ SCENARIOS = {
 }
 
 failures = []
+
+# The metrics the gateway exports (api/src/metrics.rs registers them under "partnerworld"):
+# the dashboard and the alerts may name only these (histograms with their suffixes).
+METRICS_RS = (CHART.parent / "api" / "src" / "metrics.rs").read_text()
+EXPORTED = {"partnerworld_" + m for m in re.findall(r'"([a-z_]+_(?:total|seconds|connections|active))"', METRICS_RS)}
+EXPORTED |= {m + suffix for m in list(EXPORTED) if m.endswith("_seconds") for suffix in ("_bucket", "_sum", "_count")}
+# What the dashboard must show and the alerts must cover (issue 17).
+PANELS = {"Requests by outcome", "Errors by code", "p99 latency by operation", "Cache hit ratio",
+          "Database pool", "Open subscriptions", "Rate-limit refusals"}
+ALERTS = {"PartnerWorldErrorRatio", "PartnerWorldLatencyP99", "PartnerWorldReplicasNotReady",
+          "PartnerWorldRedisDown", "PartnerWorldSpansDropped"}
 
 
 # Each scenario's rendered ConfigMap, for the checks of its Deployment.
@@ -65,6 +80,48 @@ def check_workload(scenario, doc):
         if gateway["readinessProbe"]["httpGet"]["path"] != "/readyz":
             fail(f"{scenario}: readiness is not /readyz")
         check_shutdown(scenario, pod, gateway)
+
+
+def check_metric_names(where, expr):
+    for name in re.findall(r"partnerworld_[a-z_]+", expr):
+        if name not in EXPORTED:
+            fail(f"{where}: {name} is not a metric the gateway exports")
+
+
+def check_dashboard(scenario, doc):
+    label = doc["metadata"]["labels"].get("grafana_dashboard")
+    if label != "1":
+        fail(f"{scenario}: the dashboard ConfigMap lacks the sidecar label")
+    dashboard = json.loads(doc["data"]["partnerworld.json"])
+    titles = {p["title"] for p in dashboard["panels"]}
+    if PANELS - titles:
+        fail(f"{scenario}: the dashboard lacks {sorted(PANELS - titles)}")
+    ids = [p["id"] for p in dashboard["panels"]]
+    if len(ids) != len(set(ids)):
+        fail(f"{scenario}: dashboard panel ids repeat")
+    for panel in dashboard["panels"]:
+        if not panel.get("targets"):
+            fail(f"{scenario}: panel {panel['title']} has no query")
+        for target in panel.get("targets", []):
+            check_metric_names(f"{scenario}: panel {panel['title']}", target["expr"])
+            if 'job=~"$job"' not in target["expr"]:
+                fail(f"{scenario}: panel {panel['title']} is not scoped to the chosen gateway")
+
+
+def check_rules(scenario, doc):
+    rules = [r for g in doc["spec"]["groups"] for r in g["rules"]]
+    names = {r.get("alert") for r in rules}
+    if ALERTS - names:
+        fail(f"{scenario}: no alert {sorted(ALERTS - names)}")
+    for r in rules:
+        for key in ("alert", "expr", "for"):
+            if not r.get(key):
+                fail(f"{scenario}: rule {r.get('alert')} has no {key}")
+        if not r.get("labels", {}).get("severity") or not r.get("annotations", {}).get("summary"):
+            fail(f"{scenario}: rule {r.get('alert')} has no severity or summary")
+        check_metric_names(f"{scenario}: rule {r.get('alert')}", r.get("expr", ""))
+        if r.get("alert") != "PartnerWorldReplicasNotReady" and 'job="pw-partnerworld"' not in r.get("expr", ""):
+            fail(f"{scenario}: rule {r.get('alert')} is not scoped to this release")
 
 
 def check_shutdown(scenario, pod, gateway):
@@ -128,14 +185,18 @@ def main():
                         continue
                     kinds.append(doc["kind"])
                     if doc["apiVersion"] in CUSTOM:
-                        if doc["kind"] != "ServiceMonitor" or not doc["spec"]["endpoints"]:
+                        if doc["kind"] == "PrometheusRule":
+                            check_rules(scenario, doc)
+                        elif doc["kind"] != "ServiceMonitor" or not doc["spec"]["endpoints"]:
                             fail(f"{scenario}: {path}: malformed {doc['kind']}")
                         continue
                     try:
                         kubernetes_validate.validate(doc, KUBE_VERSION, strict=True)
                     except kubernetes_validate.ValidationError as e:
                         fail(f"{scenario}: {path}: {doc['kind']}: {e.message} at {list(e.path)}")
-                    if doc["kind"] == "ConfigMap":
+                    if doc["kind"] == "ConfigMap" and "partnerworld.json" in doc["data"]:
+                        check_dashboard(scenario, doc)
+                    elif doc["kind"] == "ConfigMap":
                         CONFIGMAPS[scenario] = doc["data"]
                     if doc["kind"] in ("Deployment", "Job"):
                         check_workload(scenario, doc)
@@ -143,6 +204,10 @@ def main():
             for kind in ("Deployment", "Service", "ConfigMap"):
                 if kind not in kinds:
                     fail(f"{scenario}: no {kind}")
+            if scenario == "everything on" and not {"PrometheusRule"} <= set(kinds):
+                fail(f"{scenario}: no PrometheusRule")
+            if scenario == "everything on" and kinds.count("ConfigMap") < 2:
+                fail(f"{scenario}: no dashboard ConfigMap")
 
     if failures:
         print(f"chart: {len(failures)} failed")

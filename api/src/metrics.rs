@@ -31,6 +31,8 @@ pub struct Metrics {
     pub cache_misses: IntCounter,
     pub cache_errors: IntCounter,
     pub pool_size: IntGauge,
+    /// Subscriptions open on this replica (every one passes `graphql::live::checked`).
+    pub subscriptions: IntGauge,
     pub pool_idle: IntGauge,
     pub spans_exported: IntCounter,
     pub spans_dropped: IntCounter,
@@ -106,6 +108,7 @@ impl Metrics {
             cache_misses: counter("cache_misses_total", "cache reads that missed"),
             cache_errors: counter("cache_errors_total", "cache calls that failed or timed out"),
             pool_size: gauge("db_pool_connections", "open database connections"),
+            subscriptions: gauge("subscriptions_active", "subscriptions open on this replica"),
             pool_idle: gauge("db_pool_idle_connections", "idle database connections"),
             spans_exported: counter(
                 "trace_spans_exported_total",

@@ -48,16 +48,34 @@ where
             Ok::<T, AppError>(event)
         }
     });
+    // Counted while the stream lives, however it ends (completed, refused, socket gone).
+    let active = Active::new(&app.metrics.subscriptions);
     // After a refusal nothing more is sent: the subscription ends with its error at once,
     // without waiting for another event.
     Ok(futures::stream::unfold(
-        Some(Box::pin(events)),
-        |events| async move {
+        (Some(Box::pin(events)), active),
+        |(events, active)| async move {
             let mut events = events?;
             match events.next().await? {
-                Ok(event) => Some((Ok(event), Some(events))),
-                Err(e) => Some((Err(e.into_graphql()), None)),
+                Ok(event) => Some((Ok(event), (Some(events), active))),
+                Err(e) => Some((Err(e.into_graphql()), (None, active))),
             }
         },
     ))
+}
+
+/// One open subscription in `partnerworld_subscriptions_active`.
+struct Active(prometheus::IntGauge);
+
+impl Active {
+    fn new(gauge: &prometheus::IntGauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
