@@ -95,6 +95,27 @@ async fn the_site_primary_contact_watches_access_requests_arrive() {
         event["payload"]["data"]["accessRequestSubmitted"],
         json!({ "requesterIbmId": "prc@acme.example", "believesPrimary": false, "status": "PENDING" })
     );
+    // Counted while open; no longer once the socket is gone.
+    let open = "partnerworld_subscriptions_active 1";
+    assert!(app.metrics().await.lines().any(|l| l == open));
+    drop(ws);
+    let mut closed = false;
+    for _ in 0..50 {
+        if app
+            .metrics()
+            .await
+            .lines()
+            .any(|l| l == "partnerworld_subscriptions_active 0")
+        {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        closed,
+        "the subscription is no longer counted once its socket closes"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -150,12 +150,19 @@ impl EntityCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<HashMap<i64, M>, E>>,
     {
+        let ran = std::sync::atomic::AtomicBool::new(false);
         let result = self
             .flights
-            .try_get_with(flight.clone(), async move {
+            .try_get_with(flight.clone(), async {
+                ran.store(true, std::sync::atomic::Ordering::Relaxed);
                 load().await.map(|m| Arc::new(m) as Shared)
             })
             .await;
+        if !ran.load(std::sync::atomic::Ordering::Relaxed) {
+            // Loaded for another request, possibly before a write this one's answer-cache
+            // snapshot already saw: serve it, but keep no answer built on it.
+            super::footprint::borrowed();
+        }
         match result {
             // The flight key names the value type, so the downcast always succeeds.
             Ok(shared) => Ok(shared.downcast::<HashMap<i64, M>>().unwrap_or_default()),
@@ -214,6 +221,7 @@ impl EntityCache {
 
     /// After a commit: the row as committed, so readers see it at once.
     pub async fn put_row<M: Serialize>(&self, kind: RowKind, id: i64, version: i64, row: &M) {
+        let tables = kind.tables();
         let kind = kind.as_str();
         self.flights.invalidate_all();
         if let Ok(json) = serde_json::to_vec(row) {
@@ -221,6 +229,7 @@ impl EntityCache {
                 .set_if_newer(&format!("{kind}:{id}"), version, &json, self.ttl())
                 .await;
         }
+        super::response::invalidate(&self.cache, owned(tables)).await;
     }
 
     async fn generations(&self, kind: &str, ids: &[i64]) -> Vec<i64> {
@@ -294,11 +303,17 @@ impl EntityCache {
 
     /// After a commit that changes what `kind` computes for `id`.
     pub async fn bump(&self, kind: ComputedKind, id: i64) {
+        let tables = kind.tables();
         let kind = kind.as_str();
         self.flights.invalidate_all();
         // Generations outlive the values they guard.
         self.cache
             .incr(&format!("{kind}-gen:{id}"), 1, self.ttl * 4)
             .await;
+        super::response::invalidate(&self.cache, owned(tables)).await;
     }
+}
+
+fn owned(tables: &[&str]) -> Vec<String> {
+    tables.iter().map(|t| (*t).to_owned()).collect()
 }

@@ -24,6 +24,7 @@ struct Marks {
     written: BTreeSet<String>,
     personal: bool,
     volatile: bool,
+    borrowed: bool,
 }
 
 tokio::task_local! {
@@ -51,6 +52,11 @@ impl Footprint {
     /// Does the answer hold something that must not be kept?
     pub fn volatile(&self) -> bool {
         self.with(|m| m.volatile)
+    }
+
+    /// Did the answer use rows another request loaded (see [`borrowed`])?
+    pub fn borrowed(&self) -> bool {
+        self.with(|m| m.borrowed)
     }
 }
 
@@ -88,6 +94,12 @@ pub fn personal() {
 /// The answer holds something that must not be kept or shared.
 pub fn volatile() {
     let _ = CURRENT.try_with(|f| f.with(|m| m.volatile = true));
+}
+
+/// The answer used rows loaded for another request: they may predate a write this
+/// answer's snapshot of generations already includes, so it is served but not kept.
+pub fn borrowed() {
+    let _ = CURRENT.try_with(|f| f.with(|m| m.borrowed = true));
 }
 
 /// The tables written since the last call, for invalidation after a commit; None outside

@@ -218,24 +218,31 @@ impl ResponseCache {
     /// exact.
     pub async fn invalidate(&self, tables: Option<Vec<String>>) {
         let tables = tables.unwrap_or_else(|| vec![EVERYTHING.to_owned()]);
-        let bumps: Vec<(String, i64)> = tables.into_iter().map(|t| (t, 1)).collect();
-        if bumps.is_empty() || self.cache.hash_incr(GENERATIONS, &bumps).await {
-            return;
-        }
-        // The store is failing, so nothing stored can be read through it either; but a
-        // blip that lost only this call would leave old answers readable when it is back.
-        // Keep trying for a while in the background; the TTL bounds what is left.
-        tracing::warn!("answers could not be invalidated; retrying");
-        let cache = self.cache.clone();
-        tokio::spawn(async move {
-            for _ in 0..50 {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                if cache.hash_incr(GENERATIONS, &bumps).await {
-                    return;
-                }
-            }
-        });
+        invalidate(&self.cache, tables).await;
     }
+}
+
+/// Retires every answer that read one of `tables`, in `cache`'s store. Also called by the
+/// row cache each time it changes what it holds: a writer updates it after its commit,
+/// and an answer that read the old row from it in between must die then too.
+pub async fn invalidate(cache: &Cache, tables: Vec<String>) {
+    let bumps: Vec<(String, i64)> = tables.into_iter().map(|t| (t, 1)).collect();
+    if bumps.is_empty() || cache.hash_incr(GENERATIONS, &bumps).await {
+        return;
+    }
+    // The store is failing, so nothing stored can be read through it either; but a blip
+    // that lost only this call would leave old answers readable when it is back. Keep
+    // trying for a while in the background; the TTL bounds what is left.
+    tracing::warn!("answers could not be invalidated; retrying");
+    let cache = cache.clone();
+    tokio::spawn(async move {
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if cache.hash_incr(GENERATIONS, &bumps).await {
+                return;
+            }
+        }
+    });
 }
 
 impl Generations {
@@ -321,6 +328,33 @@ mod tests {
         assert!(hit(c.lookup("k").await).is_some());
         c.invalidate(None).await;
         assert!(hit(c.lookup("k").await).is_none(), "everything");
+    }
+
+    /// A writer updates the row cache after its commit (and after its commit's bump): an
+    /// answer read from the old row in between, under the bumped generations, must die
+    /// when the row cache changes.
+    #[tokio::test]
+    async fn an_answer_read_from_the_row_cache_before_the_writer_updated_it_dies_then() {
+        use crate::cache::entity::{EntityCache, RowKind};
+        let store = Cache::new(Arc::new(MemoryStore::new(1 << 20)));
+        let c = ResponseCache::new(store.clone(), Duration::from_secs(60));
+        let rows = EntityCache::new(store, Duration::from_secs(60));
+        rows.put_row(RowKind::Company, 1, 1, &"old").await;
+        // The writer's commit bumps `companies`; its row-cache update comes after.
+        c.invalidate(Some(vec!["companies".into()])).await;
+        let before = miss(&c, "k").await;
+        let read = ["companies".to_owned()];
+        c.store("k", &before, answer(&read, b"old")).await;
+        assert!(c.store("k", &before, answer(&read, b"old")).await);
+        assert!(
+            hit(c.lookup("k").await).is_some(),
+            "kept under the bumped generations"
+        );
+        rows.put_row(RowKind::Company, 1, 2, &"new").await;
+        assert!(
+            hit(c.lookup("k").await).is_none(),
+            "retired by the row cache's update"
+        );
     }
 
     #[tokio::test]

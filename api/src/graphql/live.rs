@@ -38,6 +38,8 @@ where
         ));
     };
     let admit = Arc::new(admit);
+    // Counted while the stream lives, however it ends (completed, refused, socket gone).
+    let active = Active::new(&app.metrics.subscriptions);
     let events = source.then(move |event| {
         let (app, live, session, admit) =
             (app.clone(), live.clone(), session.clone(), admit.clone());
@@ -48,8 +50,6 @@ where
             Ok::<T, AppError>(event)
         }
     });
-    // Counted while the stream lives, however it ends (completed, refused, socket gone).
-    let active = Active::new(&app.metrics.subscriptions);
     // After a refusal nothing more is sent: the subscription ends with its error at once,
     // without waiting for another event.
     Ok(futures::stream::unfold(

@@ -192,7 +192,9 @@ async fn answer(
     });
     cache_control(app, &mut http, scope);
     match (key, before, body) {
-        (Some(key), Some(before), Some(body)) if keep && routed.keeps_answers() => {
+        (Some(key), Some(before), Some(body))
+            if keep && routed.keeps_answers() && !footprint.borrowed() =>
+        {
             let kept = app
                 .responses
                 .store(
