@@ -65,6 +65,8 @@ pub struct KeyParts<'a> {
     pub trusted: bool,
     /// The document (its hash).
     pub document: &'a str,
+    /// The day the answer is for (levels and benefits expire by date).
+    pub day: &'a str,
     pub operation_name: Option<&'a str>,
     pub variables: &'a str,
 }
@@ -108,7 +110,7 @@ impl ResponseCache {
         // Length-prefixed, so no two different tuples hash the same bytes.
         for part in [
             env!("CARGO_PKG_VERSION"),
-            &crate::domain::profiles::level::today().to_string(),
+            parts.day,
             parts.standing,
             if parts.trusted { "trusted" } else { "" },
             parts.document,
@@ -364,6 +366,7 @@ mod tests {
             standing: "s",
             trusted: false,
             document: "{ a }",
+            day: "2026-12-02",
             operation_name: None,
             variables: "{}",
         };
@@ -387,6 +390,10 @@ mod tests {
             },
             KeyParts {
                 variables: "{\"a\":1}",
+                ..base
+            },
+            KeyParts {
+                day: "2026-12-03",
                 ..base
             },
             KeyParts {

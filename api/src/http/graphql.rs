@@ -5,7 +5,6 @@
 use super::admission::admit;
 use super::errors::error_response;
 use super::identity::Origin;
-use super::negotiation::{Method, not_with_get};
 use crate::auth::Viewer;
 use crate::cache::footprint::{self, Footprint};
 use crate::cache::response::{Answer, KeyParts, Lookup};
@@ -130,6 +129,7 @@ async fn answer(
             // The document's hash, never `request.query`: a request by persisted hash
             // alone has no text, and every such request would share one key.
             document: &parsed.hash,
+            day: &crate::domain::profiles::level::today().to_string(),
             operation_name: request.operation_name.as_deref(),
             variables: &variables,
         })
@@ -346,4 +346,25 @@ fn rate_limited(errors: &[async_graphql::ServerError]) -> Option<u64> {
             _ => None,
         })
         .max()
+}
+
+/// 405 for anything but a query sent with GET.
+pub(super) fn not_with_get() -> Response {
+    let mut resp = super::errors::status_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        crate::error::Code::BadRequest,
+        "only queries may be sent with GET; use POST",
+    );
+    resp.headers_mut().insert(
+        header::ALLOW,
+        axum::http::HeaderValue::from_static("GET, POST"),
+    );
+    resp
+}
+
+/// How an operation arrived: GET may only read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
 }

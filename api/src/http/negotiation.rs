@@ -3,7 +3,7 @@
 //! POST carries JSON.
 
 use super::errors::{error_response, status_error};
-use super::graphql::run;
+use super::graphql::{Method, not_with_get, run};
 use super::identity::{Origin, authenticate};
 use crate::error::Code;
 use crate::graphql::schema::AppSchema;
@@ -218,25 +218,4 @@ fn not_a_query(app: &AppState, query: &str, name: Option<&str>) -> Option<Respon
         return Some(not_with_get());
     }
     None
-}
-
-/// 405 for anything but a query sent with GET.
-pub(super) fn not_with_get() -> Response {
-    let mut resp = status_error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        Code::BadRequest,
-        "only queries may be sent with GET; use POST",
-    );
-    resp.headers_mut().insert(
-        header::ALLOW,
-        axum::http::HeaderValue::from_static("GET, POST"),
-    );
-    resp
-}
-
-/// How an operation arrived: GET may only read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
 }
