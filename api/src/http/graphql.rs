@@ -319,10 +319,14 @@ pub(super) fn loaders(app: &AppState, activity: Arc<Activity>) -> Loaders {
             let activity = activity.clone();
             // The batch's statements belong to the request that asked for them.
             let footprint = crate::cache::footprint::current().unwrap_or_default();
-            tokio::spawn(crate::cache::footprint::scope(footprint, async move {
-                activity.idle().await;
-                batch.await;
-            }))
+            // And to its trace: the batch's span is a child of the field that asked.
+            tokio::spawn(
+                crate::cache::footprint::scope(footprint, async move {
+                    activity.idle().await;
+                    batch.await;
+                })
+                .in_current_span(),
+            )
         },
         HashMapCache::default(),
     )
