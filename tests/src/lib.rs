@@ -259,6 +259,16 @@ impl TestApp {
             .expect("mint")
     }
 
+    /// The value of one series at `/metrics` (its name with labels, as printed), 0 when
+    /// absent.
+    pub async fn metric(&self, series: &str) -> u64 {
+        self.metrics()
+            .await
+            .lines()
+            .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
     /// The Prometheus text at `/metrics`.
     pub async fn metrics(&self) -> String {
         let (_, body) = self

@@ -792,12 +792,9 @@ async fn run_matrix(backend: Backend, answers: bool) {
     );
     assert!(cells >= 300 * passes, "only {cells} cells");
     if answers {
-        let hits = app.metrics().await;
-        let hits = hits
-            .lines()
-            .find(|l| l.starts_with("partnerworld_answer_cache_total{outcome=\"hit\"}"))
-            .and_then(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-            .unwrap_or(0);
+        let hits = app
+            .metric("partnerworld_answer_cache_total{outcome=\"hit\"}")
+            .await;
         assert!(
             hits >= 100,
             "the third pass was answered from the cache ({hits} hits)"

@@ -36,7 +36,12 @@ pub(super) async fn run(
     let caller = Caller::new(viewer.subject.as_deref(), origin.client);
     // The caller's standing as the gateway resolved it (roles, not the token): what an
     // answer may depend on.
-    let standing = format!("{viewer:?}");
+    // Formatted only when answers are kept: it is per-request work otherwise wasted.
+    let standing = if app.responses.enabled() {
+        format!("{viewer:?}")
+    } else {
+        String::new()
+    };
     let request = request
         .data(viewer)
         .data(caller.clone())
