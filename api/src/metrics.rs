@@ -25,6 +25,11 @@ pub struct Metrics {
     pub answers: IntCounterVec,
     /// Runs of each registered operation (`PERSISTED_QUERIES=safelist`), by its name.
     pub registered_operations: IntCounterVec,
+    /// Demand control (`graphql::demand`): each operation's cost, `estimated` before it
+    /// runs and `actual` from its answer, by operation.
+    pub cost: HistogramVec,
+    /// Operations refused because their estimate was over `MAX_COST`, by operation.
+    pub cost_refused: IntCounterVec,
     pub db_statements: IntCounter,
     pub db_failed: IntCounter,
     pub cache_hits: IntCounter,
@@ -96,8 +101,29 @@ impl Metrics {
             &["operation"],
         )
         .expect(VALID);
+        let cost = HistogramVec::new(
+            HistogramOpts::new(
+                "operation_cost",
+                "demand-control cost of operations (IBM cost specification), estimated and actual",
+            )
+            .buckets(vec![
+                0.0, 1.0, 10.0, 30.0, 100.0, 300.0, 1_000.0, 3_000.0, 10_000.0, 30_000.0, 100_000.0,
+            ]),
+            &["operation", "kind"],
+        )
+        .expect(VALID);
+        let cost_refused = IntCounterVec::new(
+            Opts::new(
+                "operation_cost_refused_total",
+                "operations refused because their estimated cost was over MAX_COST",
+            ),
+            &["operation"],
+        )
+        .expect(VALID);
         Self {
             registered_operations: register(&r, registered_operations),
+            cost: register(&r, cost),
+            cost_refused: register(&r, cost_refused),
             answers: register(&r, answers),
             requests: register(&r, requests),
             latency: register(&r, latency),
@@ -153,6 +179,18 @@ impl Metrics {
             names: Arc::default(),
             exported: Arc::default(),
             registry: r,
+        }
+    }
+
+    /// Records an operation's cost: `estimated` always, `actual` when it ran.
+    pub fn costs(&self, operation: &str, estimated: u64, actual: Option<u64>) {
+        self.cost
+            .with_label_values(&[operation, "estimated"])
+            .observe(estimated as f64);
+        if let Some(actual) = actual {
+            self.cost
+                .with_label_values(&[operation, "actual"])
+                .observe(actual as f64);
         }
     }
 

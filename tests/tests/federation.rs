@@ -173,6 +173,27 @@ async fn a_real_router_composes_both_subgraphs_and_keeps_guards() {
         sdl.contains("partnerScore: Int!"),
         "insights' field composed in"
     );
+    // And the demand-control costs (`graphql::demand`), read from `_service`, to routers
+    // that enforce them: the cost spec linked, a page sized by `first`, a weight.
+    let line = |prefix: &str| {
+        sdl.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in the supergraph"))
+            .to_owned()
+    };
+    assert!(
+        sdl.contains(r#"@link(url: "https://specs.apollo.dev/cost/v0.1""#),
+        "the cost spec is linked"
+    );
+    assert!(
+        line("companies(").contains(
+            r#"@listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges", "nodes"], requireOneSlicingArgument: false)"#
+        ),
+        "{}",
+        line("companies(")
+    );
+    assert!(line("recommendPartners(").contains("@cost(weight: 10)"));
+    assert!(line("levelExplanation:").contains("@cost(weight: 5)"));
     let apa = app.token("apa@acme.example");
 
     // PartnerWorld first, then insights' `_entities` for the score.

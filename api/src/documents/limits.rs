@@ -1,7 +1,7 @@
 //! Operation limits that async-graphql does not have on its own: document bytes and
 //! tokens (checked before the parser runs, so a 10 000-deep document never reaches it),
-//! aliases and root fields (checked on the parsed document). Depth, complexity and
-//! directives use async-graphql's own limits, set in `schema`.
+//! aliases and root fields (checked on the parsed document). Depth and directives use
+//! async-graphql's own limits, set in `schema`; cost is demand control (`graphql::demand`).
 
 use super::shape::DocumentShape;
 use crate::error::{Code, request_error};

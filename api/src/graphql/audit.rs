@@ -3,6 +3,7 @@
 use crate::auth::{Action, Target, ensure};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::pagination::{Cursor, page_size};
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
@@ -63,7 +64,7 @@ impl AuditQuery {
     /// Changes, newest first, optionally of one entity type (e.g. `Company`). IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn audit_log(
         &self,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod batching;
 pub mod communities;
 pub mod complete;
+pub mod demand;
 pub mod entity;
 pub mod gsd;
 pub mod ids;

@@ -34,15 +34,6 @@ pub fn after_id(after: Option<&str>) -> AppResult<i64> {
     }
 }
 
-/// Complexity of a paginated field: its page size times what each item selects, so a
-/// large `first` cannot hide a large answer from the cost limit.
-pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let page = first.map_or(DEFAULT_PAGE_SIZE as usize, |n| {
-        usize::try_from(n.max(0)).unwrap_or(0)
-    });
-    page.max(1).saturating_mul(child_complexity)
-}
-
 /// One page of `select` in row-id order after the `after` cursor: `first` rows, fetched
 /// as `first + 1` to know whether another page follows.
 pub async fn keyset_page<E, M, T>(

@@ -2,7 +2,8 @@
 //! (POST, GET, persisted queries, WebSocket operations), in one place so no transport can
 //! skip a check: the caller's request budget, the document limits (through the
 //! parsed-document cache, which measures each document once), who may read `_service`,
-//! and the sensitive-mutation budget counted through any nesting of fragments.
+//! the sensitive-mutation budget counted through any nesting of fragments, and the
+//! operation's estimated cost against `MAX_COST` (`graphql::demand`).
 
 use crate::documents::persisted::Parsed;
 use crate::error::{AppError, Code, request_error};
@@ -25,7 +26,7 @@ pub async fn admit(
     caller: &Caller,
     trusted_peer: bool,
     request: Request,
-) -> Result<(Request, Arc<Parsed>), ServerError> {
+) -> Result<(Request, Arc<Parsed>, u64), ServerError> {
     app.limiter.request(caller).await.map_err(refused)?;
     let (mut request, parsed) = app.documents.resolve(request).await?;
     // Variables the request leaves out are absent, not null (the spec; see `variables`).
@@ -47,6 +48,32 @@ pub async fn admit(
             "`_service` is answered only where introspection is on, or to TRUSTED_CALLERS",
         ));
     }
+    // Demand control: refused before anything runs, with the estimate, so a client sees
+    // what its operation costs. An operation the document does not have is refused by
+    // execution with its own error.
+    let estimated = crate::graphql::demand::estimate(
+        &parsed.document,
+        request.operation_name.as_deref(),
+        &request.variables,
+        app.config.default_list_size,
+    )
+    .unwrap_or(0);
+    if estimated > app.config.max_cost {
+        let mut error = request_error(
+            Code::OperationLimitExceeded,
+            format!(
+                "the operation's estimated cost is {estimated}, over the budget of {}",
+                app.config.max_cost
+            ),
+        );
+        if let Some(ext) = error.extensions.as_mut() {
+            ext.set(
+                "cost",
+                crate::graphql::demand::report(estimated, None, app.config.max_cost),
+            );
+        }
+        return Err(error);
+    }
     let sensitive = parsed
         .shape
         .operation(request.operation_name.as_deref())
@@ -55,5 +82,5 @@ pub async fn admit(
         .sensitive(caller, u32::try_from(sensitive).unwrap_or(u32::MAX))
         .await
         .map_err(refused)?;
-    Ok((request, parsed))
+    Ok((request, parsed, estimated))
 }

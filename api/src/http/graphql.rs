@@ -12,6 +12,7 @@ use crate::documents::persisted::Parsed;
 use crate::error::{AppError, ensure_codes};
 use crate::graphql::batching::{Activity, Tracked};
 use crate::graphql::complete::complete;
+use crate::graphql::schema::publish_answer;
 use crate::graphql::{DbLoader, Loaders, schema::AppSchema};
 use crate::ratelimit::Caller;
 use crate::state::AppState;
@@ -59,7 +60,7 @@ pub(super) async fn run(
         .instrument(span)
         .await;
     let mut response = match admitted {
-        Ok((request, parsed)) => {
+        Ok((request, parsed, estimated)) => {
             let kind = parsed
                 .shape
                 .operation(request.operation_name.as_deref())
@@ -68,12 +69,21 @@ pub(super) async fn run(
             if method == Method::Get && kind != Some(OperationType::Query) {
                 return not_with_get();
             }
+            let cost = Cost {
+                estimated,
+                operation: &operation,
+            };
             answer(
-                app, schema, request, &parsed, kind, &origin, &caller, &standing, activity,
+                app, schema, request, &parsed, kind, &origin, &caller, &standing, activity, cost,
             )
             .await
         }
-        Err(e) => to_http(app, async_graphql::Response::from_errors(vec![e])).0,
+        Err(e) => {
+            if e.extensions.as_ref().and_then(|x| x.get("cost")).is_some() {
+                metrics.cost_refused.with_label_values(&[&operation]).inc();
+            }
+            to_http(app, async_graphql::Response::from_errors(vec![e])).0
+        }
     };
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -107,6 +117,12 @@ fn document_operation_name(query: &str) -> Option<String> {
     }
 }
 
+/// An admitted operation's estimated cost, and the label it is counted under.
+struct Cost<'a> {
+    estimated: u64,
+    operation: &'a str,
+}
+
 /// Runs an admitted operation: from the answer cache when a valid answer is there, else
 /// executed (queries possibly on the read replica) and, when it may be, kept.
 #[allow(clippy::too_many_arguments)]
@@ -120,6 +136,7 @@ async fn answer(
     caller: &Caller,
     standing: &str,
     activity: Arc<Activity>,
+    cost: Cost<'_>,
 ) -> Response {
     let query = kind == Some(OperationType::Query);
     let key = (query && app.responses.enabled()).then(|| {
@@ -146,6 +163,7 @@ async fn answer(
     let before = match lookup {
         Lookup::Hit { body, personal } => {
             app.metrics.answers.with_label_values(&["hit"]).inc();
+            app.metrics.costs(cost.operation, cost.estimated, None);
             let mut http = Response::new(axum::body::Body::from(body));
             let scope = if personal || origin.trusted {
                 "private"
@@ -169,6 +187,9 @@ async fn answer(
     } else {
         app.clone()
     };
+    let asked = crate::graphql::demand::asked(&request.extensions.0);
+    let variables = request.variables.clone();
+    let operation_name = request.operation_name.clone();
     let request = request
         .data(loaders(&routed, activity.clone()))
         .data(routed.clone());
@@ -181,10 +202,23 @@ async fn answer(
     if kind == Some(OperationType::Mutation) {
         app.wrote(caller).await;
     }
-    let response = match executed {
+    let mut response = match executed {
         Ok(response) => response,
         Err(e) => return error_response(e),
     };
+    let actual = crate::graphql::demand::actual(
+        &parsed.document,
+        operation_name.as_deref(),
+        &variables,
+        &response.data,
+    );
+    app.metrics.costs(cost.operation, cost.estimated, actual);
+    if asked {
+        response.extensions.insert(
+            "cost".to_owned(),
+            crate::graphql::demand::report(cost.estimated, actual, app.config.max_cost),
+        );
+    }
     let clean = response.errors.is_empty();
     let (mut http, body) = to_http(app, response);
     let keep = query && clean && !footprint.volatile();
@@ -256,6 +290,9 @@ async fn execute_timed(
     match tokio::time::timeout(limit, execution).await {
         Ok(mut response) => {
             complete(&mut response, &parsed.document, operation.as_deref());
+            if parsed.shape.root_fields().any(|f| f == "_service") {
+                publish_answer(&mut response, &parsed.document, operation.as_deref());
+            }
             Ok(response)
         }
         Err(_) => {

@@ -19,7 +19,8 @@ use crate::error::{AppError, ensure_codes};
 use crate::graphql::LiveViewer;
 use crate::graphql::batching::Activity;
 use crate::graphql::complete::complete;
-use crate::graphql::schema::AppSchema;
+use crate::graphql::demand;
+use crate::graphql::schema::{AppSchema, publish_answer};
 use crate::lifecycle::Phase;
 use crate::ratelimit::Caller;
 use crate::state::AppState;
@@ -193,9 +194,18 @@ impl SocketExecutor {
             .await
             .map_err(|e| refuse(refused(e)))?;
         let caller = Caller::new(session.subject.as_deref(), self.origin.client);
-        let (request, parsed) = admit(&self.app, &caller, self.origin.trusted, request)
-            .await
-            .map_err(refuse)?;
+        let metrics = self.app.metrics.clone();
+        let label = metrics.operation_label(request.operation_name.as_deref());
+        let (request, parsed, estimated) =
+            match admit(&self.app, &caller, self.origin.trusted, request).await {
+                Ok(admitted) => admitted,
+                Err(e) => {
+                    if e.extensions.as_ref().and_then(|x| x.get("cost")).is_some() {
+                        metrics.cost_refused.with_label_values(&[&label]).inc();
+                    }
+                    return Err(refuse(e));
+                }
+            };
         let subscription = parsed
             .shape
             .operation(request.operation_name.as_deref())
@@ -212,9 +222,28 @@ impl SocketExecutor {
             .data(caller)
             .data(crate::graphql::entity::EntityClaims::default());
         let operation = request.operation_name.clone();
+        let asked = demand::asked(&request.extensions.0);
+        let variables = request.variables.clone();
+        let max = self.app.config.max_cost;
         let responses = Executor::execute_stream(&self.schema, request, connection)
             .map(move |mut response| {
                 complete(&mut response, &parsed.document, operation.as_deref());
+                if parsed.shape.root_fields().any(|f| f == "_service") {
+                    publish_answer(&mut response, &parsed.document, operation.as_deref());
+                }
+                // Every event of a subscription is costed as what it is: one answer.
+                let actual = demand::actual(
+                    &parsed.document,
+                    operation.as_deref(),
+                    &variables,
+                    &response.data,
+                );
+                metrics.costs(&label, estimated, actual);
+                if asked {
+                    response
+                        .extensions
+                        .insert("cost".to_owned(), demand::report(estimated, actual, max));
+                }
                 response
             })
             .boxed();

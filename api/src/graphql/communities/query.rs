@@ -4,6 +4,7 @@ use super::loader::*;
 use crate::domain::communities::reads;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::Kind;
 use crate::graphql::pagination::{Cursor, keyset_page};
@@ -18,7 +19,7 @@ pub struct CommunitiesQuery;
 
 #[Object]
 impl CommunitiesQuery {
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     async fn communities(
         &self,
         ctx: &Context<'_>,
@@ -40,7 +41,7 @@ impl CommunitiesQuery {
 
     /// The caller's communities: those they belong to, asked to join or are invited to
     /// (see `myMembership` on each). An active person.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     async fn my_communities(
         &self,
         ctx: &Context<'_>,

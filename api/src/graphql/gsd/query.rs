@@ -7,6 +7,7 @@ use crate::domain::gsd::model::{ExperienceStatus, NominationStatus};
 use crate::domain::gsd::reads;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, QueueFields, keyset_page, queue_page};
@@ -20,7 +21,7 @@ pub struct GsdQuery;
 #[Object]
 impl GsdQuery {
     /// Search the Global Solutions Directory.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     async fn solutions(
         &self,
         ctx: &Context<'_>,
@@ -44,7 +45,7 @@ impl GsdQuery {
     /// IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn customer_experience_queue(
         &self,
@@ -70,7 +71,7 @@ impl GsdQuery {
     /// default). IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn nomination_queue(
         &self,

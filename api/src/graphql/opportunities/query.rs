@@ -7,6 +7,7 @@ use crate::domain::opportunities::{reads, service};
 use crate::domain::profiles::model::CompanyId;
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::ids::decode_id;
 use crate::graphql::pagination::{Cursor, QueueFields, queue_page};
 use async_graphql::connection::Connection;
@@ -21,7 +22,7 @@ impl OpportunitiesQuery {
     /// Leads to pass, oldest first. IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn opportunities(
         &self,
@@ -69,7 +70,13 @@ impl OpportunitiesQuery {
     }
 
     /// Eligible partners for a lead, fairest first. IBM_CHANNEL.
-    #[graphql(tag = "ibm-internal")]
+    // Each recommendation is scored over the partner's skills, capacity and history: a
+    // weight of 10 each, `count` of them.
+    #[graphql(
+        tag = "ibm-internal",
+        directive = demand::cost::apply(10),
+        directive = demand::list_size::apply(None, Some(vec!["count".to_owned()]), None, Some(false))
+    )]
     async fn recommend_partners(
         &self,
         ctx: &Context<'_>,

@@ -11,6 +11,7 @@ use crate::domain::pao::notifications::{self as feed, Marking};
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::ids::{Kind, decode, encode};
 use crate::graphql::pagination::{Cursor, after_id, page_size};
 use async_graphql::connection::{Connection, Edge};
@@ -83,7 +84,7 @@ pub struct NotificationQuery;
 #[Object]
 impl NotificationQuery {
     /// The caller's notifications, newest first; only the unread ones when asked.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     async fn my_notifications(
         &self,
         ctx: &Context<'_>,

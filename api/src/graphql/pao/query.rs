@@ -7,6 +7,7 @@ use crate::domain::pao::{reads, service};
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use async_graphql::{Context, ID, Object, Subscription};
@@ -29,7 +30,7 @@ impl PaoQuery {
     /// first: they go to IBM, not to the site's current primary. IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn primary_contact_requests(
         &self,

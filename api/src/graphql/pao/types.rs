@@ -16,6 +16,7 @@ use crate::domain::pao::reads;
 use crate::domain::pao::reports as families;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::list_visible;
 use crate::graphql::pagination::{Cursor, keyset_page};
@@ -118,7 +119,7 @@ impl Site {
     /// agreement or customer site number, name prefix (case and accents ignored),
     /// country/region, enrollment and anniversary month, all combinable. REPORTING on the
     /// site.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn customers(
         &self,
@@ -139,7 +140,7 @@ impl Site {
     }
     /// Active renewal line items by renewal date range, agreement, quote number, customer
     /// site name and Committed Term License, all combinable. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn renewal_line_items(
         &self,
@@ -155,7 +156,7 @@ impl Site {
     }
     /// The 180-day report: active line items renewing within `days` (at most 180) of
     /// `asOf` (today), soonest ids first. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn upcoming_renewals(
         &self,
@@ -171,7 +172,7 @@ impl Site {
     }
     /// End-user customer report: the end users served under the site's PA customers.
     /// REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn end_users(
         &self,
@@ -184,7 +185,7 @@ impl Site {
     }
     /// SaaS fulfillment status: the site's SaaS subscriptions and where each stands.
     /// REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn saas_subscriptions(
         &self,
@@ -200,7 +201,7 @@ impl Site {
     }
     /// SaaS provisioning forms: the data elements of the site's subscriptions, or only
     /// those still missing. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn provisioning_data_elements(
         &self,
@@ -216,7 +217,7 @@ impl Site {
     }
     /// Suppressed Overage: SaaS usage above entitlement that IBM did not bill, by usage
     /// month. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn suppressed_overages(
         &self,
@@ -231,7 +232,7 @@ impl Site {
         .await
     }
     /// Contract renewal price notifications. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn renewal_price_notices(
         &self,
@@ -247,7 +248,7 @@ impl Site {
     }
     /// Subscription license updates: increases, decreases, renewals and cancellations.
     /// REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn subscription_license_updates(
         &self,
@@ -264,7 +265,7 @@ impl Site {
     /// The site's price file: software or SaaS/monthly parts of one country (the site's
     /// own when omitted), current, current and future, or future prices, for the product
     /// groups the reseller company is authorized for there. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn price_file(
         &self,
@@ -289,7 +290,7 @@ impl Site {
         super::reports::link(ctx, &self.0, &report, variant).map(Some)
     }
     /// Renewal quotes generated for this site, oldest first. REPORTING on the site.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     async fn renewal_quotes(
         &self,
@@ -332,7 +333,7 @@ impl Site {
     /// Order history (summary; each order's `lines` are the detail), for PA / PA Express
     /// and Cloud Services customers: by date, customer (agreement, customer site number or
     /// attributes), offering and kind. REPORTING.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadSiteReports)]
     // The flat arguments stay, deprecated, for the clients written against them.
     #[allow(clippy::too_many_arguments)]

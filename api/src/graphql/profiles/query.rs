@@ -9,6 +9,7 @@ use crate::domain::profiles::reads;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::by_global_id;
+use crate::graphql::demand;
 use crate::graphql::entity::Entity;
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, QueueFields, after_id, page_size, queue_page};
@@ -46,7 +47,7 @@ impl ProfilesQuery {
     /// IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn candidate_id_merge_requests(
         &self,
@@ -74,7 +75,7 @@ impl ProfilesQuery {
     /// IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn revenue_correction_queue(
         &self,
@@ -119,7 +120,7 @@ impl ProfilesQuery {
     }
 
     /// Companies in a stable order (by creation), filtered, a bounded page at a time.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     async fn companies(
         &self,
         ctx: &Context<'_>,

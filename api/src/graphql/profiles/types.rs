@@ -13,6 +13,7 @@ use crate::domain::profiles::model::{
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::pagination::{Cursor, after_id, page_size};
 use crate::graphql::{list, list_visible};
@@ -118,6 +119,11 @@ impl Company {
             .await?
             .map(Location))
     }
+    // Sizes the cost estimate publishes (`graphql::demand`): a partner is present in a
+    // few countries, a country enterprise has a few locations, a person a handful of
+    // certifications. Deep pages multiply them, so the default list size would make a
+    // normal page of companies look like thousands of people.
+    #[graphql(directive = demand::list_size::apply(Some(3), None, None, None))]
     async fn country_enterprises(&self, ctx: &Context<'_>) -> AppResult<Vec<CountryEnterprise>> {
         list(ctx, CountryEnterprisesOf(self.0.id), CountryEnterprise).await
     }
@@ -137,6 +143,9 @@ impl Company {
         Ok(Some(&self.0.company_token))
     }
     /// Which criteria counted, which expired, and what the next level still needs.
+    // The level assessment reads eight tables (certifications, revenue, plans...): a
+    // weight of 5 against the 1 of an object read by id.
+    #[graphql(directive = demand::cost::apply(5))]
     #[guard(ReadLevelExplanation)]
     async fn level_explanation(&self, ctx: &Context<'_>) -> AppResult<Option<LevelExplanation>> {
         let a = assessment(ctx, self.0.id).await?;
@@ -183,7 +192,7 @@ impl Company {
     /// The company's people, with their e-mails, optionally only those in `status` (the
     /// PRC's list of PENDING people to review). Members of the company, its PRC and APA,
     /// and IBM_CHANNEL.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadEmployees)]
     async fn employees(
         &self,
@@ -209,7 +218,7 @@ impl Company {
 
     /// The leads IBM passed to the company and the deals it registered, oldest first,
     /// optionally only in some statuses. The company's APA, PRC and Focal ID.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(WorkOpportunities)]
     async fn opportunities(
         &self,
@@ -388,6 +397,7 @@ impl CountryEnterprise {
     async fn company(&self, ctx: &Context<'_>) -> AppResult<Company> {
         company(ctx, self.0.company_id).await
     }
+    #[graphql(directive = demand::list_size::apply(Some(3), None, None, None))]
     async fn locations(&self, ctx: &Context<'_>) -> AppResult<Vec<Location>> {
         list(ctx, LocationsOf(self.0.id), Location).await
     }
@@ -462,7 +472,7 @@ impl Location {
             .ok_or_else(|| AppError::internal("dangling country enterprise reference"))
     }
     /// People at this location, first `first` (default 20) after `after`.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     #[guard(ReadEmployees)]
     async fn people(
         &self,
@@ -649,6 +659,7 @@ impl Person {
     }
     /// Certifications of skills in the points table (a skill not in it does not show at
     /// all), with the track the points table gives them: the track counted toward the level.
+    #[graphql(directive = demand::list_size::apply(Some(5), None, None, None))]
     #[guard(self_or = ReadEmployees)]
     async fn certifications(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Certification>>> {
         list(ctx, CertificationsOf(self.0.id), Certification)

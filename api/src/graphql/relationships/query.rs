@@ -5,6 +5,7 @@ use crate::auth::{Action, Target, ensure};
 use crate::domain::relationships::model::{AdvocateStatus, ApplicationStatus, RelationshipKind};
 use crate::error::AppResult;
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::pagination::{Cursor, QueueFields, queue_page};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object};
@@ -20,7 +21,7 @@ impl RelationshipsQuery {
     /// optionally of one kind. IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn relationship_application_queue(
         &self,
@@ -51,7 +52,7 @@ impl RelationshipsQuery {
     /// IBM_CHANNEL.
     #[graphql(
         tag = "ibm-internal",
-        complexity = "crate::graphql::pagination::cost(first, child_complexity)"
+        directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false))
     )]
     async fn technical_advocate_queue(
         &self,

@@ -4,6 +4,7 @@ use crate::auth::{Action, Target, ensure};
 use crate::domain::valuenet::matching::matches;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
+use crate::graphql::demand;
 use crate::graphql::ids::{Kind, decode};
 use crate::graphql::pagination::{Cursor, page_size};
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
@@ -18,7 +19,7 @@ pub struct ValueNetQuery;
 impl ValueNetQuery {
     /// Partners ranked by shared technology (3), industry (2) and geography (1), with the
     /// reasons; for the company's people and IBM_CHANNEL. No match is guaranteed.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[graphql(directive = demand::list_size::apply(demand::PAGE, demand::by_first(), demand::page_lists(), Some(false)))]
     async fn value_net_matches(
         &self,
         ctx: &Context<'_>,
