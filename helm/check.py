@@ -44,10 +44,13 @@ failures = []
 # the dashboard and the alerts may name only these (histograms with their suffixes).
 METRICS_RS = (CHART.parent / "api" / "src" / "metrics.rs").read_text()
 EXPORTED = {"partnerworld_" + m for m in re.findall(r'"([a-z_]+_(?:total|seconds|connections|active))"', METRICS_RS)}
-EXPORTED |= {m + suffix for m in list(EXPORTED) if m.endswith("_seconds") for suffix in ("_bucket", "_sum", "_count")}
+# Histograms are the names given to HistogramOpts; their series carry the suffixes.
+HISTOGRAMS = {"partnerworld_" + m for m in re.findall(r'HistogramOpts::new\(\s*"([a-z_]+)"', METRICS_RS)}
+EXPORTED |= HISTOGRAMS
+EXPORTED |= {m + suffix for m in HISTOGRAMS for suffix in ("_bucket", "_sum", "_count")}
 # What the dashboard must show and the alerts must cover (issue 17).
 PANELS = {"Requests by outcome", "Errors by code", "p99 latency by operation", "Cache hit ratio",
-          "Database pool", "Open subscriptions", "Rate-limit refusals"}
+          "Database pool", "Open subscriptions", "Rate-limit refusals", "Operation cost (demand control)"}
 ALERTS = {"PartnerWorldErrorRatio", "PartnerWorldLatencyP99", "PartnerWorldReplicasNotReady",
           "PartnerWorldRedisDown", "PartnerWorldSpansDropped"}
 

@@ -350,6 +350,20 @@ pub struct Config {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
+    /// `ROUTER_INVALIDATION_URL`: a router's invalidation endpoint (Apollo Router's
+    /// response caching, `response_cache.invalidation`); every write purges there the
+    /// cache tags of the tables it changed (`cache::router`). Unset: nothing is purged.
+    #[arg(long, env = "ROUTER_INVALIDATION_URL")]
+    pub router_invalidation_url: Option<String>,
+
+    /// `ROUTER_INVALIDATION_KEY`: the shared key sent as `Authorization` to that endpoint.
+    #[arg(long, env = "ROUTER_INVALIDATION_KEY", hide_env_values = true)]
+    pub router_invalidation_key: Option<String>,
+
+    /// `SUBGRAPH_NAME`: this subgraph's name in the supergraph, as purges name it.
+    #[arg(long, env = "SUBGRAPH_NAME", default_value = "partnerworld")]
+    pub subgraph_name: String,
+
     /// `MAX_PAGE_SIZE`: the largest `first` a connection accepts.
     #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: u32,
@@ -368,6 +382,14 @@ impl Config {
             Ok(w) => w.config,
             Err(e) => panic!("config defaults do not parse: {e}"),
         }
+    }
+
+    /// The router's invalidation endpoint, if one is set (the chart writes an empty value
+    /// for "none").
+    pub fn router_invalidation(&self) -> Option<&str> {
+        self.router_invalidation_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
     }
 
     /// The algorithm allow-list, parsed.

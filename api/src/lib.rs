@@ -84,7 +84,7 @@ impl Application {
             cache.clone(),
             Duration::from_secs(config.cache_ttl_secs),
         );
-        let responses = cache::response::ResponseCache::new(
+        let mut responses = cache::response::ResponseCache::new(
             cache.clone(),
             Duration::from_secs(config.response_cache_secs),
         );
@@ -98,6 +98,17 @@ impl Application {
         let trusted =
             config::TrustedCallers::parse(&config.trusted_callers).map_err(StartupError::Config)?;
         let metrics = metrics::Metrics::new();
+        if let Some(url) = config.router_invalidation() {
+            responses = responses.with_router(
+                cache::router::RouterPurge::new(
+                    url,
+                    config.router_invalidation_key.clone(),
+                    config.subgraph_name.clone(),
+                    metrics.router_purges.clone(),
+                )
+                .map_err(StartupError::Config)?,
+            );
+        }
         let mut documents = documents::persisted::PersistedQueries::new(
             cache.clone(),
             documents::limits::Limits::from_config(&config),

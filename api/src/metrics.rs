@@ -30,6 +30,8 @@ pub struct Metrics {
     pub cost: HistogramVec,
     /// Operations refused because their estimate was over `MAX_COST`, by operation.
     pub cost_refused: IntCounterVec,
+    /// Requests to the router's invalidation endpoint (`cache::router`), `ok` or `failed`.
+    pub router_purges: IntCounterVec,
     pub db_statements: IntCounter,
     pub db_failed: IntCounter,
     pub cache_hits: IntCounter,
@@ -120,7 +122,16 @@ impl Metrics {
             &["operation"],
         )
         .expect(VALID);
+        let router_purges = IntCounterVec::new(
+            Opts::new(
+                "router_purges_total",
+                "requests to the router's invalidation endpoint, by outcome",
+            ),
+            &["outcome"],
+        )
+        .expect(VALID);
         Self {
+            router_purges: register(&r, router_purges),
             registered_operations: register(&r, registered_operations),
             cost: register(&r, cost),
             cost_refused: register(&r, cost_refused),
@@ -182,15 +193,15 @@ impl Metrics {
         }
     }
 
-    /// Records an operation's cost: `estimated` always, `actual` when it ran.
-    pub fn costs(&self, operation: &str, estimated: u64, actual: Option<u64>) {
-        self.cost
-            .with_label_values(&[operation, "estimated"])
-            .observe(estimated as f64);
-        if let Some(actual) = actual {
-            self.cost
-                .with_label_values(&[operation, "actual"])
-                .observe(actual as f64);
+    /// Records an operation's cost: `estimated` once per operation, `actual` per answer
+    /// it ran for (a subscription has one per event).
+    pub fn costs(&self, operation: &str, estimated: Option<u64>, actual: Option<u64>) {
+        for (kind, cost) in [("estimated", estimated), ("actual", actual)] {
+            if let Some(cost) = cost {
+                self.cost
+                    .with_label_values(&[operation, kind])
+                    .observe(cost as f64);
+            }
         }
     }
 

@@ -543,3 +543,119 @@ async fn a_redis_that_never_answers_costs_tens_of_milliseconds() {
         one.elapsed()
     );
 }
+
+/// Routers that cache this subgraph's answers (`cache::router`): tagged with the tables
+/// they read, purged by the tables a write changed.
+mod router_tags {
+    use super::*;
+    use serde_json::Value;
+    use std::sync::Mutex;
+
+    /// A stand-in for a router's invalidation endpoint: records each request's
+    /// `Authorization` and body.
+    async fn endpoint() -> (String, Arc<Mutex<Vec<(String, Value)>>>) {
+        let seen: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
+        let record = seen.clone();
+        let router = axum::Router::new().route(
+            "/invalidation",
+            axum::routing::post(
+                move |headers: axum::http::HeaderMap, axum::Json(body): axum::Json<Value>| {
+                    let record = record.clone();
+                    async move {
+                        let key = headers
+                            .get(header::AUTHORIZATION)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned();
+                        record.lock().expect("lock").push((key, body));
+                        axum::Json(json!({ "count": 1 }))
+                    }
+                },
+            ),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (format!("http://{addr}/invalidation"), seen)
+    }
+
+    async fn over_http(addr: std::net::SocketAddr, body: Value, token: Option<&str>) -> Value {
+        let mut req = reqwest::Client::new()
+            .post(format!("http://{addr}/graphql"))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let text = req.send().await.expect("send").text().await.expect("body");
+        serde_json::from_str(&text).expect("json")
+    }
+
+    tests::with_each_backend! {
+        async fn answers_to_the_router_carry_their_tables_and_writes_purge_them(backend) {
+            let (url, seen) = endpoint().await;
+            let mut config = test_config(backend).await;
+            config.trusted_callers = vec!["127.0.0.1/32".into()];
+            config.router_invalidation_url = Some(url);
+            config.router_invalidation_key = Some("shared-key".into());
+            let app = TestApp::with_config(backend, config).await;
+            let addr = app.serve().await;
+
+            // A root-field fetch: one flat list, the tables the answer read.
+            let name = over_http(addr, json!({ "query": NAME }), None).await;
+            assert_eq!(
+                name,
+                json!({ "data": { "company": { "name": "Acme Analytics" } },
+                        "extensions": { "apolloCacheTags": ["table:companies"] } })
+            );
+            // `_entities`: one list per entry.
+            let id = name_id(&app).await;
+            let entities = over_http(addr, json!({
+                "query": "query($r: [_Any!]!) { _entities(representations: $r) { ... on Company { name } } }",
+                "variables": { "r": [{ "__typename": "Company", "id": id }, { "__typename": "Company", "id": id }] }
+            }), None).await;
+            assert_eq!(
+                entities["extensions"],
+                json!({ "apolloEntityCacheTags": [["table:companies"], ["table:companies"]] })
+            );
+            // Not to anyone else, and never on a write.
+            let (_, _, untrusted) = post(&app, NAME, None).await;
+            assert_eq!(untrusted.get("extensions"), None, "{untrusted}");
+
+            let apa = app.token("apa@acme.example");
+            let c = app.graphql("{ company(partnerWorldId: \"PW-000001\") { id version } }", json!({}), Some(&apa)).await;
+            let written = over_http(addr, json!({ "query": UPDATE, "variables": {
+                "id": c.data()["company"]["id"], "v": c.data()["company"]["version"], "n": "Acme Purged" } }), Some(&apa)).await;
+            assert_eq!(written.get("extensions"), None, "{written}");
+            // Purged with the shared key, now and once more after the row cache caught up.
+            let expected = (
+                "shared-key".to_owned(),
+                json!([
+                    { "kind": "cache_tag", "subgraphs": ["partnerworld"], "cache_tag": "table:audit_log" },
+                    { "kind": "cache_tag", "subgraphs": ["partnerworld"], "cache_tag": "table:companies" },
+                ]),
+            );
+            for _ in 0..100 {
+                if seen.lock().expect("lock").len() >= 2 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert_eq!(*seen.lock().expect("lock"), vec![expected.clone(), expected]);
+            assert_eq!(app.metric("partnerworld_router_purges_total{outcome=\"ok\"}").await, 2);
+        }
+    }
+
+    async fn name_id(app: &TestApp) -> Value {
+        let c = app
+            .graphql(
+                "{ company(partnerWorldId: \"PW-000001\") { id } }",
+                json!({}),
+                None,
+            )
+            .await;
+        c.data()["company"]["id"].clone()
+    }
+}

@@ -7,6 +7,7 @@ pub mod footprint;
 mod memory;
 mod redis_store;
 pub mod response;
+pub mod router;
 
 pub use memory::MemoryStore;
 pub use redis_store::{RedisStore, connection_manager as redis_connection};

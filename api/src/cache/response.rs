@@ -36,6 +36,8 @@ pub struct ResponseCache {
     /// Keys missed once lately: an answer is kept on its second miss, so pages asked for
     /// once (a crawl, a random cursor) do not fill the store with answers nobody reads.
     seen: moka::future::Cache<String, ()>,
+    /// Routers that keep this subgraph's answers, purged by the same tables.
+    router: Option<super::router::RouterPurge>,
 }
 
 /// What a lookup found.
@@ -98,7 +100,14 @@ impl ResponseCache {
                 .max_capacity(100_000)
                 .time_to_live(ttl.max(Duration::from_secs(1)))
                 .build(),
+            router: None,
         }
+    }
+
+    /// Purges `router`'s copies whenever answers here are retired.
+    pub fn with_router(mut self, router: super::router::RouterPurge) -> Self {
+        self.router = Some(router);
+        self
     }
 
     pub fn enabled(&self) -> bool {
@@ -219,6 +228,9 @@ impl ResponseCache {
     /// answer) is dead. Runs even with the cache off, so replicas that have it on stay
     /// exact.
     pub async fn invalidate(&self, tables: Option<Vec<String>>) {
+        if let Some(router) = &self.router {
+            router.purge(tables.as_deref());
+        }
         let tables = tables.unwrap_or_else(|| vec![EVERYTHING.to_owned()]);
         invalidate(&self.cache, tables).await;
     }

@@ -25,6 +25,28 @@ pub struct Parsed {
     /// The SHA-256 of the document's text: what names the operation whether it came as
     /// text or by persisted hash alone (whose request carries no text).
     pub hash: String,
+    /// Estimated costs (`graphql::demand`) of its operations, by name, for operations
+    /// whose estimate does not depend on their variables: worked out once.
+    pub estimates: std::sync::Mutex<Vec<(Option<String>, u64)>>,
+}
+
+impl Parsed {
+    /// The estimate kept for `operation`, if any.
+    pub fn estimate(&self, operation: Option<&str>) -> Option<u64> {
+        let kept = self.estimates.lock().ok()?;
+        kept.iter()
+            .find(|(name, _)| name.as_deref() == operation)
+            .map(|(_, cost)| *cost)
+    }
+
+    /// Keeps `cost` as the estimate of `operation` whatever its variables.
+    pub fn keep_estimate(&self, operation: Option<&str>, cost: u64) {
+        if let Ok(mut kept) = self.estimates.lock()
+            && kept.iter().all(|(name, _)| name.as_deref() != operation)
+        {
+            kept.push((operation.map(str::to_owned), cost));
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -67,6 +89,7 @@ impl PersistedQueries {
             document,
             shape,
             hash: hash.to_owned(),
+            estimates: Default::default(),
         });
         self.parsed.insert(hash.to_owned(), doc.clone()).await;
         Ok(doc)

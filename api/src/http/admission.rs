@@ -51,13 +51,24 @@ pub async fn admit(
     // Demand control: refused before anything runs, with the estimate, so a client sees
     // what its operation costs. An operation the document does not have is refused by
     // execution with its own error.
-    let estimated = crate::graphql::demand::estimate(
-        &parsed.document,
-        request.operation_name.as_deref(),
-        &request.variables,
-        app.config.default_list_size,
-    )
-    .unwrap_or(0);
+    let name = request.operation_name.as_deref();
+    let estimated = match parsed.estimate(name) {
+        Some(kept) => kept,
+        None => match crate::graphql::demand::estimate(
+            &parsed.document,
+            name,
+            &request.variables,
+            app.config.default_list_size,
+        ) {
+            Some(e) => {
+                if e.for_any_variables {
+                    parsed.keep_estimate(name, e.cost);
+                }
+                e.cost
+            }
+            None => 0,
+        },
+    };
     if estimated > app.config.max_cost {
         let mut error = request_error(
             Code::OperationLimitExceeded,

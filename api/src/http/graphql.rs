@@ -163,7 +163,8 @@ async fn answer(
     let before = match lookup {
         Lookup::Hit { body, personal } => {
             app.metrics.answers.with_label_values(&["hit"]).inc();
-            app.metrics.costs(cost.operation, cost.estimated, None);
+            app.metrics
+                .costs(cost.operation, Some(cost.estimated), None);
             let mut http = Response::new(axum::body::Body::from(body));
             let scope = if personal || origin.trusted {
                 "private"
@@ -212,7 +213,8 @@ async fn answer(
         &variables,
         &response.data,
     );
-    app.metrics.costs(cost.operation, cost.estimated, actual);
+    app.metrics
+        .costs(cost.operation, Some(cost.estimated), actual);
     if asked {
         response.extensions.insert(
             "cost".to_owned(),
@@ -220,6 +222,28 @@ async fn answer(
         );
     }
     let clean = response.errors.is_empty();
+    // The router that purges by tag learns what each answer it may keep depends on.
+    if origin.trusted
+        && query
+        && clean
+        && !footprint.volatile()
+        && app.config.router_invalidation().is_some()
+    {
+        let entities =
+            parsed
+                .shape
+                .root_fields()
+                .all(|f| f == "_entities")
+                .then(|| match &response.data {
+                    async_graphql::Value::Object(data) => match data.get("_entities") {
+                        Some(async_graphql::Value::List(items)) => items.len(),
+                        _ => 0,
+                    },
+                    _ => 0,
+                });
+        let (key, tags) = crate::cache::router::answer_tags(&footprint.read(), entities);
+        response.extensions.insert(key.to_owned(), tags);
+    }
     let (mut http, body) = to_http(app, response);
     let keep = query && clean && !footprint.volatile();
     let scope = keep.then(|| {

@@ -206,6 +206,7 @@ impl SocketExecutor {
                     return Err(refuse(e));
                 }
             };
+        metrics.costs(&label, Some(estimated), None);
         let subscription = parsed
             .shape
             .operation(request.operation_name.as_deref())
@@ -238,7 +239,7 @@ impl SocketExecutor {
                     &variables,
                     &response.data,
                 );
-                metrics.costs(&label, estimated, actual);
+                metrics.costs(&label, None, actual);
                 if asked {
                     response
                         .extensions

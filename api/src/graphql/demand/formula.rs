@@ -66,6 +66,9 @@ pub struct Costing<'a> {
     /// many places is costed once, so a chain of fragments costs linear time.
     fragments: HashMap<(&'a str, u64), u64>,
     visiting: HashSet<&'a str>,
+    /// Whether a variable's value was read: an estimate that read none holds for every
+    /// request of the operation.
+    read_variables: std::cell::Cell<bool>,
 }
 
 /// The `_entities` field federation adds to `Query`: a list as long as its
@@ -94,7 +97,13 @@ impl<'a> Costing<'a> {
             default_list_size,
             fragments: HashMap::new(),
             visiting: HashSet::new(),
+            read_variables: std::cell::Cell::new(false),
         }
+    }
+
+    /// Whether the costing so far read any variable.
+    pub fn read_variables(&self) -> bool {
+        self.read_variables.get()
     }
 
     fn base(&self) -> u64 {
@@ -124,6 +133,7 @@ impl<'a> Costing<'a> {
     }
 
     fn variable(&self, name: &Name) -> ConstValue {
+        self.read_variables.set(true);
         if let Some(v) = self.variables.get(name) {
             return v.clone();
         }
@@ -205,6 +215,15 @@ impl<'a> Costing<'a> {
             .iter()
             .filter_map(|(name, value)| {
                 let input = def.args.get(name.node.as_str())?;
+                // Only input objects cost by their value: a scalar's (a cursor, a filter
+                // string) is not read, so the estimate stays independent of it.
+                let object = self
+                    .model
+                    .ty(&input.ty)
+                    .is_some_and(|t| t.kind == Kind::Input);
+                if !object {
+                    return input.weight;
+                }
                 let value = self.resolve(&value.node);
                 Some(
                     input

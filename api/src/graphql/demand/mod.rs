@@ -26,6 +26,12 @@ pub fn model() -> &'static Model {
     &MODEL
 }
 
+/// An operation's estimate, and whether it holds whatever the variables are.
+pub struct Estimate {
+    pub cost: u64,
+    pub for_any_variables: bool,
+}
+
 /// The estimated cost of the operation `name` selects in `document`; None when the
 /// document has no such operation (execution refuses it with its own error).
 pub fn estimate(
@@ -33,9 +39,14 @@ pub fn estimate(
     name: Option<&str>,
     variables: &Variables,
     default_list_size: u64,
-) -> Option<u64> {
+) -> Option<Estimate> {
     let operation = formula::operation(document, name)?;
-    Some(Costing::new(model(), document, operation, variables, default_list_size).estimate())
+    let mut costing = Costing::new(model(), document, operation, variables, default_list_size);
+    let estimated = costing.estimate();
+    Some(Estimate {
+        cost: estimated,
+        for_any_variables: !costing.read_variables(),
+    })
 }
 
 /// The actual cost of `data`, the answer to the operation `name` selects.
@@ -78,7 +89,33 @@ mod tests {
     }
 
     fn estimated(q: &str, variables: serde_json::Value) -> u64 {
-        estimate(&doc(q), None, &Variables::from_json(variables), 10).expect("one operation")
+        estimate(&doc(q), None, &Variables::from_json(variables), 10)
+            .expect("one operation")
+            .cost
+    }
+
+    #[test]
+    fn an_estimate_that_read_no_variable_holds_for_any() {
+        let any = |q: &str| {
+            estimate(
+                &doc(q),
+                None,
+                &Variables::from_json(json!({ "a": "x", "n": 3 })),
+                10,
+            )
+            .expect("one operation")
+            .for_any_variables
+        };
+        // A cursor is a scalar: its value costs nothing and is not read.
+        assert!(any(
+            "query($a: String) { companies(first: 5, after: $a) { nodes { name } } }"
+        ));
+        assert!(!any(
+            "query($n: Int) { companies(first: $n) { nodes { name } } }"
+        ));
+        assert!(!any(
+            "query($s: Boolean!) { companies @skip(if: $s) { nodes { name } } }"
+        ));
     }
 
     #[test]
