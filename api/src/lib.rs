@@ -184,6 +184,8 @@ impl Application {
             metrics,
         };
         let schema = graphql::schema::build(Some(state.clone()));
+        // Built now, not by the first request that needs a cost estimate.
+        graphql::schema::cost_model();
         let router = http::router(state.clone())
             .layer(axum::Extension(schema))
             .layer(axum::Extension(http::graphiql::Personas(seed::personas())));

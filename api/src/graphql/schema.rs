@@ -91,6 +91,15 @@ pub fn sdl() -> String {
     )
 }
 
+/// The demand-control costs of the schema as published (`schema.graphql`, `_service`):
+/// the gateway enforces what routers read. Built on first use (the SDL export takes a
+/// few milliseconds); the server asks for it at start.
+pub fn cost_model() -> &'static super::demand::model::Model {
+    static MODEL: std::sync::LazyLock<super::demand::model::Model> =
+        std::sync::LazyLock::new(|| super::demand::model::Model::from_sdl(&sdl()));
+    &MODEL
+}
+
 /// The federation link async-graphql 7 prints (v2.5, a fixed import list), and the one
 /// published: v2.9 is the first with the demand-control directives `@cost` and
 /// `@listSize` (`graphql::demand`), which a v2.5 subgraph could only publish as custom

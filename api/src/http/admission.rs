@@ -55,6 +55,7 @@ pub async fn admit(
     let estimated = match parsed.estimate(name) {
         Some(kept) => kept,
         None => match crate::graphql::demand::estimate(
+            crate::graphql::schema::cost_model(),
             &parsed.document,
             name,
             &request.variables,

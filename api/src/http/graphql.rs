@@ -208,6 +208,7 @@ async fn answer(
         Err(e) => return error_response(e),
     };
     let actual = crate::graphql::demand::actual(
+        crate::graphql::schema::cost_model(),
         &parsed.document,
         operation_name.as_deref(),
         &variables,

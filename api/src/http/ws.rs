@@ -234,6 +234,7 @@ impl SocketExecutor {
                 }
                 // Every event of a subscription is costed as what it is: one answer.
                 let actual = demand::actual(
+                    crate::graphql::schema::cost_model(),
                     &parsed.document,
                     operation.as_deref(),
                     &variables,
