@@ -261,6 +261,34 @@ impl<'a> Costing<'a> {
         }
     }
 
+    /// The definition of a selected field that counts: not left out by `@skip`/`@include`,
+    /// not introspection, and in the schema (validation refuses a document that names a
+    /// field that is not).
+    fn costed(&self, parent: &str, f: &async_graphql::parser::types::Field) -> Option<&'a Field> {
+        let name = f.name.node.as_str();
+        if self.skipped(&f.directives) || name.starts_with("__") || name == "_service" {
+            return None;
+        }
+        self.definition(parent, name)
+    }
+
+    /// The type an inline fragment selects on, unless `@skip`/`@include` leave it out.
+    fn fragment_type(
+        &self,
+        parent: &str,
+        frag: &async_graphql::parser::types::InlineFragment,
+    ) -> Option<String> {
+        if self.skipped(&frag.directives) {
+            return None;
+        }
+        Some(
+            frag.type_condition
+                .as_ref()
+                .map_or(parent, |c| c.node.on.node.as_str())
+                .to_owned(),
+        )
+    }
+
     fn definition(&self, parent: &str, name: &str) -> Option<&'a Field> {
         if name == "_entities" && parent == "Query" {
             return Some(&ENTITIES);
@@ -280,11 +308,7 @@ impl<'a> Costing<'a> {
                 Selection::Field(f) => {
                     let f = &f.node;
                     let name = f.name.node.as_str();
-                    if self.skipped(&f.directives) || name.starts_with("__") || name == "_service" {
-                        continue;
-                    }
-                    let Some(def) = self.definition(parent, name) else {
-                        // Not in the schema: validation refuses the document.
+                    let Some(def) = self.costed(parent, f) else {
                         continue;
                     };
                     let instances = if name == "_entities" {
@@ -315,14 +339,9 @@ impl<'a> Costing<'a> {
                 }
                 Selection::InlineFragment(frag) => {
                     let frag = &frag.node;
-                    if self.skipped(&frag.directives) {
+                    let Some(on) = self.fragment_type(parent, frag) else {
                         continue;
-                    }
-                    let on = frag
-                        .type_condition
-                        .as_ref()
-                        .map_or(parent, |c| c.node.on.node.as_str())
-                        .to_owned();
+                    };
                     self.estimate_set(&on, &frag.selection_set.node, sized)
                 }
                 Selection::FragmentSpread(spread) => {
@@ -402,11 +421,7 @@ impl<'a> Costing<'a> {
             let cost = match &item.node {
                 Selection::Field(f) => {
                     let f = &f.node;
-                    let name = f.name.node.as_str();
-                    if self.skipped(&f.directives) || name.starts_with("__") || name == "_service" {
-                        continue;
-                    }
-                    let Some(def) = self.definition(parent, name) else {
+                    let Some(def) = self.costed(parent, f) else {
                         continue;
                     };
                     let key = &f.response_key().node;
@@ -442,14 +457,9 @@ impl<'a> Costing<'a> {
                 }
                 Selection::InlineFragment(frag) => {
                     let frag = &frag.node;
-                    if self.skipped(&frag.directives) {
+                    let Some(on) = self.fragment_type(parent, frag) else {
                         continue;
-                    }
-                    let on = frag
-                        .type_condition
-                        .as_ref()
-                        .map_or(parent, |c| c.node.on.node.as_str())
-                        .to_owned();
+                    };
                     let set = &frag.selection_set.node;
                     let objects = self.applicable(parent, &on, set, objects);
                     self.actual_set(&on, set, &objects)
