@@ -4,6 +4,7 @@
 //! measured again. A mechanism: it knows GraphQL documents, not the schema.
 
 pub mod limits;
+pub mod operation;
 pub mod persisted;
 pub mod safelist;
 pub mod shape;

@@ -164,11 +164,7 @@ pub fn parse_manifest(text: &str, limits: &Limits) -> Result<Vec<Operation>, Str
             Ok(Operation {
                 id,
                 name: op.name.clone(),
-                kind: match op.ty {
-                    async_graphql::parser::types::OperationType::Query => "query",
-                    async_graphql::parser::types::OperationType::Mutation => "mutation",
-                    async_graphql::parser::types::OperationType::Subscription => "subscription",
-                },
+                kind: super::operation::keyword(op.ty),
                 body,
             })
         })

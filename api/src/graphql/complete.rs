@@ -15,8 +15,7 @@
 //! the next.
 
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, Type,
-    TypeKind,
+    BaseType, ExecutableDocument, Selection, SelectionSet, Type, TypeKind,
 };
 use async_graphql::{Name, PathSegment, Response, Value};
 use std::collections::HashMap;
@@ -183,18 +182,11 @@ fn root<'a>(
     document: &'a ExecutableDocument,
     operation: Option<&str>,
 ) -> Option<(&'static str, &'a SelectionSet)> {
-    let op = match (&document.operations, operation) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
-        _ => return None,
-    };
-    let ty = match op.node.ty {
-        OperationType::Query => "Query",
-        OperationType::Mutation => "Mutation",
-        OperationType::Subscription => "Subscription",
-    };
-    Some((ty, &op.node.selection_set.node))
+    let op = crate::documents::operation::select(document, operation)?;
+    Some((
+        crate::documents::operation::root_type(op.ty),
+        &op.selection_set.node,
+    ))
 }
 
 /// Nullability of each segment of `path`, read by walking the document along it.

@@ -157,7 +157,7 @@ pub fn publish_answer(
             }
         }
     }
-    let Some(op) = super::demand::formula::operation(document, operation) else {
+    let Some(op) = crate::documents::operation::select(document, operation) else {
         return;
     };
     let mut found = Vec::new();

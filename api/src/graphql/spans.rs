@@ -6,7 +6,7 @@
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
 use std::sync::{Arc, Mutex};
 use tracing::Instrument;
@@ -23,14 +23,6 @@ impl ExtensionFactory for PhaseSpans {
 #[derive(Default)]
 struct Phases {
     operation: Mutex<Option<(String, &'static str)>>,
-}
-
-fn operation_type(t: OperationType) -> &'static str {
-    match t {
-        OperationType::Query => "query",
-        OperationType::Mutation => "mutation",
-        OperationType::Subscription => "subscription",
-    }
 }
 
 #[async_trait::async_trait]
@@ -50,7 +42,7 @@ impl Extension for Phases {
         if let Some((name, op)) = document.operations.iter().next() {
             let name = name.map(|n| n.to_string()).unwrap_or_default();
             if let Ok(mut slot) = self.operation.lock() {
-                *slot = Some((name, operation_type(op.node.ty)));
+                *slot = Some((name, crate::documents::operation::keyword(op.node.ty)));
             }
         }
         Ok(document)

@@ -18,35 +18,11 @@
 use super::model::{Field, Kind, Model};
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
-    Directive, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
-    Selection, SelectionSet,
+    Directive, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Name, Positioned, Value as ConstValue, Variables};
 use async_graphql_value::Value;
 use std::collections::{HashMap, HashSet};
-
-/// The operation `name` selects in `document` (the only one when `name` is None).
-pub fn operation<'d>(
-    document: &'d ExecutableDocument,
-    name: Option<&str>,
-) -> Option<&'d OperationDefinition> {
-    match (&document.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(&op.node),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| &op.node),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| &op.node)
-        }
-        _ => None,
-    }
-}
-
-fn root_type(ty: OperationType) -> &'static str {
-    match ty {
-        OperationType::Query => "Query",
-        OperationType::Mutation => "Mutation",
-        OperationType::Subscription => "Subscription",
-    }
-}
 
 /// A connection's page size and the fields of its type that size takes.
 #[derive(Clone, Copy)]
@@ -116,7 +92,7 @@ impl<'a> Costing<'a> {
 
     /// The estimate, before anything runs.
     pub fn estimate(&mut self) -> u64 {
-        let root = root_type(self.operation.ty);
+        let root = crate::documents::operation::root_type(self.operation.ty);
         let set = &self.operation.selection_set.node;
         self.base()
             .saturating_add(self.estimate_set(root, set, None))
@@ -128,8 +104,11 @@ impl<'a> Costing<'a> {
             return self.base();
         };
         let set = &self.operation.selection_set.node;
-        self.base()
-            .saturating_add(self.actual_set(root_type(self.operation.ty), set, &[root]))
+        self.base().saturating_add(self.actual_set(
+            crate::documents::operation::root_type(self.operation.ty),
+            set,
+            &[root],
+        ))
     }
 
     fn variable(&self, name: &Name) -> ConstValue {

@@ -31,7 +31,7 @@ pub fn estimate(
     variables: &Variables,
     default_list_size: u64,
 ) -> Option<Estimate> {
-    let operation = formula::operation(document, name)?;
+    let operation = crate::documents::operation::select(document, name)?;
     let mut costing = Costing::new(model, document, operation, variables, default_list_size);
     let estimated = costing.estimate();
     Some(Estimate {
@@ -48,7 +48,7 @@ pub fn actual(
     variables: &Variables,
     data: &Value,
 ) -> Option<u64> {
-    let operation = formula::operation(document, name)?;
+    let operation = crate::documents::operation::select(document, name)?;
     Some(Costing::new(model, document, operation, variables, 0).actual(data))
 }
 
