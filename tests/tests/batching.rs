@@ -74,6 +74,37 @@ on_both_engines_single_threaded! {
         assert!(large <= 20, "{large} statements");
     }
 
+    async fn a_tree_costs_the_same_statements_alone_and_among_many_at_once(app) {
+        // Thirty-two trees of every company at once share one thread: a woken request
+        // waits its turn behind the others, and a batch that gave up waiting for it fired
+        // with part of a level (bench S3: 6 statements alone, 11.6 at 32 connections).
+        // However long the turn, each request's levels stay whole.
+        let mut config = (*app.app.state.config).clone();
+        config.max_concurrent_executions = 32;
+        let app = TestApp::with_config(app.backend, config).await;
+        statements(&app, TREE, 1).await;
+        let (alone, a) = statements(&app, TREE, 40).await;
+        a.assert_no_errors();
+        let token = app.ibm_channel_token();
+        let before = app.app.state.db_stats.statements();
+        // Documents named apart, so no answer is served from another's.
+        let trees: Vec<String> = (0..32)
+            .map(|i| TREE.replacen("query(", &format!("query T{i}("), 1))
+            .collect();
+        let answers = futures::future::join_all(
+            trees.iter().map(|q| app.graphql(q, json!({ "n": 40 }), Some(&token))),
+        )
+        .await;
+        let together = app.app.state.db_stats.statements() - before;
+        for answer in &answers {
+            answer.assert_no_errors();
+            assert_eq!(answer.body, a.body);
+        }
+        // At most 32 times one tree: concurrent misses of the same cached rows may share a
+        // load, but no level may split.
+        assert!(together <= 32 * alone, "{together} statements for 32 trees of {alone}");
+    }
+
     async fn a_federation_entity_batch_costs_the_same_for_2_and_for_10_representations(app) {
         let q = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Company { name countryEnterprises { country } achievedLevel } } }";
         let reps = |n: usize| json!({ "r": (1..=n).map(|i| json!({ "__typename": "Company", "partnerWorldId": format!("PW-{i:06}") })).collect::<Vec<_>>() });
