@@ -29,6 +29,7 @@ WORK=$(mktemp -d)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
 command -v redis-cli >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-tools >/dev/null; }
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 cargo build --release -q -p api -p bench
 
 # The peer's runtime: PostGraphile v5 needs Node.js 22, Debian ships 20; PyPI's
@@ -231,10 +232,19 @@ metric() { { curl -sf "http://$MADDR/metrics" || true; } | awk -v m="$1" 'index(
 # Commands the Redis server processed (all clients: only the scenario's server is loaded).
 redis_commands() { redis-cli -u "$REDIS" info stats | awk -F: '/^total_commands_processed/ {printf "%d", $2}'; }
 
-# One scenario: median requests/s over RUNS, its p50/p99, statements and cache hits per request.
+# CPU time (user + system, in clock ticks) of processes, read after the command name, which
+# may hold spaces.
+ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo "$t"; }
+pg_ticks() { ticks $(pgrep -x postgres); }
+declare -A PID_OF=([$GW_ADDR]=$GW [$GW4_ADDR]=$GW4 [$GW5_ADDR]=$GW5 [$CEIL_ADDR]=$CEIL [$PEER_ADDR]=$PEER)
+TICK_MS=$(( 1000 / $(getconf CLK_TCK) ))
+
+# One scenario: median requests/s over RUNS, its p50/p99, statements and cache hits per
+# request, and the CPU per request of the server and of PostgreSQL (over all runs).
 run() { # label url script connections
-  local rps=() p50=() p99=() stm0 req0 hit0 miss0 red0 ans0
+  local rps=() p50=() p99=() stm0 req0 hit0 miss0 red0 ans0 srv0 pg0 done=0
   MADDR=${2#http://}; MADDR=${MADDR%%/*}
+  srv0=$(ticks "${PID_OF[$MADDR]}"); pg0=$(pg_ticks)
   stm0=$(metric partnerworld_db_statements_total); req0=$(metric partnerworld_graphql_requests_total)
   ans0=$(metric 'partnerworld_answer_cache_total{outcome="hit"}')
   red0=$(redis_commands)
@@ -244,6 +254,7 @@ run() { # label url script connections
     rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
     p50+=("$(awk '$1 == "50%" {print $2}' <<<"$out")")
     p99+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    done=$(( done + $(awk '/requests in/ {print $1}' <<<"$out") ))
     if grep -q "Non-2xx" <<<"$out"; then echo "  warning: $1 had non-2xx answers" >&2; fi
     if grep -q "Socket errors" <<<"$out"; then echo "  $1: $(grep 'Socket errors' <<<"$out" | sed 's/^ *//'), of $(awk '/requests in/ {print $1}' <<<"$out") requests" >&2; fi
   done
@@ -255,19 +266,22 @@ run() { # label url script connections
   stm=$(( $(metric partnerworld_db_statements_total) - stm0 )); req=$(( $(metric partnerworld_graphql_requests_total) - req0 ))
   red=$(( $(redis_commands) - red0 ))
   hit=$(( $(metric partnerworld_cache_hits_total) - hit0 )); miss=$(( $(metric partnerworld_cache_misses_total) - miss0 ))
-  local spr="-" ratio="-" rpr="-" apr="-"
+  local spr="-" ratio="-" rpr="-" apr="-" srv pg
+  srv=$(awk -v t="$(( $(ticks "${PID_OF[$MADDR]}") - srv0 ))" -v n="$done" -v ms="$TICK_MS" 'BEGIN {printf "%.2f", n ? t * ms / n : 0}')
+  pg=$(awk -v t="$(( $(pg_ticks) - pg0 ))" -v n="$done" -v ms="$TICK_MS" 'BEGIN {printf "%.2f", n ? t * ms / n : 0}')
+  SRV_MS[$1]=$srv; PG_MS[$1]=$pg
   [ "$req" -gt 0 ] && apr=$(awk -v a="$ans" -v r="$req" 'BEGIN {printf "%.0f%%", 100 * a / r}')
   [ "$req" -gt 0 ] && spr=$(awk -v s="$stm" -v r="$req" 'BEGIN {printf "%.2f", s / r}')
   [ "$req" -gt 0 ] && rpr=$(awk -v s="$red" -v r="$req" 'BEGIN {printf "%.2f", s / r}')
   [ $((hit + miss)) -gt 0 ] && ratio=$(awk -v h="$hit" -v m="$miss" 'BEGIN {printf "%.0f%%", 100 * h / (h + m)}')
   RESULT[$1]=$sorted
-  printf '%-34s %10s %9s %9s %10s %8s %10s %8s\n' "$1" "$sorted" "${p50[$idx]}" "${p99[$idx]}" "$spr" "$ratio" "$rpr" "$apr"
+  printf '%-34s %10s %9s %9s %10s %8s %10s %8s %8s %8s\n' "$1" "$sorted" "${p50[$idx]}" "${p99[$idx]}" "$spr" "$ratio" "$rpr" "$apr" "$srv" "$pg"
 }
 
-declare -A RESULT
+declare -A RESULT SRV_MS PG_MS
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $COMPANIES companies; ${RUNS}x${DURATION}s per scenario, $CONNECTIONS connections; server on core 0, wrk on core 1"
-printf '%-34s %10s %9s %9s %10s %8s %10s %8s\n' scenario req/s p50 p99 SQL/req cache-hit Redis/req answers
+printf '%-34s %10s %9s %9s %10s %8s %10s %8s %8s %8s\n' scenario req/s p50 p99 SQL/req cache-hit Redis/req answers "srv ms" "pg ms"
 run "C0 canned axum answer" "http://$CEIL_ADDR/canned" /dev/null "$CONNECTIONS"
 run "C0 canned S2 bytes" "http://$CEIL_ADDR/canned-s2" /dev/null "$CONNECTIONS"
 run "C1 point lookup by hand" "http://$CEIL_ADDR" "$WORK/C1point.lua" "$CONNECTIONS"
@@ -332,6 +346,48 @@ download() { # label site
 echo
 download "D1 report file, 10 000 rows" S-9000001
 download "D1 report file, 1 000 000 rows" S-9000002
+
+# Instructions per request, counted by callgrind: repeatable whatever else the machine
+# does, where requests per second move by 10-20 % from run to run. The gateway configured
+# as for S2/S3 and the ceiling's C1, each under valgrind on its own port; 5 requests warm
+# it up, then 20 pages at different offsets are counted (one thread, one request at a time).
+CG_ADDR=127.0.0.1:8196
+cg_count() { # pid label request-command...: prints the label and millions of instructions per request
+  local pid=$1 label=$2 before; shift 2
+  for i in $(seq 5); do "$@" "$i" >/dev/null; done
+  before=$(ls "$WORK"/cg.out.* 2>/dev/null | wc -l)
+  callgrind_control -i on "$pid" >/dev/null 2>&1
+  for i in $(seq 101 120); do "$@" "$i" >/dev/null; done
+  callgrind_control -i off "$pid" >/dev/null 2>&1
+  callgrind_control -d "$label" "$pid" >/dev/null 2>&1
+  for _ in $(seq 100); do [ "$(ls "$WORK"/cg.out.* 2>/dev/null | wc -l)" -gt "$before" ] && break; sleep 0.2; done
+  local total; total=$(cat "$WORK"/cg.out.* | awk -v l="$label" '/^desc: Trigger: / {hit = ($NF == l)} hit && /^totals:/ {print $2; exit}')
+  INSTR[$label]=$(awk -v t="$total" 'BEGIN {printf "%.2f", t / 20 / 1e6}')
+}
+cg_wait() { for _ in $(seq 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "$1 did not start under valgrind"; exit 1; }
+declare -A INSTR
+gw_page() { # first offset
+  curl -sf "http://$CG_ADDR/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $IBM_TOKEN" \
+    -d "{\"query\": $(python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$([ "$1" = 20 ] && echo "$S2" || echo "$S3")"), \"variables\": {\"after\": \"$(printf '%s' $(( $2 * 397 )) | base64 | tr '+/' '-_' | tr -d '=')\"}}"
+}
+ceil_page() { curl -sf "http://$CG_ADDR/tree?first=$1&after=$(( $2 * 397 ))"; }
+env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbenchcg:$$:" JWT_HS256_SECRET=$SECRET \
+  RESPONSE_CACHE_SECS=0 LISTEN_ADDR=$CG_ADDR RATE_LIMIT_REQUESTS=0 \
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/cg.out.%p" "$BIN/partnerworld" serve 2>"$WORK/cg.log" &
+CGPID=$!
+cg_wait "http://$CG_ADDR/readyz"
+cg_count "$CGPID" S2 gw_page 20
+cg_count "$CGPID" S3 gw_page 100
+kill "$CGPID"; wait "$CGPID" 2>/dev/null || true
+env DATABASE_URL="$PG/$DB" BENCH_CEILING_ADDR=$CG_ADDR \
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/cg.out.%p" "$BIN/ceiling" 2>>"$WORK/cg.log" &
+CGPID=$!
+cg_wait "http://$CG_ADDR/canned"
+cg_count "$CGPID" C1tree ceil_page 20
+cg_count "$CGPID" C1fat ceil_page 100
+kill "$CGPID"; wait "$CGPID" 2>/dev/null || true
+echo "instructions per request (callgrind, millions): S2 ${INSTR[S2]}, C1 tree ${INSTR[C1tree]}; S3 ${INSTR[S3]}, C1 fat ${INSTR[C1fat]}"
+
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
 echo "gateway / PostGraphile v5 (target >= 150%):"
@@ -339,6 +395,9 @@ echo "  S1 / P1:        $(ratio "${RESULT[S1 point lookup]}" "${RESULT[P1 peer p
 echo "  S2 / P2:        $(ratio "${RESULT[S2 page tree (20)]}" "${RESULT[P2 peer page tree (20)]}")"
 echo "  S3 / P3:        $(ratio "${RESULT[S3 fat answer (100)]}" "${RESULT[P3 peer fat answer (100)]}")"
 echo "  S2 / P2 at 256: $(ratio "${RESULT[S2 at 256 connections]}" "${RESULT[P2 peer at 256 connections]}")"
+echo "CPU per request, gateway / ceiling (target <= 125%) and PostgreSQL, gateway / peer (target <= 100%):"
+echo "  S2: server $(ratio "${SRV_MS[S2 page tree (20)]}" "${SRV_MS[C1 page tree by hand]}") (${SRV_MS[S2 page tree (20)]} / ${SRV_MS[C1 page tree by hand]} ms), instructions $(ratio "${INSTR[S2]}" "${INSTR[C1tree]}"); PostgreSQL $(ratio "${PG_MS[S2 page tree (20)]}" "${PG_MS[P2 peer page tree (20)]}") (${PG_MS[S2 page tree (20)]} / ${PG_MS[P2 peer page tree (20)]} ms)"
+echo "  S3: server $(ratio "${SRV_MS[S3 fat answer (100)]}" "${SRV_MS[C1 fat answer by hand (100)]}") (${SRV_MS[S3 fat answer (100)]} / ${SRV_MS[C1 fat answer by hand (100)]} ms), instructions $(ratio "${INSTR[S3]}" "${INSTR[C1fat]}"); PostgreSQL $(ratio "${PG_MS[S3 fat answer (100)]}" "${PG_MS[P3 peer fat answer (100)]}") (${PG_MS[S3 fat answer (100)]} / ${PG_MS[P3 peer fat answer (100)]} ms)"
 echo "gateway / its ceiling:"
 echo "S3 / C1 fat:    $(ratio "${RESULT[S3 fat answer (100)]}" "${RESULT[C1 fat answer by hand (100)]}")"
 echo "S4 / C0 S2:     $(ratio "${RESULT[S4 S2 by APQ hash, warm]}" "${RESULT[C0 canned S2 bytes]}")"

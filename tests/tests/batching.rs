@@ -74,6 +74,20 @@ on_both_engines_single_threaded! {
         assert!(large <= 20, "{large} statements");
     }
 
+    async fn the_benchmark_page_tree_costs_one_statement_per_level(app) {
+        // The benchmark's S2 shape: companies, their country enterprises, locations, first
+        // five people and their counted certifications. One statement per level, as the
+        // hand-written ceiling runs; the points table is joined, not read apart.
+        let q = "query($n: Int!) { companies(first: $n) { edges { node { name countryEnterprises { country \
+            locations { name people(first: 5) { edges { node { ibmId certifications { name track } } } } } } } } } }";
+        statements(&app, q, 1).await;
+        let (spent, a) = statements(&app, q, 20).await;
+        a.assert_no_errors();
+        let certifications = a.body.to_string().matches("\"track\"").count();
+        assert!(certifications > 20, "the seed's people hold certifications ({certifications})");
+        assert_eq!(spent, 5, "companies, country enterprises, locations, people, certifications");
+    }
+
     async fn a_tree_costs_the_same_statements_alone_and_among_many_at_once(app) {
         // Thirty-two trees of every company at once share one thread: a woken request
         // waits its turn behind the others, and a batch that gave up waiting for it fired

@@ -112,7 +112,8 @@ pub async fn list<K, M, T>(ctx: &Context<'_>, key: K, wrap: impl Fn(M) -> T) -> 
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     M: Send + Sync + Clone + 'static,
-    DbLoader: async_graphql::dataloader::Loader<K, Value = Vec<M>, Error = loader::LoadError>,
+    DbLoader:
+        async_graphql::dataloader::Loader<K, Value = loader::Rows<M>, Error = loader::LoadError>,
 {
     list_visible(ctx, key, |_, row| Some(wrap(row))).await
 }
@@ -127,16 +128,16 @@ pub async fn list_visible<K, M, T>(
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     M: Send + Sync + Clone + 'static,
-    DbLoader: async_graphql::dataloader::Loader<K, Value = Vec<M>, Error = loader::LoadError>,
+    DbLoader:
+        async_graphql::dataloader::Loader<K, Value = loader::Rows<M>, Error = loader::LoadError>,
 {
     let viewer = ctx.viewer();
-    Ok(ctx
-        .loaders()?
-        .load_one(key)
-        .await?
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|row| visible(&viewer, row))
+    let Some(rows) = ctx.loaders()?.load_one(key).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(rows
+        .iter()
+        .filter_map(|row| visible(&viewer, row.clone()))
         .collect())
 }
 

@@ -65,6 +65,7 @@ impl Community {
             .loaders()?
             .load_one(MembersOf(self.0.id))
             .await?
+            .map(|rows| rows.to_vec())
             .unwrap_or_default())
     }
 }

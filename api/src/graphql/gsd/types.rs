@@ -27,9 +27,9 @@ impl Solution {
             .load_one(TagsOf(self.0.id))
             .await?
             .unwrap_or_default()
-            .into_iter()
+            .iter()
             .filter(|t| t.kind == kind)
-            .map(|t| t.value)
+            .map(|t| t.value.clone())
             .collect())
     }
 }
@@ -105,8 +105,8 @@ impl Solution {
             .unwrap_or_default();
         let viewer = ctx.viewer();
         Ok(all
-            .into_iter()
-            .filter_map(|e| CustomerExperience::visible(&viewer, e, self.0.company_id))
+            .iter()
+            .filter_map(|e| CustomerExperience::visible(&viewer, e.clone(), self.0.company_id))
             .collect())
     }
     /// Technical-validation nominations: the company and IBM_CHANNEL.

@@ -67,7 +67,7 @@ impl Opportunity {
             .load_one(EventsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        rows.into_iter()
+        rows.iter()
             .map(|e| {
                 Ok(OpportunityHistoryEntry {
                     at: e.at,
@@ -78,7 +78,7 @@ impl Opportunity {
                         .map(|s| Stored::from_db("opportunity_events.from_status", s))
                         .transpose()?,
                     to: Stored::from_db("opportunity_events.to_status", &e.to_status)?,
-                    note: e.note,
+                    note: e.note.clone(),
                 })
             })
             .collect()

@@ -233,7 +233,8 @@ impl SaasSubscription {
             .load_one(ElementsOf(self.0.id))
             .await?
             .unwrap_or_default()
-            .into_iter()
+            .iter()
+            .cloned()
             .map(ProvisioningDataElement)
             .collect())
     }

@@ -109,9 +109,9 @@ impl Site {
             .unwrap_or_default();
         let viewer = ctx.viewer();
         Ok(Some(
-            rows.into_iter()
+            rows.iter()
                 .filter(|r| status.is_none_or(|s| r.status == s.as_db()))
-                .filter_map(|r| AccessRequest::visible(&viewer, r))
+                .filter_map(|r| AccessRequest::visible(&viewer, r.clone()))
                 .collect(),
         ))
     }
@@ -624,7 +624,8 @@ impl Order {
             .load_one(OrderLinesOf(self.0.id))
             .await?
             .unwrap_or_default()
-            .into_iter()
+            .iter()
+            .cloned()
             .map(OrderLine)
             .collect())
     }
@@ -674,7 +675,8 @@ impl RenewalQuote {
             .load_one(QuoteLinesOf(self.0.id))
             .await?
             .unwrap_or_default()
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|l| RenewalQuoteLine(l, self.0.currency.clone()))
             .collect())
     }

@@ -55,17 +55,16 @@ pub async fn assessment(ctx: &Context<'_>, company_id: i64) -> AppResult<Assessm
 /// A page of people from rows fetched as `first + 1`, each as the viewer may see them.
 pub fn people_page(
     viewer: &Viewer,
-    mut rows: Vec<people::Model>,
+    rows: &[people::Model],
     first: u32,
     has_previous: bool,
 ) -> Connection<Cursor, Person> {
     let has_next = rows.len() > first as usize;
-    rows.truncate(first as usize);
     let mut conn = Connection::new(has_previous, has_next);
-    conn.edges.extend(rows.into_iter().filter_map(|p| {
-        let id = p.id;
-        Person::visible(viewer, p).map(|p| Edge::new(OpaqueCursor(id), p))
-    }));
+    conn.edges
+        .extend(rows.iter().take(first as usize).filter_map(|p| {
+            Person::visible(viewer, p.clone()).map(|person| Edge::new(OpaqueCursor(p.id), person))
+        }));
     conn
 }
 
@@ -161,7 +160,8 @@ impl Company {
             .load_one(LevelChangesOf(self.0.id))
             .await?
             .unwrap_or_default();
-        rows.into_iter()
+        rows.iter()
+            .cloned()
             .map(LevelChange::try_from)
             .collect::<AppResult<Vec<_>>>()
             .map(Some)
@@ -213,7 +213,7 @@ impl Company {
             })
             .await?
             .unwrap_or_default();
-        Ok(Some(people_page(&ctx.viewer(), rows, first, after > 0)))
+        Ok(Some(people_page(&ctx.viewer(), &rows, first, after > 0)))
     }
 
     /// The leads IBM passed to the company and the deals it registered, oldest first,
@@ -492,7 +492,7 @@ impl Location {
             })
             .await?
             .unwrap_or_default();
-        Ok(Some(people_page(&ctx.viewer(), rows, first, after > 0)))
+        Ok(Some(people_page(&ctx.viewer(), &rows, first, after > 0)))
     }
     #[guard(ReadEmployees)]
     async fn agreements(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Agreement>>> {
@@ -885,7 +885,7 @@ impl RevenueCorrection {
             .load_one(CorrectionAmountsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        rows.into_iter()
+        rows.iter()
             .map(|r| {
                 Ok(BrandAmount {
                     brand: Stored::from_db("revenue_correction_amounts.brand", &r.brand)?,

@@ -71,7 +71,8 @@ impl RelationshipApplication {
             .load_one(ProductGroupsOf(self.0.id))
             .await?
             .unwrap_or_default()
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|g| {
                 Ok(ProductGroupSelection {
                     program: Stored::from_db("application_product_groups.program", &g.program)?,

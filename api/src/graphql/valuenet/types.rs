@@ -19,9 +19,9 @@ impl Registration {
             .load_one(FocusOf(self.0.id))
             .await?
             .unwrap_or_default()
-            .into_iter()
+            .iter()
             .filter(|f| f.kind == kind)
-            .map(|f| f.value)
+            .map(|f| f.value.clone())
             .collect())
     }
 }
@@ -52,8 +52,8 @@ pub async fn registration(ctx: &Context<'_>, company_id: i64) -> AppResult<Optio
         .load_one(RegistrationOf(company_id))
         .await?
         .unwrap_or_default()
-        .into_iter()
-        .next()
+        .first()
+        .cloned()
         .map(Registration))
 }
 
