@@ -367,10 +367,10 @@ cg_count() { # pid label request-command...: prints the label and millions of in
 cg_wait() { for _ in $(seq 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "$1 did not start under valgrind"; exit 1; }
 declare -A INSTR
 gw_page() { # first offset
-  curl -sf "http://$CG_ADDR/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $IBM_TOKEN" \
+  curl -sf --max-time 300 "http://$CG_ADDR/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $IBM_TOKEN" \
     -d "{\"query\": $(python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$([ "$1" = 20 ] && echo "$S2" || echo "$S3")"), \"variables\": {\"after\": \"$(printf '%s' $(( $2 * 397 )) | base64 | tr '+/' '-_' | tr -d '=')\"}}"
 }
-ceil_page() { curl -sf "http://$CG_ADDR/tree?first=$1&after=$(( $2 * 397 ))"; }
+ceil_page() { curl -sf --max-time 300 "http://$CG_ADDR/tree?first=$1&after=$(( $2 * 397 ))"; }
 env DATABASE_URL="$PG/$DB" REDIS_URL="$REDIS" REDIS_KEY_PREFIX="pwbenchcg:$$:" JWT_HS256_SECRET=$SECRET \
   RESPONSE_CACHE_SECS=0 LISTEN_ADDR=$CG_ADDR RATE_LIMIT_REQUESTS=0 \
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/cg.out.%p" "$BIN/partnerworld" serve 2>"$WORK/cg.log" &

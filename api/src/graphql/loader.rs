@@ -1,10 +1,13 @@
 //! The database loader behind every relation: one `DbLoader` implements
-//! `Loader<K>` for one key type per relation, each batched into a single `IN (...)`
-//! statement. It is created per request (so its cache never outlives the request).
+//! `Loader<K>` for one key type per relation, each batched into a single statement over
+//! the keys ([`any_of`]). It is created per request (so its cache never outlives the
+//! request).
 
 use crate::error::AppError;
+use sea_orm::sea_query::{Expr, ExprTrait, extension::postgres::PgFunc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, ModelTrait,
+    QueryFilter, QueryOrder, Value,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,6 +46,18 @@ impl From<LoadError> for AppError {
 /// those clones). Cloning an `Arc` is a counter.
 pub type Rows<M> = Arc<[M]>;
 
+/// `col` is one of `keys`, as a batch asks. On PostgreSQL it is `col = ANY($1)` with the
+/// keys bound as one array, so a batch of any size is the same prepared statement, parsed
+/// and planned once per connection; `IN ($1, ..., $n)` is a new statement for every n
+/// (a page of 20 companies cost PostgreSQL 2.5 ms per request where the hand-written
+/// ceiling, which binds arrays, cost 0.7 ms). SQLite has no arrays: there it is a list.
+pub fn any_of<C: ColumnTrait>(db: &impl ConnectionTrait, col: C, keys: Vec<i64>) -> Expr {
+    match db.get_database_backend() {
+        DbBackend::Postgres => ExprTrait::eq(col.into_expr(), PgFunc::any(Expr::val(keys))),
+        _ => col.is_in(keys),
+    }
+}
+
 /// Reads an integer key column out of a model.
 pub fn key_of<M: ModelTrait>(m: &M, col: <M::Entity as EntityTrait>::Column) -> i64 {
     match m.get(col) {
@@ -74,7 +89,7 @@ where
     let span = span(name, keys.len());
     let keys: Vec<i64> = keys.collect();
     let rows = E::find()
-        .filter(col.is_in(keys))
+        .filter(any_of(db, col, keys))
         .all(db)
         .instrument(span)
         .await?;
@@ -110,7 +125,7 @@ where
     let span = span(name, keys.len());
     let keys: Vec<i64> = keys.collect();
     let rows = E::find()
-        .filter(col.is_in(keys.iter().copied()))
+        .filter(any_of(db, col, keys.clone()))
         .filter(only)
         .order_by_asc(order)
         .all(db)

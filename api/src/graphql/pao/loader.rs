@@ -90,7 +90,11 @@ impl Loader<ActivityOf> for DbLoader {
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for ((from, to), customers) in windows {
             let rows = orders::Entity::find()
-                .filter(orders::Column::CustomerId.is_in(customers))
+                .filter(crate::graphql::loader::any_of(
+                    &self.db,
+                    orders::Column::CustomerId,
+                    customers,
+                ))
                 .filter(orders::Column::OrderedOn.between(from, to))
                 .order_by_asc(orders::Column::Id)
                 .all(&self.db)

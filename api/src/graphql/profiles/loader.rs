@@ -3,7 +3,7 @@
 use crate::cache::entity::{ComputedKind, RowKind};
 use crate::domain::profiles::level::LevelInputs;
 use crate::domain::profiles::model::PersonStatus;
-use crate::graphql::loader::{DbLoader, LoadError, Rows, keys, load_many, load_one};
+use crate::graphql::loader::{DbLoader, LoadError, Rows, any_of, keys, load_many, load_one};
 use async_graphql::dataloader::Loader;
 use entities::{company_partner_types, people};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, WindowStatement};
@@ -86,7 +86,11 @@ impl Loader<CertificationsOf> for DbLoader {
             )
             .column_as(skill_points::Column::Track, "track")
             .join(JoinType::InnerJoin, counted)
-            .filter(certifications::Column::PersonId.is_in(ids.iter().copied()))
+            .filter(any_of(
+                &self.db,
+                certifications::Column::PersonId,
+                ids.clone(),
+            ))
             .order_by_asc(certifications::Column::Id)
             .into_model::<certifications::Model>()
             .all(&self.db)
@@ -275,7 +279,11 @@ impl Loader<HeadquartersOf> for DbLoader {
     ) -> Result<HashMap<HeadquartersOf, Self::Value>, LoadError> {
         use entities::locations::{Column, Entity};
         let rows = Entity::find()
-            .filter(Column::CompanyId.is_in(keys.iter().map(|k| k.0)))
+            .filter(any_of(
+                &self.db,
+                Column::CompanyId,
+                keys.iter().map(|k| k.0).collect(),
+            ))
             .filter(Column::IsHeadquarters.eq(true))
             .all(&self.db)
             .instrument(tracing::debug_span!(
@@ -347,7 +355,7 @@ impl Loader<PeoplePage> for DbLoader {
                     "rn",
                 )
                 .from(people::Entity)
-                .and_where(Expr::col(parent_col).is_in(parents))
+                .and_where(any_of(&self.db, parent_col, parents))
                 .and_where(Expr::col(people::Column::Id).gt(after));
             if let Some(status) = status {
                 inner.and_where(Expr::col(people::Column::Status).eq(status.as_db()));
