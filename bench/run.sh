@@ -47,6 +47,9 @@ if [ "$count" != "$COMPANIES" ]; then
   echo "seeding $COMPANIES companies into $DB (once)"
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
   DATABASE_URL=$PG/$DB "$BIN/partnerworld" seed --companies "$COMPANIES"
+  # Vacuumed now, not by autovacuum in the middle of the first scenarios (seven million
+  # fresh rows): it took CPU from the ceilings and skewed the PostgreSQL CPU column.
+  psql "$PG/$DB" -qc "VACUUM ANALYZE"
 fi
 
 # The report scenarios' sites (once): S-9000001 with 10 000 renewal line items over 200
@@ -235,16 +238,22 @@ redis_commands() { redis-cli -u "$REDIS" info stats | awk -F: '/^total_commands_
 # CPU time (user + system, in clock ticks) of processes, read after the command name, which
 # may hold spaces.
 ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done; echo "$t"; }
-pg_ticks() { ticks $(pgrep -x postgres); }
+# PostgreSQL's CPU for a scenario: its client backends on the bench database (autovacuum
+# and other maintenance are not the scenario's), per backend since the scenario began, so
+# a backend that starts or ends during it adds only its own time.
+pg_backends() { psql "$PG/$DB" -tAc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = '$DB' AND pid <> pg_backend_pid()"; }
+declare -A PG_START
+pg_mark() { PG_START=(); local p; for p in $(pg_backends); do PG_START[$p]=$(ticks "$p"); done; }
+pg_spent() { local t=0 p; for p in $(pg_backends); do t=$(( t + $(ticks "$p") - ${PG_START[$p]:-0} )); done; echo "$t"; }
 declare -A PID_OF=([$GW_ADDR]=$GW [$GW4_ADDR]=$GW4 [$GW5_ADDR]=$GW5 [$CEIL_ADDR]=$CEIL [$PEER_ADDR]=$PEER)
 TICK_MS=$(( 1000 / $(getconf CLK_TCK) ))
 
 # One scenario: median requests/s over RUNS, its p50/p99, statements and cache hits per
 # request, and the CPU per request of the server and of PostgreSQL (over all runs).
 run() { # label url script connections
-  local rps=() p50=() p99=() stm0 req0 hit0 miss0 red0 ans0 srv0 pg0 done=0
+  local rps=() p50=() p99=() stm0 req0 hit0 miss0 red0 ans0 srv0 done=0
   MADDR=${2#http://}; MADDR=${MADDR%%/*}
-  srv0=$(ticks "${PID_OF[$MADDR]}"); pg0=$(pg_ticks)
+  srv0=$(ticks "${PID_OF[$MADDR]}"); pg_mark
   stm0=$(metric partnerworld_db_statements_total); req0=$(metric partnerworld_graphql_requests_total)
   ans0=$(metric 'partnerworld_answer_cache_total{outcome="hit"}')
   red0=$(redis_commands)
@@ -268,7 +277,7 @@ run() { # label url script connections
   hit=$(( $(metric partnerworld_cache_hits_total) - hit0 )); miss=$(( $(metric partnerworld_cache_misses_total) - miss0 ))
   local spr="-" ratio="-" rpr="-" apr="-" srv pg
   srv=$(awk -v t="$(( $(ticks "${PID_OF[$MADDR]}") - srv0 ))" -v n="$done" -v ms="$TICK_MS" 'BEGIN {printf "%.2f", n ? t * ms / n : 0}')
-  pg=$(awk -v t="$(( $(pg_ticks) - pg0 ))" -v n="$done" -v ms="$TICK_MS" 'BEGIN {printf "%.2f", n ? t * ms / n : 0}')
+  pg=$(awk -v t="$(pg_spent)" -v n="$done" -v ms="$TICK_MS" 'BEGIN {printf "%.2f", n ? t * ms / n : 0}')
   SRV_MS[$1]=$srv; PG_MS[$1]=$pg
   [ "$req" -gt 0 ] && apr=$(awk -v a="$ans" -v r="$req" 'BEGIN {printf "%.0f%%", 100 * a / r}')
   [ "$req" -gt 0 ] && spr=$(awk -v s="$stm" -v r="$req" 'BEGIN {printf "%.2f", s / r}')
@@ -399,11 +408,10 @@ echo "CPU per request, gateway / ceiling (target <= 125%) and PostgreSQL, gatewa
 echo "  S2: server $(ratio "${SRV_MS[S2 page tree (20)]}" "${SRV_MS[C1 page tree by hand]}") (${SRV_MS[S2 page tree (20)]} / ${SRV_MS[C1 page tree by hand]} ms), instructions $(ratio "${INSTR[S2]}" "${INSTR[C1tree]}"); PostgreSQL $(ratio "${PG_MS[S2 page tree (20)]}" "${PG_MS[P2 peer page tree (20)]}") (${PG_MS[S2 page tree (20)]} / ${PG_MS[P2 peer page tree (20)]} ms)"
 echo "  S3: server $(ratio "${SRV_MS[S3 fat answer (100)]}" "${SRV_MS[C1 fat answer by hand (100)]}") (${SRV_MS[S3 fat answer (100)]} / ${SRV_MS[C1 fat answer by hand (100)]} ms), instructions $(ratio "${INSTR[S3]}" "${INSTR[C1fat]}"); PostgreSQL $(ratio "${PG_MS[S3 fat answer (100)]}" "${PG_MS[P3 peer fat answer (100)]}") (${PG_MS[S3 fat answer (100)]} / ${PG_MS[P3 peer fat answer (100)]} ms)"
 echo "gateway / its ceiling:"
-echo "S3 / C1 fat:    $(ratio "${RESULT[S3 fat answer (100)]}" "${RESULT[C1 fat answer by hand (100)]}")"
-echo "S4 / C0 S2:     $(ratio "${RESULT[S4 S2 by APQ hash, warm]}" "${RESULT[C0 canned S2 bytes]}")"
-echo "S1 / C1 point:  $(ratio "${RESULT[S1 point lookup]}" "${RESULT[C1 point lookup by hand]}")   (target >= 60%)"
-echo "S2 / C1 tree:   $(ratio "${RESULT[S2 page tree (20)]}" "${RESULT[C1 page tree by hand]}")   (target >= 50%)"
-echo "S4 / C0:        $(ratio "${RESULT[S4 S2 by APQ hash, warm]}" "${RESULT[C0 canned axum answer]}")   (target >= 40%)"
-echo "S5 / S1:        $(ratio "${RESULT[S5 S1, RS256 each, traces 1%]}" "${RESULT[S1 point lookup]}")   (target: cost <= 5%)"
+echo "  S1 / C1 point: $(ratio "${RESULT[S1 point lookup]}" "${RESULT[C1 point lookup by hand]}")   (target >= 80%)"
+echo "  S2 / C1 tree:  $(ratio "${RESULT[S2 page tree (20)]}" "${RESULT[C1 page tree by hand]}")   (target >= 90%)"
+echo "  S3 / C1 fat:   $(ratio "${RESULT[S3 fat answer (100)]}" "${RESULT[C1 fat answer by hand (100)]}")   (target >= 90%)"
+echo "  S4 / C0 S2:    $(ratio "${RESULT[S4 S2 by APQ hash, warm]}" "${RESULT[C0 canned S2 bytes]}")   (target >= 50%: a warm answer against the same bytes served canned)"
+echo "  S5 / S1:       $(ratio "${RESULT[S5 S1, RS256 each, traces 1%]}" "${RESULT[S1 point lookup]}")   (target >= 90%)"
 echo "$S6_NOTE   (target: 0 stale, 0 failed)"
 echo "gateway peak RSS: $RSS (target <= 150 MB at 256 connections)"
