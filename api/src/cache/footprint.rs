@@ -119,14 +119,13 @@ pub fn tables_of(sql: &str) -> (Vec<&str>, Vec<&str>) {
     // lists are hundreds of `$n` words; upper-casing each cost 2 % of a page's CPU).
     let mut read = Vec::new();
     let mut written = Vec::new();
-    let mut words = sql_words(sql).peekable();
-    let first = words.peek().copied().unwrap_or_default();
+    let mut words = sql_words(sql).enumerate().peekable();
+    let first = words.peek().map(|(_, w)| *w).unwrap_or_default();
     let is = |word: &str, keyword: &str| word.eq_ignore_ascii_case(keyword);
     let deletes = is(first, "DELETE");
     let writes = deletes || is(first, "INSERT") || is(first, "UPDATE");
-    let mut i = 0;
-    while let Some(word) = words.next() {
-        let Some(next) = words.peek() else { break };
+    while let Some((i, word)) = words.next() {
+        let Some((_, next)) = words.peek() else { break };
         if let Some(table) = identifier(next) {
             if is(word, "FROM") || is(word, "JOIN") {
                 if deletes && i == 1 {
@@ -137,7 +136,6 @@ pub fn tables_of(sql: &str) -> (Vec<&str>, Vec<&str>) {
                 written.push(table);
             }
         }
-        i += 1;
     }
     (read, written)
 }

@@ -67,7 +67,7 @@ pub fn key_of<M: ModelTrait>(m: &M, col: <M::Entity as EntityTrait>::Column) -> 
     }
 }
 
-pub(crate) fn span(loader: &'static str, batch: usize) -> tracing::Span {
+fn span(loader: &'static str, batch: usize) -> tracing::Span {
     tracing::info_span!(
         "loader.batch",
         otel.name = %format_args!("loader.batch {loader}"),
@@ -122,11 +122,26 @@ pub async fn many_each_where<E>(
 where
     E: EntityTrait,
 {
+    many_each_from(db, name, E::find().filter(only), col, order, keys).await
+}
+
+/// [`many_each`] over a query of the caller's (a join, a narrower column list), which must
+/// still yield whole rows of `E`.
+pub async fn many_each_from<E>(
+    db: &DatabaseConnection,
+    name: &'static str,
+    query: sea_orm::Select<E>,
+    col: E::Column,
+    order: E::Column,
+    keys: impl ExactSizeIterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<E::Model>>, LoadError>
+where
+    E: EntityTrait,
+{
     let span = span(name, keys.len());
     let keys: Vec<i64> = keys.collect();
-    let rows = E::find()
+    let rows = query
         .filter(any_of(db, col, keys.clone()))
-        .filter(only)
         .order_by_asc(order)
         .all(db)
         .instrument(span)

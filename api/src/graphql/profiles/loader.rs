@@ -72,36 +72,29 @@ impl Loader<CertificationsOf> for DbLoader {
         keys: &[CertificationsOf],
     ) -> Result<HashMap<CertificationsOf, Self::Value>, LoadError> {
         use entities::{certifications, skill_points};
-        use sea_orm::{Iterable, JoinType, QueryOrder};
-        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        use sea_orm::{Iterable, JoinType};
         let counted = certifications::Entity::belongs_to(skill_points::Entity)
             .from(certifications::Column::Name)
             .to(skill_points::Column::Name)
             .into();
-        let rows = certifications::Entity::find()
+        let query = certifications::Entity::find()
             .select_only()
             .columns(
                 certifications::Column::iter()
                     .filter(|c| !matches!(c, certifications::Column::Track)),
             )
             .column_as(skill_points::Column::Track, "track")
-            .join(JoinType::InnerJoin, counted)
-            .filter(any_of(
-                &self.db,
-                certifications::Column::PersonId,
-                ids.clone(),
-            ))
-            .order_by_asc(certifications::Column::Id)
-            .into_model::<certifications::Model>()
-            .all(&self.db)
-            .instrument(crate::graphql::loader::span("CertificationsOf", ids.len()))
-            .await?;
-        let mut out: HashMap<i64, Vec<entities::certifications::Model>> =
-            ids.into_iter().map(|k| (k, Vec::new())).collect();
-        for c in rows {
-            out.entry(c.person_id).or_default().push(c);
-        }
-        Ok(out
+            .join(JoinType::InnerJoin, counted);
+        let rows = crate::graphql::loader::many_each_from(
+            &self.db,
+            "CertificationsOf",
+            query,
+            certifications::Column::PersonId,
+            certifications::Column::Id,
+            keys.iter().map(|k| k.0),
+        )
+        .await?;
+        Ok(rows
             .into_iter()
             .map(|(k, v)| (CertificationsOf(k), v.into()))
             .collect())
